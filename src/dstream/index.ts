@@ -1,0 +1,9 @@
+// The DStream layer. Importing it attaches every operation to the DStream class.
+import './dstream-operations.js';
+import './output-operations.js';
+import './pair-dstream-functions.js';
+import './context-functions.js';
+
+export { DStream } from './dstream.js';
+export { InputDStream } from './input.js';
+export { rddToFileName } from './output-operations.js';

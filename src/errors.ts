@@ -1,0 +1,74 @@
+import type { Time } from './util/time.js';
+
+/**
+ * Every error dstream raises for something a user can cause carries one of these codes. A code is
+ * never reused once released; `docs/errors.md` lists them all (a test keeps the two in step).
+ */
+export const ErrorCodes = {
+  DSTREAM_ERR_NO_OUTPUT_OPERATIONS: 'start() with no output operation registered',
+  DSTREAM_ERR_ALREADY_STOPPED: 'start() on a context that has been stopped',
+  DSTREAM_ERR_ANOTHER_CONTEXT_ACTIVE: 'start() while another StreamingContext is active',
+  DSTREAM_ERR_ADDED_AFTER_START: 'a DStream declared after start()',
+  DSTREAM_ERR_ADDED_AFTER_STOP: 'a DStream declared after stop()',
+  DSTREAM_ERR_INVALID_MASTER: 'a master that is not local, local[N] or local[*]',
+  DSTREAM_ERR_INVALID_DURATION: 'a batch, window or slide duration that is not positive',
+  DSTREAM_ERR_INVALID_ARGUMENT: 'an argument out of range, such as a partition count below 1',
+  DSTREAM_ERR_INVALID_CONF: 'a spark.streaming.* setting with a value of the wrong form',
+  DSTREAM_ERR_CHECKPOINT_DIR_NOT_SET: 'a stateful operation without StreamingContext.checkpoint()',
+  DSTREAM_ERR_CHECKPOINT_INTERVAL:
+    'a checkpoint interval shorter than or not a multiple of the slide',
+  DSTREAM_ERR_WINDOW_NOT_MULTIPLE: 'a window that is not a multiple of the parent slide',
+  DSTREAM_ERR_SLIDE_NOT_MULTIPLE: 'a slide that is not a multiple of the parent slide',
+  DSTREAM_ERR_DIFFERENT_SLIDES: 'union or transform of streams with different slides',
+  DSTREAM_ERR_DIFFERENT_CONTEXTS: 'union or transform of streams of different contexts',
+  DSTREAM_ERR_EMPTY_STREAM_LIST: 'union or transform of an empty list of streams',
+  DSTREAM_ERR_PARENT_RDD_MISSING: 'a parent stream with no RDD for a batch that needs one',
+  DSTREAM_ERR_TRANSFORM_RETURNED_NULL: 'a transform function that returned null or undefined',
+  DSTREAM_ERR_NOT_INITIALIZED: 'slice() on a stream whose context has not started',
+  DSTREAM_ERR_REMEMBER_ALREADY_SET: 'remember() called twice',
+  DSTREAM_ERR_CHANGED_AFTER_START: 'persist() or checkpoint() on a stream after start()',
+  DSTREAM_ERR_STOP_IN_LISTENER: 'stop() called from a streaming listener',
+  DSTREAM_ERR_BATCH_FAILED: 'a user function threw while a batch ran',
+  DSTREAM_ERR_EMPTY_COLLECTION: 'reduce() or first() on an empty RDD',
+  DSTREAM_ERR_RECEIVER: 'a receiver used outside its supervisor, or a block added after stop',
+  DSTREAM_ERR_UNSUPPORTED_KEY: 'a key that is not a string, number, bigint, boolean or plain data',
+  DSTREAM_ERR_OUTPUT_PATH: 'an output directory that cannot be written',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface DStreamErrorOptions {
+  cause?: unknown;
+  batchTime?: Time;
+}
+
+/**
+ * The error class of dstream: a `code` from {@link ErrorCodes}, Spark's message where Spark has one,
+ * the batch it happened in (`batchTime`) when it happened while a batch ran, and the user's own
+ * error as `cause`.
+ */
+export class DStreamError extends Error {
+  readonly code: ErrorCode;
+  batchTime: Time | undefined;
+
+  constructor(code: ErrorCode, message: string, options: DStreamErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DStreamError';
+    this.code = code;
+    this.batchTime = options.batchTime;
+  }
+}
+
+/** Scala's `require`: throws with Spark's `requirement failed: ` prefix. */
+export function requirement(
+  condition: boolean,
+  code: ErrorCode,
+  message: string,
+): asserts condition {
+  if (!condition) throw new DStreamError(code, `requirement failed: ${message}`);
+}
+
+/** The message of any thrown value. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

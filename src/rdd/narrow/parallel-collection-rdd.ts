@@ -1,0 +1,31 @@
+import { RDD } from '../rdd.js';
+import type { SparkContext } from '../spark-context.js';
+import type { Emit, TaskContext } from '../task-context.js';
+
+/**
+ * A local collection cut into `numSlices` partitions by position, as Spark's `parallelize`: of n
+ * elements, partition j of p holds positions floor(j*n/p) .. floor((j+1)*n/p)-1.
+ */
+export class ParallelCollectionRDD<T> extends RDD<T> {
+  constructor(
+    context: SparkContext,
+    private readonly data: readonly T[],
+    private readonly numSlices: number,
+  ) {
+    super(context, []);
+  }
+
+  get numPartitions(): number {
+    return this.numSlices;
+  }
+
+  protected get kind(): string {
+    return 'parallelize';
+  }
+
+  protected compute(split: number, _task: TaskContext, emit: Emit<T>): void {
+    const n = this.data.length;
+    const end = Math.floor(((split + 1) * n) / this.numSlices);
+    for (let i = Math.floor((split * n) / this.numSlices); i < end; i++) emit(this.data[i]!);
+  }
+}

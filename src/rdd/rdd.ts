@@ -1,0 +1,253 @@
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DStreamError } from '../errors.js';
+import { formatValue } from '../util/format.js';
+import { KeyMap } from '../util/keys.js';
+import type { Partitioner } from './partitioner.js';
+import type { ShuffleDependency } from './shuffle/shuffle-dependency.js';
+import type { SparkContext } from './spark-context.js';
+import type { Emit, TaskContext } from './task-context.js';
+
+/**
+ * A Resilient Distributed Dataset: an immutable, partitioned collection computed lazily from its
+ * lineage, as in Spark. Transformations (`map`, `filter`, `reduceByKey`...) build new RDDs and run
+ * nothing; actions (`collect`, `count`, `foreachPartition`...) are async and run one task per
+ * partition. Narrow transformations are fused: a partition flows through every `map`/`filter` of
+ * a chain in one pass, with no intermediate arrays.
+ *
+ * @example
+ * ```ts
+ * const rdd = ssc.sparkContext.parallelize([1, 2, 3, 4], 2);
+ * await rdd.map((x) => x * 10).collect(); // [10, 20, 30, 40]
+ * ```
+ */
+export abstract class RDD<T> {
+  readonly id: number;
+  /** The partitioner of a keyed RDD whose keys are placed by it (after a shuffle). */
+  partitioner: Partitioner | undefined;
+  private persisted = false;
+  private name: string | undefined;
+
+  constructor(
+    readonly context: SparkContext,
+    /** Parents whose partition i feeds this RDD's partition i (or a known set of them). */
+    readonly narrowParents: readonly RDD<unknown>[],
+    /** Shuffles this RDD reads from. */
+    readonly shuffleDependencies: readonly ShuffleDependency[] = [],
+  ) {
+    this.id = context.newRddId();
+  }
+
+  /** How many partitions this RDD has. */
+  abstract get numPartitions(): number;
+
+  /** Computes partition `split`, handing each element to `emit`. */
+  protected abstract compute(split: number, task: TaskContext, emit: Emit<T>): void;
+
+  /** A short description for `toString()`, such as `map`. */
+  protected abstract get kind(): string;
+
+  getNumPartitions(): number {
+    return this.numPartitions;
+  }
+
+  /**
+   * Produces partition `split` (from the cache when this RDD is persisted). Operators call this on
+   * their parents, never `compute`.
+   */
+  iterate(split: number, task: TaskContext, emit: Emit<T>): void {
+    if (!this.persisted) {
+      this.compute(split, task, emit);
+      return;
+    }
+    let block = this.context.blockManager.get<T>(this.id, split);
+    if (block === undefined) {
+      block = [];
+      const out = block;
+      this.compute(split, task, (x) => out.push(x));
+      this.context.blockManager.put(this.id, split, block);
+    }
+    for (let i = 0; i < block.length; i++) emit(block[i]!);
+  }
+
+  /** Partition `split` as an array. */
+  partitionArray(split: number, task: TaskContext): T[] {
+    const out: T[] = [];
+    this.iterate(split, task, (x) => out.push(x));
+    return out;
+  }
+
+  /** Keeps computed partitions in memory, so later actions reuse them. */
+  persist(): this {
+    this.persisted = true;
+    return this;
+  }
+
+  cache(): this {
+    return this.persist();
+  }
+
+  unpersist(): this {
+    this.persisted = false;
+    this.context.blockManager.remove(this.id);
+    return this;
+  }
+
+  get isPersisted(): boolean {
+    return this.persisted;
+  }
+
+  setName(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  toString(): string {
+    return `${this.name ?? this.constructor.name}[${this.id}] at ${this.kind}`;
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  /** All elements, in partition order. */
+  async collect(): Promise<T[]> {
+    const parts = await this.context.runJob(this, (items) => items);
+    const out: T[] = [];
+    for (const p of parts) for (let i = 0; i < p.length; i++) out.push(p[i]!);
+    return out;
+  }
+
+  async count(): Promise<number> {
+    const counts = await this.context.runJob(this, (items) => items.length);
+    let n = 0;
+    for (const c of counts) n += c;
+    return n;
+  }
+
+  /** The first `num` elements, scanning as few partitions as needed. */
+  async take(num: number): Promise<T[]> {
+    const out: T[] = [];
+    if (num <= 0) return out;
+    let next = 0;
+    let batch = 1;
+    while (out.length < num && next < this.numPartitions) {
+      const partitions: number[] = [];
+      for (let i = 0; i < batch && next < this.numPartitions; i++) partitions.push(next++);
+      const parts = await this.context.runJob(this, (items) => items, partitions);
+      for (const part of parts) {
+        for (const x of part) {
+          if (out.length >= num) break;
+          out.push(x);
+        }
+      }
+      batch *= 4;
+    }
+    return out;
+  }
+
+  async first(): Promise<T> {
+    const head = await this.take(1);
+    if (head.length === 0)
+      throw new DStreamError('DSTREAM_ERR_EMPTY_COLLECTION', 'empty collection');
+    return head[0] as T;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.numPartitions === 0 || (await this.take(1)).length === 0;
+  }
+
+  /** Reduces all elements with an associative and commutative function. */
+  async reduce(f: (a: T, b: T) => T): Promise<T> {
+    const partials = await this.context.runJob(this, (items) => {
+      if (items.length === 0) return { empty: true as const };
+      let acc = items[0] as T;
+      for (let i = 1; i < items.length; i++) acc = f(acc, items[i] as T);
+      return { empty: false as const, value: acc };
+    });
+    let acc: { value: T } | undefined;
+    for (const p of partials) {
+      if (p.empty) continue;
+      acc = acc ? { value: f(acc.value, p.value) } : { value: p.value };
+    }
+    if (!acc) throw new DStreamError('DSTREAM_ERR_EMPTY_COLLECTION', 'empty collection');
+    return acc.value;
+  }
+
+  async fold(zeroValue: T, f: (a: T, b: T) => T): Promise<T> {
+    const partials = await this.context.runJob(this, (items) => {
+      let acc = zeroValue;
+      for (const x of items) acc = f(acc, x);
+      return acc;
+    });
+    let acc = zeroValue;
+    for (const p of partials) acc = f(acc, p);
+    return acc;
+  }
+
+  /** Calls `f` on every element. */
+  async foreach(f: (item: T) => void): Promise<void> {
+    await this.context.runJob(this, (items) => {
+      for (const x of items) f(x);
+    });
+  }
+
+  /**
+   * Calls `f` once per partition with its elements; `f` may be async (write a partition to a
+   * database in one round trip, as the seed's `foreachPartition` does).
+   */
+  async foreachPartition(f: (items: Iterable<T>) => void | Promise<void>): Promise<void> {
+    await this.context.runJob(this, (items) => f(items));
+  }
+
+  /** How many times each distinct element occurs (elements compared by value). */
+  async countByValue(): Promise<Map<T, number>> {
+    const partials = await this.context.runJob(this, (items) => {
+      const m = new KeyMap<T, number>();
+      for (const x of items) m.set(x, (m.get(x) ?? 0) + 1);
+      return m;
+    });
+    const total = new KeyMap<T, number>();
+    for (const m of partials) m.forEach((c, k) => total.set(k, (total.get(k) ?? 0) + c));
+    return new Map(total.entries());
+  }
+
+  /**
+   * Writes one text file per partition (`part-00000`, `part-00001`...) into directory `path`, one
+   * element per line, then an empty `_SUCCESS` marker, as Hadoop's output committer does. Fails if
+   * the directory exists.
+   */
+  async saveAsTextFile(path: string): Promise<void> {
+    if (await exists(path)) {
+      throw new DStreamError(
+        'DSTREAM_ERR_OUTPUT_PATH',
+        `Output directory ${path} already exists: choose another path or delete it first`,
+      );
+    }
+    await this.writeTextFiles(path);
+  }
+
+  /** As `saveAsTextFile`, replacing the directory if it exists (used by streaming outputs). */
+  async writeTextFiles(path: string): Promise<void> {
+    const temporary = join(path, '_temporary');
+    await rm(path, { recursive: true, force: true });
+    await mkdir(temporary, { recursive: true });
+    const names = await this.context.runJob(this, async (items, partition) => {
+      const name = `part-${String(partition).padStart(5, '0')}`;
+      let text = '';
+      for (const x of items) text += formatValue(x) + '\n';
+      await writeFile(join(temporary, name), text);
+      return name;
+    });
+    for (const name of names) await rename(join(temporary, name), join(path, name));
+    await rm(temporary, { recursive: true, force: true });
+    await writeFile(join(path, '_SUCCESS'), '');
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,114 @@
+import { setLogLevel } from '../util/logging.js';
+import { BlockManager } from './block-manager.js';
+import { parseMaster } from './master.js';
+import { BlockRDD } from './narrow/block-rdd.js';
+import { ParallelCollectionRDD } from './narrow/parallel-collection-rdd.js';
+import { TextFileRDD } from './narrow/text-file-rdd.js';
+import { UnionRDD } from './narrow/union-rdd.js';
+import { checkPartitionCount } from './partitioner.js';
+import type { RDD } from './rdd.js';
+import { DAGScheduler } from './scheduler/dag-scheduler.js';
+import { InlineTaskRunner, type TaskRunner } from './scheduler/task-runner.js';
+import { ShuffleManager } from './shuffle/shuffle-manager.js';
+
+export interface SparkContextOptions {
+  master: string;
+  appName: string;
+  conf?: Readonly<Record<string, string>>;
+  /** Runs tasks; the inline runner (main thread) by default. */
+  taskRunner?: TaskRunner;
+}
+
+/**
+ * The entry point of the RDD layer, as Spark's `SparkContext`: makes RDDs from local data and
+ * files, runs their jobs, and holds the cached partitions and shuffle outputs.
+ *
+ * @example
+ * ```ts
+ * const sc = ssc.sparkContext;
+ * const words = sc.parallelize(['a', 'b', 'a'], 2);
+ * await words.countByValue(); // Map { 'a' => 2, 'b' => 1 }
+ * ```
+ */
+export class SparkContext {
+  readonly master: string;
+  readonly appName: string;
+  readonly conf: ReadonlyMap<string, string>;
+  /** Task slots given by the master (`local[N]` → N). */
+  readonly cores: number;
+  readonly blockManager = new BlockManager();
+  readonly shuffleManager = new ShuffleManager();
+  private readonly scheduler: DAGScheduler;
+  private readonly runner: TaskRunner;
+  private nextRddId = 0;
+  private stopped = false;
+
+  constructor(options: SparkContextOptions) {
+    this.master = options.master;
+    this.appName = options.appName;
+    this.conf = new Map(Object.entries(options.conf ?? {}));
+    this.cores = parseMaster(options.master);
+    this.runner = options.taskRunner ?? new InlineTaskRunner();
+    this.scheduler = new DAGScheduler(this.runner, this.shuffleManager, this.blockManager);
+  }
+
+  /** Partitions of keyed operations when none is given: `spark.default.parallelism`, else the cores. */
+  get defaultParallelism(): number {
+    const configured = this.conf.get('spark.default.parallelism');
+    return configured === undefined ? this.cores : Number(configured);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Distributes a local array into `numSlices` partitions by position (Spark's slicing). */
+  parallelize<T>(data: readonly T[], numSlices: number = this.defaultParallelism): RDD<T> {
+    checkPartitionCount(numSlices);
+    return new ParallelCollectionRDD(this, data, numSlices);
+  }
+
+  /** The lines of a text file, or of the files of a directory. */
+  textFile(path: string, minPartitions = Math.min(this.defaultParallelism, 2)): RDD<string> {
+    return new TextFileRDD(this, path, minPartitions);
+  }
+
+  /** An RDD with no partitions. */
+  emptyRDD<T>(): RDD<T> {
+    return new BlockRDD<T>(this, [], 'emptyRDD');
+  }
+
+  /** An RDD whose partitions are the given arrays. */
+  fromPartitions<T>(partitions: readonly (readonly T[])[]): RDD<T> {
+    return new BlockRDD<T>(this, partitions, 'partitions');
+  }
+
+  union<T>(rdds: readonly RDD<T>[]): RDD<T> {
+    return new UnionRDD(this, rdds);
+  }
+
+  setLogLevel(level: string): void {
+    setLogLevel(level);
+  }
+
+  /** Runs `func` on each partition of `rdd` (all, or those listed) and returns the results. */
+  runJob<T, U>(
+    rdd: RDD<T>,
+    func: (items: T[], partition: number) => U | Promise<U>,
+    partitions?: readonly number[],
+  ): Promise<U[]> {
+    return this.scheduler.runJob(rdd, func, partitions);
+  }
+
+  newRddId(): number {
+    return this.nextRddId++;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.blockManager.clear();
+    this.shuffleManager.clear();
+    await this.runner.close();
+  }
+}

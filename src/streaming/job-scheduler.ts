@@ -1,0 +1,153 @@
+import { DStreamError, messageOf } from '../errors.js';
+import type { Clock } from '../util/clock.js';
+import { Logger } from '../util/logging.js';
+import type { Time } from '../util/time.js';
+import { BatchInfo, type OutputOperationInfo } from './batch-info.js';
+import type { Job, JobSet } from './job.js';
+import type { StreamingListenerBus } from './listener-bus.js';
+
+const log = new Logger('JobScheduler');
+
+export interface JobSchedulerHooks {
+  /** Called after every job of a batch succeeded (clean old RDDs, write the checkpoint). */
+  onBatchCompleted(time: Time): Promise<void>;
+  /** Called with every batch failure, wrapped as a `DStreamError` with its batch time. */
+  onError(error: DStreamError): void;
+}
+
+/**
+ * Runs the jobs of submitted batches, as Spark's JobScheduler: at most `concurrentJobs` at a time
+ * (1 by default: batch after batch, job after job, in output-operation order), posting the batch's
+ * listener events. A failed job fails its batch; later batches still run.
+ */
+export class JobScheduler {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly active = new Map<number, Promise<void>>();
+  private accepting = true;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly bus: StreamingListenerBus,
+    private readonly concurrentJobs: number,
+    private readonly hooks: JobSchedulerHooks,
+  ) {}
+
+  /** Batches submitted and not yet finished. */
+  get pendingBatches(): number {
+    return this.active.size;
+  }
+
+  /** Queues a batch; the promise settles (never rejects) when all its jobs have ended. */
+  submitJobSet(jobSet: JobSet): Promise<void> {
+    if (!this.accepting) return Promise.resolve();
+    const infos = new Map<number, OutputOperationInfo>();
+    for (const job of jobSet.jobs) {
+      infos.set(job.outputOpId, {
+        batchTime: jobSet.time,
+        id: job.outputOpId,
+        name: job.name,
+        description: job.name,
+        startTime: undefined,
+        endTime: undefined,
+        failureReason: undefined,
+      });
+    }
+    const info = new BatchInfo(jobSet.time, jobSet.inputInfos, this.clock.now(), infos);
+    this.bus.post({ type: 'onBatchSubmitted', event: { batchInfo: info } });
+    const done = this.runJobSet(jobSet, info).finally(() =>
+      this.active.delete(jobSet.time.milliseconds),
+    );
+    this.active.set(jobSet.time.milliseconds, done);
+    return done;
+  }
+
+  /** Resolves when every batch submitted so far has finished. */
+  async awaitAll(): Promise<void> {
+    while (this.active.size > 0) await Promise.all(this.active.values());
+  }
+
+  /** Stops taking new batches (graceful stop first waits with `awaitAll`). */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  private async runJobSet(jobSet: JobSet, info: BatchInfo): Promise<void> {
+    let failure: DStreamError | undefined;
+    await Promise.all(
+      jobSet.jobs.map(async (job) => {
+        const error = await this.withSlot(() => this.runJob(job, info));
+        failure ??= error;
+      }),
+    );
+    info.processingEndTime = this.clock.now();
+    this.bus.post({ type: 'onBatchCompleted', event: { batchInfo: info } });
+    if (failure) {
+      this.hooks.onError(failure);
+      return;
+    }
+    const total = (info.totalDelay ?? 0) / 1000;
+    const exec = (info.processingDelay ?? 0) / 1000;
+    log.info(
+      `Total delay: ${total.toFixed(3)} s for time ${jobSet.time} (execution: ${exec.toFixed(3)} s)`,
+    );
+    try {
+      await this.hooks.onBatchCompleted(jobSet.time);
+    } catch (e) {
+      this.hooks.onError(asBatchError(e, jobSet.time));
+    }
+  }
+
+  private async runJob(job: Job, info: BatchInfo): Promise<DStreamError | undefined> {
+    const op = info.outputOperationInfos.get(job.outputOpId)!;
+    const now = this.clock.now();
+    if (info.processingStartTime === undefined) {
+      info.processingStartTime = now;
+      this.bus.post({ type: 'onBatchStarted', event: { batchInfo: info } });
+    }
+    op.startTime = now;
+    this.bus.post({ type: 'onOutputOperationStarted', event: { outputOperationInfo: op } });
+    let error: DStreamError | undefined;
+    try {
+      await job.run();
+    } catch (e) {
+      error = asBatchError(e, job.time);
+      op.failureReason = error.stack ?? error.message;
+      log.error(`Error running job ${job.id}`, e);
+    }
+    op.endTime = this.clock.now();
+    this.bus.post({ type: 'onOutputOperationCompleted', event: { outputOperationInfo: op } });
+    return error;
+  }
+
+  private async withSlot<R>(f: () => Promise<R>): Promise<R> {
+    // A freed slot passes straight to the longest waiter, so jobs start in submission order.
+    if (this.running >= this.concurrentJobs) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running++;
+    }
+    try {
+      return await f();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+/**
+ * The error a failing batch reports: dstream's own errors keep their code and gain the batch time;
+ * anything a user function threw becomes the `cause` of a `DSTREAM_ERR_BATCH_FAILED`.
+ */
+export function asBatchError(e: unknown, time: Time): DStreamError {
+  if (e instanceof DStreamError) {
+    e.batchTime ??= time;
+    return e;
+  }
+  return new DStreamError('DSTREAM_ERR_BATCH_FAILED', `Batch ${time} failed: ${messageOf(e)}`, {
+    cause: e,
+    batchTime: time,
+  });
+}

@@ -1,0 +1,95 @@
+import { Logger } from '../util/logging.js';
+import type { BatchInfo, OutputOperationInfo } from './batch-info.js';
+
+/** A receiver as listeners see it, as Spark's `ReceiverInfo`. */
+export interface ReceiverInfo {
+  readonly streamId: number;
+  readonly name: string;
+  readonly active: boolean;
+  readonly location: string;
+  readonly lastErrorMessage: string;
+  readonly lastError: string;
+  readonly lastErrorTime: number;
+}
+
+/**
+ * Receives the life of a streaming application, as Spark's `StreamingListener`: every method is
+ * optional. Events arrive asynchronously, in order: per batch Submitted → Started →
+ * (OutputOperationStarted → OutputOperationCompleted)* → Completed. The web UI and metrics are
+ * built on these events only.
+ */
+export interface StreamingListener {
+  onStreamingStarted?(event: { time: number }): void;
+  onReceiverStarted?(event: { receiverInfo: ReceiverInfo }): void;
+  onReceiverError?(event: { receiverInfo: ReceiverInfo }): void;
+  onReceiverStopped?(event: { receiverInfo: ReceiverInfo }): void;
+  onBatchSubmitted?(event: { batchInfo: BatchInfo }): void;
+  onBatchStarted?(event: { batchInfo: BatchInfo }): void;
+  onBatchCompleted?(event: { batchInfo: BatchInfo }): void;
+  onOutputOperationStarted?(event: { outputOperationInfo: OutputOperationInfo }): void;
+  onOutputOperationCompleted?(event: { outputOperationInfo: OutputOperationInfo }): void;
+}
+
+export type StreamingListenerEvent = {
+  [M in keyof StreamingListener]-?: {
+    type: M;
+    event: Parameters<NonNullable<StreamingListener[M]>>[0];
+  };
+}[keyof StreamingListener];
+
+const log = new Logger('StreamingListenerBus');
+
+/**
+ * Delivers events to listeners off the scheduler's path (on a later turn of the event loop), in
+ * the order they were posted. A listener that throws is logged and keeps receiving events.
+ */
+export class StreamingListenerBus {
+  private readonly listeners: StreamingListener[] = [];
+  private queue: StreamingListenerEvent[] = [];
+  private scheduled = false;
+  private delivering = false;
+
+  addListener(listener: StreamingListener): void {
+    this.listeners.push(listener);
+  }
+
+  removeListener(listener: StreamingListener): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
+  /** True while a listener callback runs (stopping the context from there is refused). */
+  get isDelivering(): boolean {
+    return this.delivering;
+  }
+
+  post(e: StreamingListenerEvent): void {
+    if (this.listeners.length === 0) return;
+    this.queue.push(e);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  /** Delivers everything posted so far. */
+  drain(): void {
+    this.scheduled = false;
+    const events = this.queue;
+    this.queue = [];
+    this.delivering = true;
+    try {
+      for (const e of events) {
+        for (const l of this.listeners) {
+          try {
+            (l as Record<string, ((ev: unknown) => void) | undefined>)[e.type]?.(e.event);
+          } catch (err) {
+            log.warn(`Listener ${l.constructor.name} threw an exception`, err);
+          }
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+}

@@ -1,0 +1,331 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DStreamError, requirement } from '../errors.js';
+import { SparkContext } from '../rdd/index.js';
+import type { TaskRunner } from '../rdd/index.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { Duration } from '../util/duration.js';
+import { Logger } from '../util/logging.js';
+import { Time } from '../util/time.js';
+import { StreamingConf } from './conf.js';
+import { DStreamGraph } from './dstream-graph.js';
+import type { InputStream, OutputStream } from './graph-stream.js';
+import { InputInfoTracker } from './input-info-tracker.js';
+import { JobGenerator } from './job-generator.js';
+import { JobScheduler } from './job-scheduler.js';
+import { StreamingListenerBus, type StreamingListener } from './listener-bus.js';
+
+const log = new Logger('StreamingContext');
+
+/** The life of a context: declare streams, then `start()` once, then `stop()` once. */
+export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
+
+export interface StreamingContextOptions {
+  /** `local`, `local[N]` or `local[*]`. */
+  master: string;
+  appName: string;
+  /** The batch interval. */
+  batchDuration: Duration;
+  /** Spark settings, such as `spark.streaming.blockInterval` or `spark.default.parallelism`. */
+  conf?: Readonly<Record<string, string>>;
+  /** The clock batches follow: the system clock, or a `ManualClock` in tests. */
+  clock?: Clock;
+  /** Runs tasks; by default on the main thread. */
+  taskRunner?: TaskRunner;
+}
+
+export interface StopOptions {
+  /** Also stop the SparkContext (default `spark.streaming.stopSparkContextByDefault`, true). */
+  stopSparkContext?: boolean;
+  /** Process all received data before stopping (default false). */
+  stopGracefully?: boolean;
+}
+
+let activeContext: StreamingContext | undefined;
+
+/**
+ * The entry point of a streaming application, as Spark's `StreamingContext`: it cuts input into
+ * batches every `batchDuration`, and on each batch runs the output operations declared on its
+ * streams. Declare inputs, transformations and outputs, then `await ssc.start()`.
+ *
+ * @example
+ * ```ts
+ * import { StreamingContext, Seconds } from 'dstream';
+ * const ssc = new StreamingContext({ master: 'local[2]', appName: 'Words', batchDuration: Seconds(5) });
+ * ssc.socketTextStream('localhost', 9999).flatMap((l) => l.split(' ')).countByValue().print();
+ * await ssc.start();
+ * await ssc.awaitTermination();
+ * ```
+ */
+export class StreamingContext {
+  readonly sparkContext: SparkContext;
+  readonly graph: DStreamGraph;
+  readonly conf: StreamingConf;
+  readonly clock: Clock;
+  readonly listenerBus = new StreamingListenerBus();
+  readonly inputInfoTracker = new InputInfoTracker();
+  readonly scheduler: JobScheduler;
+  readonly generator: JobGenerator;
+  private state: StreamingContextState = 'INITIALIZED';
+  private checkpointDirectory: string | undefined;
+  private nextStreamId = 0;
+  private nextInputStreamId = 0;
+  private firstError: DStreamError | undefined;
+  private readonly waiters: { resolve(stopped: boolean): void; reject(e: unknown): void }[] = [];
+  private startedAt: string | undefined;
+  /** Called at start, before the timer runs: recovery from a checkpoint plugs in here. */
+  startHooks: ((ssc: StreamingContext) => Promise<Time | undefined>)[] = [];
+
+  constructor(options: StreamingContextOptions) {
+    const batch = options.batchDuration as Duration | undefined;
+    requirement(
+      batch !== undefined,
+      'DSTREAM_ERR_INVALID_DURATION',
+      'Batch duration for StreamingContext cannot be null',
+    );
+    if (batch.milliseconds <= 0) {
+      throw new DStreamError(
+        'DSTREAM_ERR_INVALID_DURATION',
+        `requirement failed: Batch duration must be positive, got ${batch}`,
+      );
+    }
+    this.sparkContext = new SparkContext({
+      master: options.master,
+      appName: options.appName,
+      conf: options.conf,
+      taskRunner: options.taskRunner,
+    });
+    this.conf = new StreamingConf(this.sparkContext.conf);
+    this.clock = options.clock ?? systemClock;
+    this.graph = new DStreamGraph(batch);
+    if (options.master === 'local' || options.master === 'local[1]') {
+      log.warn(
+        'spark.master should be set as local[n], n > 1 in local mode if you have receivers to get data, otherwise Spark jobs will not get resources to process the received data.',
+      );
+    }
+    this.scheduler = new JobScheduler(
+      this.clock,
+      this.listenerBus,
+      Math.max(1, this.conf.getNumber('spark.streaming.concurrentJobs', 1)),
+      {
+        onBatchCompleted: (time) => this.generator.onBatchCompleted(time),
+        onError: (e) => this.reportError(e),
+      },
+    );
+    this.generator = new JobGenerator({
+      clock: this.clock,
+      graph: this.graph,
+      scheduler: this.scheduler,
+      inputInfo: this.inputInfoTracker,
+      onError: (e) => this.reportError(e),
+    });
+    const dir = this.conf.get('spark.streaming.checkpoint.directory');
+    if (dir) this.checkpoint(dir);
+  }
+
+  get batchDuration(): Duration {
+    return this.graph.batchDuration;
+  }
+
+  /** The checkpoint directory set with `checkpoint(dir)`, if any. */
+  get checkpointDir(): string | undefined {
+    return this.checkpointDirectory;
+  }
+
+  getState(): StreamingContextState {
+    return this.state;
+  }
+
+  setLogLevel(level: string): void {
+    this.sparkContext.setLogLevel(level);
+  }
+
+  /** Sets (and creates) the directory for metadata checkpoints and state snapshots. */
+  checkpoint(directory: string | null): void {
+    if (directory === null) {
+      this.checkpointDirectory = undefined;
+      return;
+    }
+    mkdirSync(directory, { recursive: true });
+    this.checkpointDirectory = resolve(directory);
+  }
+
+  /** Keeps every stream's RDDs at least `duration`, so they can be queried after their batch. */
+  remember(duration: Duration): void {
+    this.graph.remember(duration);
+  }
+
+  addStreamingListener(listener: StreamingListener): void {
+    this.listenerBus.addListener(listener);
+  }
+
+  removeStreamingListener(listener: StreamingListener): void {
+    this.listenerBus.removeListener(listener);
+  }
+
+  /** Starts generating batches. Rejects (and stops the context) if the graph is not valid. */
+  async start(): Promise<void> {
+    if (this.state === 'ACTIVE') {
+      log.warn('StreamingContext has already been started');
+      return;
+    }
+    if (this.state === 'STOPPED') {
+      throw new DStreamError(
+        'DSTREAM_ERR_ALREADY_STOPPED',
+        'StreamingContext has already been stopped',
+      );
+    }
+    if (activeContext && activeContext !== this) {
+      throw new DStreamError(
+        'DSTREAM_ERR_ANOTHER_CONTEXT_ACTIVE',
+        `Only one StreamingContext may be started in this process. Currently running StreamingContext was started at${activeContext.startedAt ?? ''}`,
+      );
+    }
+    try {
+      this.graph.validate();
+      let restartTime: Time | undefined;
+      for (const hook of this.startHooks) restartTime = (await hook(this)) ?? restartTime;
+      const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
+      if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
+      await this.graph.startInputs();
+      this.state = 'ACTIVE';
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
+      activeContext = this;
+      this.startedAt = '\n' + (new Error().stack?.split('\n').slice(2).join('\n') ?? '');
+      if (restartTime) this.generator.startAt(restartTime);
+      else this.generator.start(zeroTime);
+    } catch (e) {
+      log.error('Error starting the context, marking it as stopped', e);
+      this.state = 'STOPPED';
+      await this.graph.stopInputs().catch(() => undefined);
+      throw e;
+    }
+    this.listenerBus.post({ type: 'onStreamingStarted', event: { time: this.clock.now() } });
+    log.info('StreamingContext started');
+  }
+
+  /**
+   * Waits until the context stops (resolves `true`) or `timeoutMs` passes (resolves `false`).
+   * Rejects with the first batch failure, as soon as it happens.
+   */
+  awaitTermination(timeoutMs?: number): Promise<boolean> {
+    if (this.firstError) return Promise.reject(this.firstError);
+    if (this.state === 'STOPPED') return Promise.resolve(true);
+    return new Promise<boolean>((resolve, reject) => {
+      const waiter = { resolve, reject };
+      this.waiters.push(waiter);
+      if (timeoutMs !== undefined && timeoutMs >= 0) {
+        void this.clock.sleep(timeoutMs).then(() => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) {
+            this.waiters.splice(i, 1);
+            resolve(false);
+          }
+        });
+      }
+    });
+  }
+
+  /**
+   * Stops generating batches and stops the inputs. With `stopGracefully`, first waits until all
+   * received data has been processed (bounded by `spark.streaming.gracefulStopTimeout`).
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    if (this.listenerBus.isDelivering) {
+      throw new DStreamError(
+        'DSTREAM_ERR_STOP_IN_LISTENER',
+        'Cannot stop StreamingContext within listener bus thread.',
+      );
+    }
+    const stopSparkContext =
+      options.stopSparkContext ??
+      this.conf.getBoolean('spark.streaming.stopSparkContextByDefault', true);
+    if (this.state === 'INITIALIZED') {
+      log.warn('StreamingContext has not been started yet');
+      this.state = 'STOPPED';
+    } else if (this.state === 'STOPPED') {
+      log.warn('StreamingContext has already been stopped');
+    } else {
+      this.state = 'STOPPED';
+      await this.stopActive(options.stopGracefully ?? false);
+      if (activeContext === this) activeContext = undefined;
+      log.info('StreamingContext stopped successfully');
+    }
+    this.listenerBus.drain();
+    if (stopSparkContext) await this.sparkContext.stop();
+    for (const w of this.waiters.splice(0)) w.resolve(true);
+  }
+
+  private async stopActive(graceful: boolean): Promise<void> {
+    const timeout = this.conf.getDuration(
+      'spark.streaming.gracefulStopTimeout',
+      this.batchDuration.times(10),
+    ).milliseconds;
+    if (graceful) {
+      for (const s of this.graph.inputStreams) await s.stopReceiving?.();
+      // Wait for a batch to take what the receivers had buffered.
+      const deadline = this.clock.now() + timeout;
+      while (
+        this.graph.inputStreams.some((s) => s.hasPendingData?.()) &&
+        this.clock.now() < deadline
+      ) {
+        await this.clock.sleep(Math.min(100, this.batchDuration.milliseconds));
+      }
+      await this.generator.stopTimer();
+      await this.scheduler.awaitAll();
+    } else {
+      await this.generator.stopTimer();
+      this.scheduler.stopAccepting();
+    }
+    await this.graph.stopInputs();
+    if (!graceful) await this.scheduler.awaitAll();
+  }
+
+  /** Records a batch failure; `awaitTermination` rejects with the first one. */
+  reportError(error: DStreamError): void {
+    if (this.firstError) return;
+    this.firstError = error;
+    for (const w of this.waiters.splice(0)) w.reject(error);
+  }
+
+  /** The first batch failure, if any. */
+  get error(): DStreamError | undefined {
+    return this.firstError;
+  }
+
+  // ------------------------------------------------- for the streams of this context
+
+  /** Throws Spark's error when a stream is declared on a started or stopped context. */
+  assertCanAddStreams(): void {
+    if (this.state === 'ACTIVE') {
+      throw new DStreamError(
+        'DSTREAM_ERR_ADDED_AFTER_START',
+        'Adding new inputs, transformations, and output operations after starting a context is not supported',
+      );
+    }
+    if (this.state === 'STOPPED') {
+      throw new DStreamError(
+        'DSTREAM_ERR_ADDED_AFTER_STOP',
+        'Adding new inputs, transformations, and output operations after stopping a context is not supported',
+      );
+    }
+  }
+
+  newStreamId(): number {
+    return this.nextStreamId++;
+  }
+
+  registerInputStream(stream: InputStream): number {
+    this.graph.addInputStream(stream);
+    return this.nextInputStreamId++;
+  }
+
+  registerOutputStream(stream: OutputStream): void {
+    this.graph.addOutputStream(stream);
+  }
+
+  /** The context started and not stopped in this process, if any. */
+  static getActive(): StreamingContext | undefined {
+    return activeContext;
+  }
+}

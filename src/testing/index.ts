@@ -1,0 +1,14 @@
+/**
+ * dstream's public test kit: run a graph on a manual clock, batch by batch, and get what it
+ * produced. The engine's own tests use it exactly as applications do.
+ */
+import '../index.js';
+
+export {
+  runBatches,
+  createManualContext,
+  type RunBatchesOptions,
+  type ManualContextOptions,
+} from './run-batches.js';
+export { TestInputStream } from './test-input-stream.js';
+export { ManualClock } from '../util/clock.js';

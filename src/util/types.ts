@@ -1,0 +1,16 @@
+/** A key-value pair, as the pair operations of RDDs and DStreams take and give. */
+export type Pair<K, V> = readonly [K, V];
+
+/**
+ * The widened type of a literal, so that `map((w) => [w, 1] as const).reduceByKey((a, b) => a + b)`
+ * reduces numbers, not the literal type `1`.
+ */
+export type Widen<T> = T extends number
+  ? number
+  : T extends string
+    ? string
+    : T extends boolean
+      ? boolean
+      : T extends bigint
+        ? bigint
+        : T;

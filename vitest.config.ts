@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // The engine's own tests import 'dstream' exactly as users do, compiled from the sources.
+    alias: [
+      { find: /^dstream\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^dstream$/, replacement: src('index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: { DSTREAM_LOG_LEVEL: process.env.DSTREAM_LOG_LEVEL ?? 'WARN' },
+  },
+});
