@@ -15,6 +15,7 @@ export { Duration, Milliseconds, Seconds, Minutes } from './util/duration.js';
 export { Time } from './util/time.js';
 export { ManualClock, SystemClock, type Clock } from './util/clock.js';
 export { setLogLevel } from './util/logging.js';
+export { isDriver, onDriver } from './util/role.js';
 export type { Pair } from './util/types.js';
 export { DStreamError, ErrorCodes, type ErrorCode } from './errors.js';
 export { RDD, SparkContext, HashPartitioner, type Partitioner } from './rdd/index.js';

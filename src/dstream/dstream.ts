@@ -1,5 +1,6 @@
 import { DStreamError, requirement } from '../errors.js';
 import type { RDD } from '../rdd/index.js';
+import { computeStreamRDD } from '../rdd/workers/stream-rdds.js';
 import type { GraphStream } from '../streaming/graph-stream.js';
 import type { StreamingContext } from '../streaming/streaming-context.js';
 import { Seconds, type Duration } from '../util/duration.js';
@@ -80,7 +81,14 @@ export abstract class DStream<T> implements GraphStream {
     const cached = this.generatedRDDs.get(time.milliseconds);
     if (cached) return cached;
     if (!this.isTimeValid(time)) return undefined;
-    const rdd = this.compute(time);
+    // Records where the RDDs come from, so that task threads can replay this computation.
+    const rdd = computeStreamRDD(
+      this.ssc.sparkContext,
+      this.id,
+      time.milliseconds,
+      this.dependencies.length === 0,
+      () => this.compute(time),
+    );
     if (rdd) {
       if (this.persisted) rdd.persist();
       this.generatedRDDs.set(time.milliseconds, rdd);

@@ -1,6 +1,11 @@
 /** Keeps the partitions of persisted RDDs in memory, by RDD id and partition index. */
 export class BlockManager {
   private readonly blocks = new Map<number, unknown[][]>();
+  /**
+   * In a task thread: the partitions of RDDs that the driver computes and ships (RDDs created
+   * outside any stream's computation); `undefined` for RDDs the thread computes itself.
+   */
+  remote: ((rddId: number, split: number) => unknown[] | undefined) | undefined;
 
   get<T>(rddId: number, split: number): T[] | undefined {
     return this.blocks.get(rddId)?.[split] as T[] | undefined;

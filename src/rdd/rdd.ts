@@ -7,6 +7,7 @@ import type { Partitioner } from './partitioner.js';
 import type { ShuffleDependency } from './shuffle/shuffle-dependency.js';
 import type { SparkContext } from './spark-context.js';
 import type { Emit, TaskContext } from './task-context.js';
+import { noteRddCreated } from './workers/origin.js';
 
 /**
  * A Resilient Distributed Dataset: an immutable, partitioned collection computed lazily from its
@@ -36,6 +37,7 @@ export abstract class RDD<T> {
     readonly shuffleDependencies: readonly ShuffleDependency[] = [],
   ) {
     this.id = context.newRddId();
+    noteRddCreated(this);
   }
 
   /** How many partitions this RDD has. */
@@ -56,6 +58,11 @@ export abstract class RDD<T> {
    * their parents, never `compute`.
    */
   iterate(split: number, task: TaskContext, emit: Emit<T>): void {
+    const shipped = this.context.blockManager.remote?.(this.id, split) as T[] | undefined;
+    if (shipped) {
+      for (let i = 0; i < shipped.length; i++) emit(shipped[i]!);
+      return;
+    }
     if (!this.persisted) {
       this.compute(split, task, emit);
       return;

@@ -1,3 +1,4 @@
+import type { RDD } from '../rdd/index.js';
 import type { Duration } from '../util/duration.js';
 import type { Time } from '../util/time.js';
 import type { Job } from './job.js';
@@ -15,6 +16,10 @@ export interface GraphStream {
   validateAtStart(): void;
   /** Forgets RDDs older than `time` minus the remember duration; recurses into parents. */
   clearMetadata(time: Time): void;
+  /** The RDD for `time`, computed once then remembered (task threads replay streams with it). */
+  getOrCompute?(time: Time): RDD<unknown> | undefined;
+  /** The RDDs generated so far, by batch time (ms). */
+  readonly generated?: ReadonlyMap<number, RDD<unknown>>;
 }
 
 /** A stream registered by an output operation: one job per batch it has an RDD for. */

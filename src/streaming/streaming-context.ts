@@ -6,6 +6,7 @@ import type { TaskRunner } from '../rdd/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
+import { isDriver } from '../util/role.js';
 import { Time } from '../util/time.js';
 import { StreamingConf } from './conf.js';
 import { DStreamGraph } from './dstream-graph.js';
@@ -14,6 +15,12 @@ import { InputInfoTracker } from './input-info-tracker.js';
 import { JobGenerator } from './job-generator.js';
 import { JobScheduler } from './job-scheduler.js';
 import { StreamingListenerBus, type StreamingListener } from './listener-bus.js';
+import {
+  defaultTaskRunner,
+  lineageSourceOf,
+  serveGraphInTaskThread,
+} from './parallel-execution.js';
+import { WorkerTaskRunner } from '../rdd/workers/worker-task-runner.js';
 
 const log = new Logger('StreamingContext');
 
@@ -30,7 +37,10 @@ export interface StreamingContextOptions {
   conf?: Readonly<Record<string, string>>;
   /** The clock batches follow: the system clock, or a `ManualClock` in tests. */
   clock?: Clock;
-  /** Runs tasks; by default on the main thread. */
+  /**
+   * Runs tasks. By default `local[N]` (N > 1) runs them on N worker threads that load the
+   * application module (see docs/architecture.md, "Parallel execution"), else on the main thread.
+   */
   taskRunner?: TaskRunner;
 }
 
@@ -73,6 +83,8 @@ export class StreamingContext {
   private firstError: DStreamError | undefined;
   private readonly waiters: { resolve(stopped: boolean): void; reject(e: unknown): void }[] = [];
   private startedAt: string | undefined;
+  /** The task threads of `local[N]`, when tasks run on them. */
+  private readonly workers: WorkerTaskRunner | undefined;
   /** Called at start, before the timer runs: recovery from a checkpoint plugs in here. */
   startHooks: ((ssc: StreamingContext) => Promise<Time | undefined>)[] = [];
 
@@ -89,15 +101,20 @@ export class StreamingContext {
         `requirement failed: Batch duration must be positive, got ${batch}`,
       );
     }
+    const runner = options.taskRunner ?? defaultTaskRunner(options.master, options.conf);
     this.sparkContext = new SparkContext({
       master: options.master,
       appName: options.appName,
       conf: options.conf,
-      taskRunner: options.taskRunner,
+      taskRunner: runner,
     });
     this.conf = new StreamingConf(this.sparkContext.conf);
     this.clock = options.clock ?? systemClock;
     this.graph = new DStreamGraph(batch);
+    if (runner instanceof WorkerTaskRunner) {
+      this.workers = runner;
+      runner.attach(lineageSourceOf(this.graph));
+    }
     if (options.master === 'local' || options.master === 'local[1]') {
       log.warn(
         'spark.master should be set as local[n], n > 1 in local mode if you have receivers to get data, otherwise Spark jobs will not get resources to process the received data.',
@@ -175,6 +192,13 @@ export class StreamingContext {
         'StreamingContext has already been stopped',
       );
     }
+    if (!isDriver()) {
+      // A task thread loaded the application: serve tasks on this graph, never generate batches.
+      // Never resolving keeps what the application does after `await ssc.start()` on the driver.
+      serveGraphInTaskThread(this.graph, this.sparkContext);
+      this.state = 'ACTIVE';
+      return new Promise<void>(() => undefined);
+    }
     if (activeContext && activeContext !== this) {
       throw new DStreamError(
         'DSTREAM_ERR_ANOTHER_CONTEXT_ACTIVE',
@@ -187,6 +211,7 @@ export class StreamingContext {
       for (const hook of this.startHooks) restartTime = (await hook(this)) ?? restartTime;
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
       if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
+      await this.workers?.start();
       await this.graph.startInputs();
       this.state = 'ACTIVE';
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
@@ -198,6 +223,7 @@ export class StreamingContext {
       log.error('Error starting the context, marking it as stopped', e);
       this.state = 'STOPPED';
       await this.graph.stopInputs().catch(() => undefined);
+      await this.workers?.close();
       throw e;
     }
     this.listenerBus.post({ type: 'onStreamingStarted', event: { time: this.clock.now() } });
@@ -209,6 +235,8 @@ export class StreamingContext {
    * Rejects with the first batch failure, as soon as it happens.
    */
   awaitTermination(timeoutMs?: number): Promise<boolean> {
+    // In a task thread the application must not go on to stop anything: the driver decides.
+    if (!isDriver()) return new Promise<boolean>(() => undefined);
     if (this.firstError) return Promise.reject(this.firstError);
     if (this.state === 'STOPPED') return Promise.resolve(true);
     return new Promise<boolean>((resolve, reject) => {
@@ -231,6 +259,7 @@ export class StreamingContext {
    * received data has been processed (bounded by `spark.streaming.gracefulStopTimeout`).
    */
   async stop(options: StopOptions = {}): Promise<void> {
+    if (!isDriver()) return; // task threads live and end with the driver's context
     if (this.listenerBus.isDelivering) {
       throw new DStreamError(
         'DSTREAM_ERR_STOP_IN_LISTENER',

@@ -2,7 +2,14 @@ import type { RDD } from '../rdd.js';
 import type { ShuffleDependency } from '../shuffle/shuffle-dependency.js';
 import type { ShuffleManager } from '../shuffle/shuffle-manager.js';
 import type { BlockManager } from '../block-manager.js';
-import type { TaskRunner } from './task-runner.js';
+import type { ShuffleMapTaskSpec, TaskRunner } from './task-runner.js';
+
+/** A shuffle to run, with the RDD that reads it (the map tasks name it to task threads). */
+interface MapStage {
+  dep: ShuffleDependency;
+  owner: RDD<unknown>;
+  depIndex: number;
+}
 
 /**
  * Turns an action into stages, as Spark's DAGScheduler: every shuffle the RDD depends on whose map
@@ -23,7 +30,7 @@ export class DAGScheduler {
     func: (items: T[], partition: number) => U | Promise<U>,
     partitions?: readonly number[],
   ): Promise<U[]> {
-    for (const dep of this.missingShuffles(rdd)) await this.runMapStage(dep);
+    for (const stage of this.missingShuffles(rdd)) await this.runMapStage(stage);
     const stageId = this.nextStageId++;
     const parts = partitions ?? Array.from({ length: rdd.numPartitions }, (_, i) => i);
     return this.runner.runTasks(
@@ -31,32 +38,39 @@ export class DAGScheduler {
     );
   }
 
-  private async runMapStage(dep: ShuffleDependency): Promise<void> {
+  private async runMapStage({ dep, owner, depIndex }: MapStage): Promise<void> {
     const stageId = this.nextStageId++;
     const rdd = dep.rdd;
     const outputs = await this.runner.runTasks(
-      Array.from(
-        { length: rdd.numPartitions },
-        (_, p) => () => dep.writePartition(p, { stageId, partitionId: p }),
-      ),
+      Array.from({ length: rdd.numPartitions }, (_, p) => {
+        const task = () => dep.writePartition(p, { stageId, partitionId: p });
+        const spec: ShuffleMapTaskSpec = {
+          kind: 'shuffleMap',
+          owner,
+          depIndex,
+          partition: p,
+          stageId,
+        };
+        return Object.assign(task, { spec });
+      }),
     );
     outputs.forEach((buckets, mapId) => this.shuffles.put(dep.shuffleId, mapId, buckets));
   }
 
   /** Shuffles with missing outputs in the lineage of `rdd`, each after those it depends on. */
-  private missingShuffles(rdd: RDD<unknown>): ShuffleDependency[] {
-    const ordered: ShuffleDependency[] = [];
+  private missingShuffles(rdd: RDD<unknown>): MapStage[] {
+    const ordered: MapStage[] = [];
     const seen = new Set<number>();
     const visit = (r: RDD<unknown>): void => {
       if (seen.has(r.id)) return;
       seen.add(r.id);
       if (r.isPersisted && this.blocks.hasAll(r.id, r.numPartitions)) return;
       for (const p of r.narrowParents) visit(p);
-      for (const dep of r.shuffleDependencies) {
-        if (this.shuffles.isComplete(dep.shuffleId, dep.rdd.numPartitions)) continue;
+      r.shuffleDependencies.forEach((dep, depIndex) => {
+        if (this.shuffles.isComplete(dep.shuffleId, dep.rdd.numPartitions)) return;
         visit(dep.rdd);
-        if (!ordered.includes(dep)) ordered.push(dep);
-      }
+        if (!ordered.some((s) => s.dep === dep)) ordered.push({ dep, owner: r, depIndex });
+      });
     };
     visit(rdd);
     return ordered;

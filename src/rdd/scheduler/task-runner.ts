@@ -1,5 +1,24 @@
+import type { RDD } from '../rdd.js';
+
 /** A unit of work: compute one partition and apply the action's function to it. */
-export type Task<U> = () => U | Promise<U>;
+export type Task<U> = (() => U | Promise<U>) & {
+  /** What the task computes, for runners that run it elsewhere than in this closure. */
+  readonly spec?: TaskSpec;
+};
+
+/**
+ * A map task of a shuffle: partition `partition` of the map side of dependency `depIndex` of
+ * `owner` (the RDD that reads the shuffle), split into buckets.
+ */
+export interface ShuffleMapTaskSpec {
+  readonly kind: 'shuffleMap';
+  readonly owner: RDD<unknown>;
+  readonly depIndex: number;
+  readonly partition: number;
+  readonly stageId: number;
+}
+
+export type TaskSpec = ShuffleMapTaskSpec;
 
 /**
  * Runs the tasks of one stage. The inline runner runs them on the calling thread one after the

@@ -8,6 +8,11 @@ export class ShuffleManager {
   private nextId = 0;
   private readonly outputs = new Map<number, (ShuffleBucket[] | undefined)[]>();
   private readonly cleaner = new FinalizationRegistry<number>((id) => this.outputs.delete(id));
+  /**
+   * In a task thread: reads the outputs of shuffles that ran on the driver's side (returns
+   * `undefined` for shuffles it does not know).
+   */
+  remote: ((shuffleId: number, reduceId: number) => ShuffleBucket[] | undefined) | undefined;
 
   register(dep: object): number {
     const id = this.nextId++;
@@ -30,6 +35,8 @@ export class ShuffleManager {
 
   /** The buckets of reduce partition `reduceId` from every map partition. */
   read(shuffleId: number, reduceId: number): ShuffleBucket[] {
+    const remote = this.remote?.(shuffleId, reduceId);
+    if (remote) return remote;
     const out = this.outputs.get(shuffleId) ?? [];
     const buckets: ShuffleBucket[] = [];
     for (const m of out) {

@@ -1,0 +1,137 @@
+import { HashPartitioner } from '../partitioner.js';
+import type { RDD } from '../rdd.js';
+import type { ShuffleMapTaskSpec } from '../scheduler/task-runner.js';
+import { originOf, type RddOrigin } from './origin.js';
+import type { ShuffleLink } from './protocol.js';
+import type { ProvidedRdd } from './runtime.js';
+
+/** What the streaming layer tells the runner about the graph (kept out of the RDD layer). */
+export interface StreamLineageSource {
+  /** The graph's zero time, once the context has started. */
+  zeroTimeMs(): number | undefined;
+  /** The streams of the graph (ids and classes): a task thread must build the same. */
+  graphSignature(): string;
+  /**
+   * The driver's RDDs that task threads read instead of computing, for a task of batch
+   * `batchTimeMs`: input batches (their data is on the driver only) and earlier state.
+   */
+  providedRdds(
+    batchTimeMs: number,
+  ): Iterable<{ streamId: number; timeMs: number; rdd: RDD<unknown> }>;
+}
+
+/** An RDD of the map side that no stream created: the driver computes it and ships it. */
+export interface ShippedRdd {
+  readonly rddId: number;
+  readonly numPartitions: number;
+}
+
+/** How the task threads run the map tasks of one shuffle, shared by its tasks. */
+export interface MapStagePlan {
+  readonly owner: RddOrigin;
+  readonly ownerClass: string;
+  readonly depIndex: number;
+  readonly mapPartitions: number;
+  readonly zeroTimeMs: number;
+  readonly provided: readonly ProvidedRdd[];
+  /** RDDs of the map side created outside stream computations, in {@link walkMapSide} order. */
+  readonly shipped: readonly ShippedRdd[];
+  readonly shuffles: readonly ShuffleLink[];
+  /** The driver's RDDs that task threads may fetch partitions of, by id. */
+  readonly fetchable: ReadonlyMap<number, RDD<unknown>>;
+}
+
+/** What a walk of a map side finds, in an order both sides of the thread boundary share. */
+export interface MapSideVisitor {
+  /** True for an RDD the driver provides (no need to look at its parents). */
+  provided(rdd: RDD<unknown>): boolean;
+  /** An RDD no stream created (its parents are not visited). */
+  external(rdd: RDD<unknown>): void;
+  /** An RDD a stream created that reads shuffles (their map sides are not visited). */
+  readsShuffles(rdd: RDD<unknown>, origin: RddOrigin): void;
+}
+
+/**
+ * Visits the lineage a map task computes, depth first through narrow parents in order: the
+ * driver and the task thread walk their own copies of it the same way, so that the n-th RDD found
+ * on one side is the n-th on the other.
+ */
+export function walkMapSide(root: RDD<unknown>, visitor: MapSideVisitor): void {
+  const seen = new Set<RDD<unknown>>();
+  const visit = (r: RDD<unknown>): void => {
+    if (seen.has(r)) return;
+    seen.add(r);
+    if (visitor.provided(r)) return;
+    const origin = originOf(r);
+    if (!origin) {
+      visitor.external(r);
+      return;
+    }
+    if (r.shuffleDependencies.length > 0) visitor.readsShuffles(r, origin);
+    for (const p of r.narrowParents) visit(p);
+  };
+  visit(root);
+}
+
+/**
+ * Plans a map stage for task threads, or says why it must run on the driver. A task thread can
+ * run it when a stream's computation created the RDD that reads the shuffle and the map side
+ * (the thread replays that computation). Input batches, earlier state, RDDs created outside
+ * stream computations and the outputs of earlier shuffles are read from the driver.
+ */
+export function planMapStage(
+  spec: ShuffleMapTaskSpec,
+  source: StreamLineageSource,
+): MapStagePlan | string {
+  const owner = originOf(spec.owner);
+  if (!owner) return `${spec.owner.toString()} was not created by a stream's computation`;
+  const dep = spec.owner.shuffleDependencies[spec.depIndex]!;
+  if (!originOf(dep.rdd)) return `${dep.rdd.toString()} was not created by a stream's computation`;
+  const zeroTimeMs = source.zeroTimeMs();
+  if (zeroTimeMs === undefined) return 'the streaming context has not started';
+  const provided: ProvidedRdd[] = [];
+  const fetchable = new Map<number, RDD<unknown>>();
+  for (const { streamId, timeMs, rdd } of source.providedRdds(owner.timeMs)) {
+    const p = rdd.partitioner;
+    provided.push({
+      streamId,
+      timeMs,
+      rddId: rdd.id,
+      numPartitions: rdd.numPartitions,
+      hashPartitions: p instanceof HashPartitioner ? p.numPartitions : undefined,
+    });
+    fetchable.set(rdd.id, rdd);
+  }
+  const shipped: ShippedRdd[] = [];
+  const shuffles: ShuffleLink[] = [];
+  let problem: string | undefined;
+  walkMapSide(dep.rdd, {
+    provided: (r) => {
+      if (!fetchable.has(r.id)) return false;
+      if (r.partitioner && !(r.partitioner instanceof HashPartitioner)) {
+        problem ??= `${r.toString()} has a partitioner task threads cannot rebuild`;
+      }
+      return true;
+    },
+    external: (r) => {
+      shipped.push({ rddId: r.id, numPartitions: r.numPartitions });
+      fetchable.set(r.id, r);
+    },
+    readsShuffles: (r, origin) => {
+      // Its shuffles ran already (parents first): the thread reads their outputs from the driver.
+      shuffles.push({ origin, shuffleIds: r.shuffleDependencies.map((d) => d.shuffleId) });
+    },
+  });
+  if (problem !== undefined) return problem;
+  return {
+    owner,
+    ownerClass: spec.owner.constructor.name,
+    depIndex: spec.depIndex,
+    mapPartitions: dep.rdd.numPartitions,
+    zeroTimeMs,
+    provided,
+    shipped,
+    shuffles,
+    fetchable,
+  };
+}

@@ -1,0 +1,196 @@
+// The entry of a task thread of `local[N]`. It marks the thread as a task thread, loads the
+// application module (which builds its DStream graph and calls `start()`, which registers the graph
+// here instead of starting batches), then runs the map tasks the driver sends: replay the stream
+// computation that created the shuffle's reading RDD, split one map partition into buckets.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { DStreamError, messageOf } from '../../errors.js';
+import { markWorkerThread } from '../../util/role.js';
+import { Time } from '../../util/time.js';
+import type { RDD } from '../rdd.js';
+import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import { walkMapSide } from './lineage.js';
+import { keepCreationRecords, originKey, pruneCreationRecords, recordedRdd } from './origin.js';
+import {
+  bucketsCloneFaithfully,
+  deserializeError,
+  serializeError,
+  type FetchReply,
+  type FetchRequest,
+  type FromWorker,
+  type MapTaskMessage,
+  type ToWorker,
+} from './protocol.js';
+import {
+  replayGraph,
+  setTaskThreadRuntime,
+  type ProvidedRdd,
+  type ReplayGraph,
+} from './runtime.js';
+import { DriverRDD } from './stream-rdds.js';
+import type { WorkerBootData } from './worker-task-runner.js';
+
+/** The driver has data for this task that cannot cross threads: it runs the task itself. */
+class CannotShip extends Error {}
+
+const boot = workerData as WorkerBootData;
+const port = parentPort!;
+const signal = new Int32Array(boot.signal);
+
+markWorkerThread(boot.index);
+process.argv = [...boot.argv];
+keepCreationRecords();
+
+/** Asks the driver for a block and blocks this thread until it has answered. */
+function request(message: FetchRequest): unknown {
+  Atomics.store(signal, 0, 0);
+  port.postMessage(message);
+  Atomics.wait(signal, 0, 0);
+  const received = receiveMessageOnPort(boot.replyPort);
+  if (!received) throw new Error('the driver answered a fetch with nothing');
+  const reply = received.message as FetchReply;
+  if (!reply.ok)
+    throw reply.unsupported ? new CannotShip(reply.error.message) : deserializeError(reply.error);
+  return reply.data;
+}
+
+let provided = new Map<string, ProvidedRdd>();
+setTaskThreadRuntime({
+  provided: (streamId, timeMs) => provided.get(originKey(streamId, timeMs)),
+  fetchPartition: (rddId, split) => request({ type: 'fetchPartition', rddId, split }) as unknown[],
+});
+
+function post(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+let zeroTimeMs: number | undefined;
+let latestBatchMs: number | undefined;
+
+function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
+  if (zeroTimeMs === undefined) {
+    graph.initialize(m.zeroTimeMs);
+    zeroTimeMs = m.zeroTimeMs;
+  }
+  // Tasks of a later batch mean the earlier one is complete: forget what the driver forgot.
+  if (latestBatchMs === undefined || m.owner.timeMs > latestBatchMs) {
+    if (latestBatchMs !== undefined) {
+      graph.clearMetadata(new Time(latestBatchMs));
+      pruneCreationRecords((s, t) => graph.remembers(s, t));
+    }
+    latestBatchMs = m.owner.timeMs;
+  }
+  provided = new Map(m.provided.map((p) => [originKey(p.streamId, p.timeMs), p]));
+  try {
+    graph.getOrCompute(m.owner.streamId, new Time(m.owner.timeMs));
+  } catch (e) {
+    // The driver computed this stream for this time without error: this thread's copy differs.
+    return mismatch(m, `replaying stream ${m.owner.streamId} threw: ${messageOf(e)}`);
+  }
+  const owner = recordedRdd(m.owner) as RDD<unknown> | undefined;
+  if (!owner || owner.constructor.name !== m.ownerClass) {
+    return mismatch(
+      m,
+      `expected a ${m.ownerClass}, replay built ${owner?.toString() ?? 'nothing'}`,
+    );
+  }
+  const dep = owner.shuffleDependencies[m.depIndex];
+  if (!dep || dep.rdd.numPartitions !== m.mapPartitions) {
+    return mismatch(m, `the map side of ${owner.toString()} differs`);
+  }
+  // Pair this thread's RDDs with the driver's: shuffles by origin, shipped RDDs by position.
+  const links = new Map<number, number>();
+  for (const link of m.shuffles) {
+    const r = recordedRdd(link.origin) as RDD<unknown> | undefined;
+    if (!r || r.shuffleDependencies.length !== link.shuffleIds.length) {
+      return mismatch(m, `no RDD reading ${link.shuffleIds.length} shuffle(s) at its origin`);
+    }
+    r.shuffleDependencies.forEach((d, i) => links.set(d.shuffleId, link.shuffleIds[i]!));
+  }
+  const shipped = new Map<number, number>();
+  let problem: string | undefined;
+  walkMapSide(dep.rdd, {
+    provided: (r) => r instanceof DriverRDD,
+    external: (r) => {
+      const driver = m.shipped[shipped.size];
+      if (!driver || driver.numPartitions !== r.numPartitions) {
+        problem ??= `${r.toString()} has no counterpart on the driver`;
+      } else {
+        shipped.set(r.id, driver.rddId);
+      }
+    },
+    readsShuffles: () => undefined,
+  });
+  if (problem === undefined && shipped.size !== m.shipped.length) {
+    problem = `the driver ships ${m.shipped.length} RDD(s) created outside streams, this thread has ${shipped.size}`;
+  }
+  if (problem !== undefined) return mismatch(m, problem);
+  graph.sparkContext.blockManager.remote = (rddId, split) => {
+    const driverId = shipped.get(rddId);
+    if (driverId === undefined) return undefined;
+    return request({ type: 'fetchPartition', rddId: driverId, split }) as unknown[];
+  };
+  graph.sparkContext.shuffleManager.remote = (shuffleId, reduceId) => {
+    const driverId = links.get(shuffleId);
+    if (driverId === undefined) {
+      throw new DStreamError(
+        'DSTREAM_ERR_WORKER_FAILED',
+        `Shuffle ${shuffleId} of a task thread has no counterpart on the driver`,
+      );
+    }
+    return request({ type: 'fetchShuffle', shuffleId: driverId, reduceId }) as ShuffleBucket[];
+  };
+  const buckets = dep.writePartition(m.partition, {
+    stageId: m.stageId,
+    partitionId: m.partition,
+  });
+  if (!bucketsCloneFaithfully(buckets)) {
+    return mismatch(m, 'its keys or values are of a kind that cannot cross threads');
+  }
+  return { type: 'done', taskId: m.taskId, buckets };
+}
+
+function mismatch(m: MapTaskMessage, reason: string): FromWorker {
+  return { type: 'mismatch', taskId: m.taskId, reason };
+}
+
+function serve(graph: ReplayGraph): void {
+  port.on('message', (m: ToWorker) => {
+    let reply: FromWorker;
+    try {
+      reply = runMapTask(graph, m);
+    } catch (e) {
+      reply =
+        e instanceof CannotShip
+          ? mismatch(m, e.message)
+          : { type: 'failed', taskId: m.taskId, error: serializeError(e) };
+    } finally {
+      provided = new Map();
+      graph.sparkContext.blockManager.remote = undefined;
+    }
+    try {
+      post(reply);
+    } catch (e) {
+      // A value structured clone refuses (a function, a symbol) in the buckets.
+      post(mismatch(m, messageOf(e)));
+    }
+  });
+  post({ type: 'ready' });
+}
+
+// The application's module may never finish loading here (it awaits `awaitTermination()`, which
+// never resolves in a task thread): serve as soon as it has registered its graph.
+let serving = false;
+void replayGraph().then((graph) => {
+  if (boot.graphSignature !== '' && graph.signature !== boot.graphSignature) {
+    const error = new Error(
+      `the application built another stream graph in this thread (${graph.signature}) than on the driver (${boot.graphSignature}): declare the same streams in every thread`,
+    );
+    post({ type: 'bootFailed', error: serializeError(error) });
+    process.exit(1);
+  }
+  serving = true;
+  serve(graph);
+});
+import(boot.appModule).catch((e: unknown) => {
+  post({ type: serving ? 'appFailed' : 'bootFailed', error: serializeError(e) });
+});

@@ -1,0 +1,413 @@
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { DStreamError, messageOf } from '../../errors.js';
+import { Logger } from '../../util/logging.js';
+import type { RDD } from '../rdd.js';
+import type { Task, TaskRunner } from '../scheduler/task-runner.js';
+import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import { planMapStage, type MapStagePlan, type StreamLineageSource } from './lineage.js';
+import {
+  bucketsCloneFaithfully,
+  clonesFaithfully,
+  deserializeError,
+  serializeError,
+  type FetchReply,
+  type FetchRequest,
+  type FromWorker,
+  type MapTaskMessage,
+} from './protocol.js';
+
+const log = new Logger('WorkerTaskRunner');
+
+export interface WorkerTaskRunnerOptions {
+  /** How many task threads (the N of `local[N]`). */
+  threads: number;
+  /** The module every task thread imports: the application (a file URL). */
+  appModule: string;
+  /** The driver's `process.argv`, which the application sees in every thread too. */
+  argv: readonly string[];
+}
+
+/** What a task thread receives when it starts (see worker-main.ts). */
+export interface WorkerBootData {
+  readonly index: number;
+  readonly appModule: string;
+  readonly argv: readonly string[];
+  /** The driver's {@link StreamLineageSource.graphSignature}. */
+  readonly graphSignature: string;
+  /** One Int32 the driver sets (and notifies) when it has posted the answer to a fetch. */
+  readonly signal: SharedArrayBuffer;
+  readonly replyPort: MessagePort;
+}
+
+interface RemoteTask {
+  readonly message: MapTaskMessage;
+  readonly plan: MapStagePlan;
+  readonly context: RDD<unknown>['context'];
+  resolve(buckets: ShuffleBucket[]): void;
+  reject(error: unknown): void;
+  /** Runs the task on the driver instead (the thread could not replay it). */
+  runHere(): void;
+}
+
+interface Slot {
+  readonly index: number;
+  readonly worker: Worker;
+  readonly signal: Int32Array;
+  readonly replies: MessagePort;
+  state: 'booting' | 'idle' | 'busy' | 'exited';
+  current: RemoteTask | undefined;
+}
+
+/**
+ * Runs tasks on N worker threads, as Spark runs them on an executor's cores (`local[N]`). Every
+ * thread imports the application module, which builds the same DStream graph there (its
+ * `StreamingContext.start()` serves tasks instead of starting batches). A map task of a shuffle
+ * whose reading RDD a stream created is sent as (stream id, batch time, creation index): the
+ * thread replays that stream's computation for that time, reads the input batches from the driver
+ * one partition per message, combines on the map side and sends back one array pair per reduce
+ * partition. Every other task (result stages, RDDs built in `foreachRDD` callbacks) runs on the
+ * driver as with {@link InlineTaskRunner}.
+ */
+export class WorkerTaskRunner implements TaskRunner {
+  private readonly slots: (Slot | undefined)[] = [];
+  private readonly pending: RemoteTask[] = [];
+  private source: StreamLineageSource | undefined;
+  private nextTaskId = 0;
+  private bootError: Error | undefined;
+  private closed = false;
+  private readonly reported = new Set<string>();
+  /** Stages (by {@link stageKind}) that task threads could not run: they run on the driver. */
+  private readonly driverOnly = new Set<string>();
+  private started: Promise<void> | undefined;
+  private onStarted: ((error?: Error) => void) | undefined;
+
+  constructor(private readonly options: WorkerTaskRunnerOptions) {}
+
+  get threads(): number {
+    return this.options.threads;
+  }
+
+  /** Lets the runner see the stream graph (done by the StreamingContext that created it). */
+  attach(source: StreamLineageSource): void {
+    this.source = source;
+  }
+
+  /**
+   * Starts the task threads; resolves when every one has loaded the application and registered
+   * its graph, rejects (`DSTREAM_ERR_WORKER_FAILED`) when one could not.
+   */
+  start(): Promise<void> {
+    this.spawnMissing();
+    return (this.started ??= new Promise<void>((resolve, reject) => {
+      this.onStarted = (error) => (error ? reject(error) : resolve());
+    }));
+  }
+
+  async runTasks<U>(tasks: readonly Task<U>[]): Promise<U[]> {
+    const results = new Array<U>(tasks.length);
+    const remote: Promise<void>[] = [];
+    const here: number[] = [];
+    const plans = new Map<string, MapStagePlan | string>();
+    tasks.forEach((task, i) => {
+      const spec = task.spec;
+      const source = this.source;
+      if (!spec || !source || this.closed) {
+        here.push(i);
+        return;
+      }
+      const key = `${spec.owner.id}:${spec.depIndex}`;
+      let plan = plans.get(key);
+      if (plan === undefined) {
+        plan = planMapStage(spec, source);
+        if (typeof plan !== 'string' && this.driverOnly.has(stageKind(plan))) {
+          plan = 'task threads could not run this stage in an earlier batch';
+        }
+        plans.set(key, plan);
+        if (typeof plan === 'string') this.explainOnce(plan);
+      }
+      if (typeof plan === 'string') {
+        here.push(i);
+        return;
+      }
+      const message: MapTaskMessage = {
+        type: 'mapTask',
+        taskId: this.nextTaskId++,
+        zeroTimeMs: plan.zeroTimeMs,
+        owner: plan.owner,
+        ownerClass: plan.ownerClass,
+        depIndex: plan.depIndex,
+        mapPartitions: plan.mapPartitions,
+        partition: spec.partition,
+        stageId: spec.stageId,
+        provided: plan.provided,
+        shipped: plan.shipped,
+        shuffles: plan.shuffles,
+      };
+      remote.push(
+        new Promise<ShuffleBucket[]>((resolve, reject) => {
+          this.pending.push({
+            message,
+            plan,
+            context: spec.owner.context,
+            resolve,
+            reject,
+            runHere: () => {
+              Promise.resolve()
+                .then(() => task())
+                .then((r) => resolve(r as ShuffleBucket[]), reject);
+            },
+          });
+          this.pump();
+        }).then((buckets) => {
+          results[i] = buckets as U;
+        }),
+      );
+    });
+    const remoteDone = Promise.all(remote);
+    remoteDone.catch(() => undefined); // awaited below; a failure on the driver may come first
+    for (let k = 0; k < here.length; k++) {
+      if (k > 0) await yieldToEventLoop();
+      const i = here[k]!;
+      results[i] = await tasks[i]!();
+    }
+    await remoteDone;
+    return results;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const stopped = new DStreamError(
+      'DSTREAM_ERR_WORKER_FAILED',
+      'Task threads stopped: the context was stopped while tasks were running',
+    );
+    for (const t of this.pending.splice(0)) t.reject(stopped);
+    this.onStarted?.(stopped);
+    const exits: Promise<unknown>[] = [];
+    for (const slot of this.slots) {
+      if (!slot) continue;
+      slot.current?.reject(stopped);
+      slot.current = undefined;
+      if (slot.state !== 'exited') exits.push(slot.worker.terminate());
+      slot.replies.close();
+    }
+    await Promise.all(exits);
+  }
+
+  // ------------------------------------------------------------------ threads
+
+  /** Starts a thread in every empty slot (not after one failed to load the application). */
+  private spawnMissing(): void {
+    if (this.closed || this.bootError) return;
+    for (let i = 0; i < this.options.threads; i++) this.slotAt(i);
+  }
+
+  private slotAt(index: number): Slot {
+    const existing = this.slots[index];
+    if (existing && existing.state !== 'exited') return existing;
+    const signal = new SharedArrayBuffer(4);
+    const { port1, port2 } = new MessageChannel();
+    const data: WorkerBootData = {
+      index,
+      appModule: this.options.appModule,
+      argv: this.options.argv,
+      graphSignature: this.source?.graphSignature() ?? '',
+      signal,
+      replyPort: port2,
+    };
+    const worker = new Worker(new URL('./worker-main.js', import.meta.url), {
+      workerData: data,
+      transferList: [port2],
+      name: `dstream-task-${index}`,
+    });
+    const slot: Slot = {
+      index,
+      worker,
+      signal: new Int32Array(signal),
+      replies: port1,
+      state: 'booting',
+      current: undefined,
+    };
+    this.slots[index] = slot;
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    worker.on('error', (e: Error) => this.onExit(slot, e));
+    worker.on('exit', (code) => this.onExit(slot, code));
+    this.updateRefs();
+    return slot;
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    switch (m.type) {
+      case 'fetchPartition':
+      case 'fetchShuffle':
+        this.serveFetch(slot, m);
+        return;
+      case 'ready':
+        log.debug(`Task thread ${slot.index} ready`);
+        slot.state = 'idle';
+        if (this.slots.every((s) => s?.state === 'idle' || s?.state === 'busy')) {
+          this.onStarted?.();
+        }
+        break;
+      case 'bootFailed':
+        this.bootError = deserializeError(m.error);
+        log.error(`Task thread ${slot.index} could not load the application`, this.bootError);
+        break;
+      case 'appFailed':
+        log.warn(
+          `The application threw in task thread ${slot.index} after starting its context (guard code meant for the driver with isDriver())`,
+          deserializeError(m.error),
+        );
+        break;
+      case 'done':
+        this.finish(slot)?.resolve(m.buckets);
+        break;
+      case 'failed':
+        this.finish(slot)?.reject(deserializeError(m.error));
+        break;
+      case 'mismatch': {
+        const task = this.finish(slot);
+        this.explainOnce(`a task thread could not run a stage: ${m.reason}`);
+        if (task) this.driverOnly.add(stageKind(task.plan));
+        task?.runHere();
+        break;
+      }
+    }
+    this.pump();
+  }
+
+  private finish(slot: Slot): RemoteTask | undefined {
+    const task = slot.current;
+    slot.current = undefined;
+    if (slot.state === 'busy') slot.state = 'idle';
+    return task;
+  }
+
+  private onExit(slot: Slot, reason: Error | number): void {
+    if (slot.state === 'exited') return;
+    const wasBooting = slot.state === 'booting';
+    slot.state = 'exited';
+    slot.replies.close();
+    if (this.closed) return;
+    const why = typeof reason === 'number' ? `exited with code ${reason}` : messageOf(reason);
+    const task = slot.current;
+    slot.current = undefined;
+    if (task) {
+      const { stageId, partition } = task.message;
+      task.reject(
+        new DStreamError(
+          'DSTREAM_ERR_WORKER_FAILED',
+          `Task thread ${slot.index} died while running task ${partition} of stage ${stageId}: ${why}`,
+          { cause: typeof reason === 'number' ? undefined : reason },
+        ),
+      );
+    }
+    if (wasBooting) {
+      this.bootError ??= new Error(
+        `task thread ${slot.index} ${why} before the application started its StreamingContext ` +
+          '(does the module start it in every thread? guard only side effects with isDriver())',
+      );
+    } else {
+      log.warn(`Task thread ${slot.index} ${why}; starting a new one`);
+      this.spawnMissing();
+    }
+    this.pump();
+  }
+
+  /** Hands pending tasks to idle threads; fails them all if no thread could start. */
+  private pump(): void {
+    if (this.bootError) {
+      const error = new DStreamError(
+        'DSTREAM_ERR_WORKER_FAILED',
+        `Task threads could not load the application ${this.options.appModule}: ${this.bootError.message}. ` +
+          'Every task thread runs the top-level code of the module: guard what only the driver may do ' +
+          'with isDriver() or onDriver(), and start the StreamingContext in every thread',
+        { cause: this.bootError },
+      );
+      this.onStarted?.(error);
+      if (!this.slots.some((s) => s && s.state !== 'exited')) {
+        for (const t of this.pending.splice(0)) t.reject(error);
+      }
+    }
+    if (this.pending.length > 0) this.spawnMissing();
+    for (const slot of this.slots) {
+      if (this.pending.length === 0) break;
+      if (!slot || slot.state !== 'idle') continue;
+      const task = this.pending.shift()!;
+      slot.state = 'busy';
+      slot.current = task;
+      slot.worker.postMessage(task.message);
+    }
+    this.updateRefs();
+  }
+
+  /** Threads keep the process alive only while they start or there is work for them. */
+  private updateRefs(): void {
+    const busy = this.pending.length > 0 || this.slots.some((s) => s?.state === 'busy');
+    for (const slot of this.slots) {
+      if (!slot || slot.state === 'exited') continue;
+      if (busy || slot.state === 'booting') slot.worker.ref();
+      else slot.worker.unref();
+    }
+  }
+
+  /** Answers a thread blocked on a fetch: posts the block, then wakes the thread. */
+  private serveFetch(slot: Slot, request: FetchRequest): void {
+    let reply: FetchReply;
+    try {
+      const task = slot.current;
+      if (!task) throw new Error('a fetch from a thread that runs no task');
+      const data = this.fetch(task, request);
+      const faithful =
+        request.type === 'fetchShuffle'
+          ? bucketsCloneFaithfully(data as ShuffleBucket[])
+          : clonesFaithfully((data as unknown[])[0]);
+      if (faithful) {
+        reply = { ok: true, data };
+      } else {
+        const what = request.type === 'fetchShuffle' ? 'shuffle output' : 'partition data';
+        reply = {
+          ok: false,
+          error: serializeError(new Error(`${what} of a kind that cannot cross threads`)),
+          unsupported: true,
+        };
+      }
+      slot.replies.postMessage(reply);
+    } catch (e) {
+      // A value structured clone refuses (a function, a symbol) throws in postMessage.
+      const unsupported = e instanceof Error && e.name === 'DataCloneError';
+      reply = { ok: false, error: serializeError(e), unsupported };
+      slot.replies.postMessage(reply);
+    }
+    Atomics.store(slot.signal, 0, 1);
+    Atomics.notify(slot.signal, 0);
+  }
+
+  private fetch(task: RemoteTask, request: FetchRequest): unknown {
+    if (request.type === 'fetchShuffle') {
+      return task.context.shuffleManager.read(request.shuffleId, request.reduceId);
+    }
+    const rdd = task.plan.fetchable.get(request.rddId);
+    if (!rdd) throw new Error(`RDD ${request.rddId} was not shipped with this task`);
+    return rdd.partitionArray(request.split, {
+      stageId: task.message.stageId,
+      partitionId: request.split,
+    });
+  }
+
+  private explainOnce(reason: string): void {
+    if (this.reported.has(reason)) return;
+    if (this.reported.size > 1000) this.reported.clear();
+    this.reported.add(reason);
+    log.debug(`Running a stage on the driver: ${reason}`);
+  }
+}
+
+/** The same map stage in every batch: the owner's stream and creation index, the dependency. */
+function stageKind(plan: MapStagePlan): string {
+  return `${plan.owner.streamId}:${plan.owner.index}:${plan.depIndex}`;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,116 @@
+// `local[N]` on worker threads, seen from the streaming layer: which runner a context gets, what
+// the runner may read of the graph on the driver, and what `start()` does in a task thread.
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SparkContext } from '../rdd/index.js';
+import { parseMaster } from '../rdd/master.js';
+import { InlineTaskRunner, type TaskRunner } from '../rdd/scheduler/task-runner.js';
+import type { StreamLineageSource } from '../rdd/workers/lineage.js';
+import { registerReplayGraph } from '../rdd/workers/runtime.js';
+import { WorkerTaskRunner } from '../rdd/workers/worker-task-runner.js';
+import { Logger } from '../util/logging.js';
+import { isDriver } from '../util/role.js';
+import { Time } from '../util/time.js';
+import { isStatefulStream } from './checkpoint/stateful-stream.js';
+import { StreamingConf } from './conf.js';
+import type { DStreamGraph } from './dstream-graph.js';
+import type { GraphStream } from './graph-stream.js';
+
+const log = new Logger('StreamingContext');
+
+/** Turns task threads off (`false`); they are on by default for `local[N]`, N > 1. */
+export const WORKERS_ENABLED = 'spark.dstream.workers.enabled';
+/** The module task threads load (a path or file URL); default: the script Node was started with. */
+export const WORKERS_APP_MODULE = 'spark.dstream.workers.appModule';
+
+/**
+ * The runner of a context created without one: N task threads for `local[N]` (N > 1) when the
+ * application module is known, else the main thread. A task thread's own context always runs
+ * inline (it only replays what the driver sends).
+ */
+export function defaultTaskRunner(
+  master: string,
+  conf: Readonly<Record<string, string>> | undefined,
+): TaskRunner | undefined {
+  if (!isDriver()) return new InlineTaskRunner();
+  let cores: number;
+  try {
+    cores = parseMaster(master);
+  } catch {
+    return undefined; // the SparkContext reports the bad master
+  }
+  if (cores <= 1) return undefined;
+  const settings = new StreamingConf(new Map(Object.entries(conf ?? {})));
+  if (!settings.getBoolean(WORKERS_ENABLED, true)) return undefined;
+  const appModule = applicationModule(settings.get(WORKERS_APP_MODULE));
+  if (appModule === undefined) {
+    log.info(
+      `Tasks of ${master} run on the main thread: the application module is unknown (set ${WORKERS_APP_MODULE})`,
+    );
+    return undefined;
+  }
+  return new WorkerTaskRunner({ threads: cores, appModule, argv: process.argv });
+}
+
+function applicationModule(configured: string | undefined): string | undefined {
+  const path = configured ?? process.argv[1];
+  if (!path) return undefined;
+  if (path.startsWith('file:')) return path;
+  // A script inside node_modules is a tool (a test runner, a REPL wrapper), not the application.
+  if (configured === undefined && /[\\/]node_modules[\\/]/.test(path)) return undefined;
+  return pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
+}
+
+/**
+ * What the task runner may read of the driver's graph: the zero time, and the RDDs that task
+ * threads read from the driver rather than compute: every input batch (its data exists only on the
+ * driver), the state of stateful streams before the task's batch (threads do not keep it), and
+ * any stream RDD already cached on the driver.
+ */
+export function lineageSourceOf(graph: DStreamGraph): StreamLineageSource {
+  return {
+    zeroTimeMs: () => graph.zeroTime?.milliseconds,
+    graphSignature: () => graphSignature(graph),
+    *providedRdds(batchTimeMs) {
+      for (const s of graph.allStreams()) {
+        const generated = s.generated;
+        if (!generated) continue;
+        const isInput = s.dependencies.length === 0;
+        const stateful = isStatefulStream(s);
+        for (const [timeMs, rdd] of generated) {
+          const cached =
+            rdd.isPersisted && rdd.context.blockManager.hasAll(rdd.id, rdd.numPartitions);
+          if (isInput || (stateful && timeMs < batchTimeMs) || cached) {
+            yield { streamId: s.id, timeMs, rdd };
+          }
+        }
+      }
+    },
+  };
+}
+
+/** The streams of a graph by id, with their classes: equal in every thread of one application. */
+function graphSignature(graph: DStreamGraph): string {
+  return graph
+    .allStreams()
+    .sort((a, b) => a.id - b.id)
+    .map((s) => `${s.id}:${s.constructor.name}`)
+    .join(' ');
+}
+
+/**
+ * `StreamingContext.start()` in a task thread: no timer, no receivers; the graph is registered so
+ * that the thread replays its streams for the tasks the driver sends.
+ */
+export function serveGraphInTaskThread(graph: DStreamGraph, sparkContext: SparkContext): void {
+  graph.validate();
+  const streams = new Map<number, GraphStream>(graph.allStreams().map((s) => [s.id, s]));
+  registerReplayGraph({
+    sparkContext,
+    signature: graphSignature(graph),
+    initialize: (zeroTimeMs) => graph.initialize(new Time(zeroTimeMs)),
+    getOrCompute: (streamId, time) => streams.get(streamId)?.getOrCompute?.(time),
+    clearMetadata: (time) => graph.clearMetadata(time),
+    remembers: (streamId, timeMs) => streams.get(streamId)?.generated?.has(timeMs) ?? false,
+  });
+}

@@ -1,0 +1,188 @@
+// local[N] on worker threads: an application file runs in a child process (real threads, the built
+// package) and must produce what local[1] produces; failures in task threads reach the batch.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isDriver, ManualClock, onDriver, Seconds, StreamingContext } from 'dstream';
+import { runBatches } from 'dstream/testing';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..');
+const node = join(root, 'node_modules', '.bin', 'node');
+const app = join(root, 'test', 'fixtures', 'workers', 'word-app.ts');
+
+function newestMtime(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let newest = s.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** The fixture imports 'dstream', which resolves to dist/: build it when the sources are newer. */
+async function ensureBuilt(): Promise<void> {
+  const inputs = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+  const newest = Math.max(...inputs.map((p) => newestMtime(join(root, p))));
+  let built = 0;
+  try {
+    built = statSync(join(root, 'dist', 'index.js')).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  if (built > newest) return;
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  await run(node, [tsc, '-p', 'tsconfig.build.json'], { cwd: root });
+}
+
+interface AppOutput {
+  results?: Record<string, string[][]>;
+  errors?: { code: string; message: string; cause?: { name: string; message: string } }[];
+  threads?: number[];
+  startError?: { code: string; message: string };
+}
+
+async function runApp(...args: string[]): Promise<{ out: AppOutput; log: string }> {
+  const { stdout, stderr } = await run(node, [app, ...args], {
+    cwd: root,
+    env: { ...process.env, DSTREAM_LOG_LEVEL: 'DEBUG' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const last = stdout.trim().split('\n').pop()!;
+  return { out: JSON.parse(last) as AppOutput, log: stderr };
+}
+
+describe('parallel execution (local[N] on worker threads)', () => {
+  beforeAll(ensureBuilt);
+
+  it('runs an application in two task threads with the results of local[1]', async () => {
+    const [two, one, inline] = await Promise.all([
+      runApp('local[2]', 'ok'),
+      runApp('local[1]', 'ok'),
+      runApp('local[2]', 'ok', 'inline'),
+    ]);
+    expect(two.out.errors).toEqual([]);
+    expect(Object.keys(two.out.results!)).toHaveLength(6);
+    for (const series of Object.values(two.out.results!)) expect(series).toHaveLength(5);
+    expect(two.out.results).toEqual(one.out.results);
+    // Same partitioning as local[2] on the main thread: even the order within groups is equal.
+    expect(two.out.results).toEqual(inline.out.results);
+    // The map side of the shuffles ran in two threads other than the main thread (id 0).
+    expect(two.out.threads).toHaveLength(2);
+    expect(two.out.threads).not.toContain(0);
+    expect(one.out.threads).toEqual([0]);
+    expect(inline.out.threads).toEqual([0]);
+    // Only the stage whose combiners are class instances ran on the driver.
+    const onDriverStages = two.log
+      .split('\n')
+      .filter((l) => l.includes('Running a stage on the driver'));
+    expect(onDriverStages.join('\n')).toContain('cannot cross threads');
+    expect(onDriverStages.every((l) => /cannot cross threads|in an earlier batch/.test(l))).toBe(
+      true,
+    );
+  });
+
+  it('reads RDDs created outside streams from the driver', async () => {
+    const { out } = await runApp('local[2]', 'ok');
+    const mixed = out.results!.mixed!.flat();
+    expect(mixed).toContain('["from-driver",1]');
+    expect(mixed.some((x) => x.includes('from-task-thread'))).toBe(false);
+  });
+
+  it("fails the batch with the user's error when a function throws in a task thread", async () => {
+    const { out } = await runApp('local[2]', 'fail');
+    const [error] = out.errors!;
+    expect(error!.code).toBe('DSTREAM_ERR_BATCH_FAILED');
+    expect(error!.message).toContain('bad word w7 (on the driver: false)');
+    expect(error!.cause).toEqual({ name: 'Error', message: 'bad word w7 (on the driver: false)' });
+  });
+
+  it('fails the task of a task thread that dies, and replaces the thread', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'dstream-crash-')), 'crashed');
+    const { out, log } = await runApp('local[2]', 'crash', marker);
+    const [error] = out.errors!;
+    expect(error!.code).toBe('DSTREAM_ERR_WORKER_FAILED');
+    expect(error!.message).toMatch(
+      /Task thread \d died while running task \d+ of stage \d+: exited with code 7/,
+    );
+    expect(log).toMatch(/Task thread \d exited with code 7; starting a new one/);
+    // Only the first batch failed: the later ones ran in the new thread.
+    expect(out.results!.counts).toHaveLength(4);
+    expect(out.threads!.length).toBeGreaterThan(0);
+    expect(out.threads).not.toContain(0);
+  });
+
+  it('rejects start() when a task thread cannot load the application', async () => {
+    const { out } = await runApp('local[2]', 'boot');
+    expect(out.startError?.code).toBe('DSTREAM_ERR_WORKER_FAILED');
+    expect(out.startError?.message).toContain('no database in this thread');
+    expect(out.startError?.message).toContain('isDriver()');
+  });
+
+  it('rejects start() when a task thread builds another stream graph', async () => {
+    const { out } = await runApp('local[2]', 'graph');
+    expect(out.startError?.code).toBe('DSTREAM_ERR_WORKER_FAILED');
+    expect(out.startError?.message).toContain('another stream graph');
+  });
+});
+
+describe('the inline runner', () => {
+  it('runs the test kit on the main thread whatever the master', async () => {
+    const seen: number[] = [];
+    const out = await runBatches({
+      master: 'local[4]',
+      inputs: [[[1, 2, 3], [4]]],
+      numBatches: 2,
+      build: (_ssc, [s]) =>
+        s!
+          .map((x) => {
+            seen.push(x); // a closure over a test variable: only possible on this thread
+            return [x % 2, x] as const;
+          })
+          .reduceByKey((a, b) => a + b),
+    });
+    expect(out.map((b) => [...b].sort())).toEqual([
+      [
+        [0, 2],
+        [1, 4],
+      ],
+      [[0, 4]],
+    ]);
+    expect(seen.sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps a context created under a test runner on the main thread', async () => {
+    // Under vitest the script Node runs lies in node_modules: no application module to load in
+    // task threads, so local[2] runs inline and functions may close over test variables.
+    const clock = new ManualClock(0);
+    const ssc = new StreamingContext({
+      master: 'local[2]',
+      appName: 'inline',
+      batchDuration: Seconds(1),
+      clock,
+    });
+    const seen: string[] = [];
+    ssc
+      .queueStream([ssc.sparkContext.parallelize(['a b', 'b'], 2)])
+      .flatMap((l) => l.split(' '))
+      .map((w) => {
+        seen.push(w);
+        return [w, 1] as const;
+      })
+      .reduceByKey((a, b) => a + b)
+      .foreachRDD(async (rdd) => {
+        await rdd.count();
+      });
+    await ssc.start();
+    await clock.advance(1000);
+    await ssc.stop();
+    expect(seen.sort()).toEqual(['a', 'b', 'b']);
+  });
+
+  it('is the driver in tests: isDriver() and onDriver()', () => {
+    expect(isDriver()).toBe(true);
+    expect(onDriver(() => 42)).toBe(42);
+  });
+});
