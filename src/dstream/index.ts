@@ -3,6 +3,7 @@ import './dstream-operations.js';
 import './output-operations.js';
 import './pair-dstream-functions.js';
 import './context-functions.js';
+import './window-operations.js';
 
 export { DStream } from './dstream.js';
 export { InputDStream } from './input.js';
