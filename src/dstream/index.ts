@@ -8,3 +8,5 @@ import './window-operations.js';
 export { DStream } from './dstream.js';
 export { InputDStream } from './input.js';
 export { rddToFileName } from './output-operations.js';
+export { WindowedDStream } from './windowed.js';
+export { ReducedWindowedDStream } from './reduced-windowed.js';
