@@ -1,3 +1,4 @@
+import { DStreamError } from '../errors.js';
 import { setLogLevel } from '../util/logging.js';
 import { BlockManager } from './block-manager.js';
 import { parseMaster } from './master.js';
@@ -64,26 +65,31 @@ export class SparkContext {
 
   /** Distributes a local array into `numSlices` partitions by position (Spark's slicing). */
   parallelize<T>(data: readonly T[], numSlices: number = this.defaultParallelism): RDD<T> {
+    this.assertNotStopped();
     checkPartitionCount(numSlices);
     return new ParallelCollectionRDD(this, data, numSlices);
   }
 
   /** The lines of a text file, or of the files of a directory. */
   textFile(path: string, minPartitions = Math.min(this.defaultParallelism, 2)): RDD<string> {
+    this.assertNotStopped();
     return new TextFileRDD(this, path, minPartitions);
   }
 
   /** An RDD with no partitions. */
   emptyRDD<T>(): RDD<T> {
+    this.assertNotStopped();
     return new BlockRDD<T>(this, [], 'emptyRDD');
   }
 
   /** An RDD whose partitions are the given arrays. */
   fromPartitions<T>(partitions: readonly (readonly T[])[]): RDD<T> {
+    this.assertNotStopped();
     return new BlockRDD<T>(this, partitions, 'partitions');
   }
 
   union<T>(rdds: readonly RDD<T>[]): RDD<T> {
+    this.assertNotStopped();
     return new UnionRDD(this, rdds);
   }
 
@@ -97,7 +103,25 @@ export class SparkContext {
     func: (items: T[], partition: number) => U | Promise<U>,
     partitions?: readonly number[],
   ): Promise<U[]> {
+    if (this.stopped) {
+      return Promise.reject(
+        new DStreamError(
+          'DSTREAM_ERR_CONTEXT_STOPPED',
+          'SparkContext has been shutdown: run actions before stopping the context, or create a new one.',
+        ),
+      );
+    }
     return this.scheduler.runJob(rdd, func, partitions);
+  }
+
+  /** Spark's check that a stopped context makes no more RDDs. */
+  private assertNotStopped(): void {
+    if (this.stopped) {
+      throw new DStreamError(
+        'DSTREAM_ERR_CONTEXT_STOPPED',
+        'Cannot call methods on a stopped SparkContext. Create a new StreamingContext (or stop it with stopSparkContext: false to keep using its SparkContext).',
+      );
+    }
   }
 
   newRddId(): number {
