@@ -86,21 +86,28 @@ declare module './rdd.js' {
 }
 
 /**
- * The partitioner for a keyed operation without one, as Spark's `defaultPartitioner`: the largest
- * partitioner among the inputs, else `spark.default.parallelism` partitions if it is set, else as
- * many as the largest input.
+ * The partitioner for a keyed operation without one, as Spark's `defaultPartitioner`: the
+ * partitioner of the input with the most partitions among those that have one, if it has at least
+ * as many partitions as the default count or is within a factor of 10 of the largest input; else a
+ * `HashPartitioner` of the default count: `spark.default.parallelism` if set, else as many
+ * partitions as the largest input.
  */
 export function defaultPartitioner(...rdds: RDD<unknown>[]): Partitioner {
-  let best: Partitioner | undefined;
+  let withPartitioner: RDD<unknown> | undefined;
   for (const r of rdds) {
-    if (r.partitioner && (!best || r.partitioner.numPartitions > best.numPartitions)) {
-      best = r.partitioner;
+    if (r.partitioner && (!withPartitioner || r.numPartitions > withPartitioner.numPartitions)) {
+      withPartitioner = r;
     }
   }
-  if (best) return best;
   const sc = rdds[0]!.context;
-  if (sc.conf.has('spark.default.parallelism')) return new HashPartitioner(sc.defaultParallelism);
-  return new HashPartitioner(Math.max(1, ...rdds.map((r) => r.numPartitions)));
+  const largest = Math.max(1, ...rdds.map((r) => r.numPartitions));
+  const defaultCount = sc.conf.has('spark.default.parallelism') ? sc.defaultParallelism : largest;
+  if (withPartitioner) {
+    const own = withPartitioner.numPartitions;
+    const eligible = Math.log10(largest) - Math.log10(own) < 1;
+    if (eligible || defaultCount <= own) return withPartitioner.partitioner!;
+  }
+  return new HashPartitioner(defaultCount);
 }
 
 function resolve(partitioning: Partitioning | undefined, ...rdds: RDD<unknown>[]): Partitioner {

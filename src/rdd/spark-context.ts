@@ -5,7 +5,7 @@ import { parseMaster } from './master.js';
 import { BlockRDD } from './narrow/block-rdd.js';
 import { ParallelCollectionRDD } from './narrow/parallel-collection-rdd.js';
 import { TextFileRDD } from './narrow/text-file-rdd.js';
-import { UnionRDD } from './narrow/union-rdd.js';
+import { unionOf } from './narrow/union-rdd.js';
 import { checkPartitionCount } from './partitioner.js';
 import type { RDD } from './rdd.js';
 import { DAGScheduler } from './scheduler/dag-scheduler.js';
@@ -88,9 +88,13 @@ export class SparkContext {
     return new BlockRDD<T>(this, partitions, 'partitions');
   }
 
+  /**
+   * The elements of all the RDDs, as Spark's `union`: RDDs with no partition are left out, and RDDs
+   * placed by one same partitioner keep it (partition i is partition i of each).
+   */
   union<T>(rdds: readonly RDD<T>[]): RDD<T> {
     this.assertNotStopped();
-    return new UnionRDD(this, rdds);
+    return unionOf(this, rdds);
   }
 
   setLogLevel(level: string): void {
