@@ -42,6 +42,8 @@ export interface StopOptions {
 }
 
 let activeContext: StreamingContext | undefined;
+/** A context whose start() is in progress (Spark holds its activation lock meanwhile). */
+let activating: StreamingContext | undefined;
 
 /**
  * The entry point of a streaming application, as Spark's `StreamingContext`: it cuts input into
@@ -73,6 +75,7 @@ export class StreamingContext {
   private firstError: DStreamError | undefined;
   private readonly waiters: { resolve(stopped: boolean): void; reject(e: unknown): void }[] = [];
   private startedAt: string | undefined;
+  private starting: Promise<void> | undefined;
   /** Called at start, before the timer runs: recovery from a checkpoint plugs in here. */
   startHooks: ((ssc: StreamingContext) => Promise<Time | undefined>)[] = [];
 
@@ -164,23 +167,32 @@ export class StreamingContext {
   }
 
   /** Starts generating batches. Rejects (and stops the context) if the graph is not valid. */
-  async start(): Promise<void> {
-    if (this.state === 'ACTIVE') {
+  start(): Promise<void> {
+    // A start still in progress counts as started: its inputs and timer must start only once.
+    if (this.state === 'ACTIVE' || this.starting) {
       log.warn('StreamingContext has already been started');
-      return;
+      return this.starting ?? Promise.resolve();
     }
+    this.starting = this.startOnce().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
     if (this.state === 'STOPPED') {
       throw new DStreamError(
         'DSTREAM_ERR_ALREADY_STOPPED',
         'StreamingContext has already been stopped',
       );
     }
-    if (activeContext && activeContext !== this) {
+    const running = activeContext ?? activating;
+    if (running && running !== this) {
       throw new DStreamError(
         'DSTREAM_ERR_ANOTHER_CONTEXT_ACTIVE',
-        `Only one StreamingContext may be started in this process. Currently running StreamingContext was started at${activeContext.startedAt ?? ''}`,
+        `Only one StreamingContext may be started in this process. Currently running StreamingContext was started at${running.startedAt ?? ''}`,
       );
     }
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- claims the process-wide slot
+    activating = this;
     try {
       this.graph.validate();
       let restartTime: Time | undefined;
@@ -199,6 +211,8 @@ export class StreamingContext {
       this.state = 'STOPPED';
       await this.graph.stopInputs().catch(() => undefined);
       throw e;
+    } finally {
+      if (activating === this) activating = undefined;
     }
     this.listenerBus.post({ type: 'onStreamingStarted', event: { time: this.clock.now() } });
     log.info('StreamingContext started');
