@@ -386,6 +386,31 @@ describe('BasicOperationsSuite', () => {
     );
   });
 
+  it('union of streams reduced with one partitioner keeps its partitions', async () => {
+    const output = await runBatches({
+      inputs: [[['a', 'b', 'a']]],
+      numBatches: 1,
+      build: (_ssc, [s]) => {
+        const counts = s!.map((w) => [w, 1] as const).reduceByKey((a, b) => a + b, 3);
+        return counts.union(counts.mapValues((n) => n * 10)).glom();
+      },
+    });
+    // 'a' = 97 → partition 1, 'b' = 98 → partition 2, of 3 (not 6).
+    expect(output).toEqual([
+      [
+        [],
+        [
+          ['a', 2],
+          ['a', 20],
+        ],
+        [
+          ['b', 1],
+          ['b', 10],
+        ],
+      ],
+    ]);
+  });
+
   testOperation(
     'StreamingContext.union',
     offsets,
@@ -397,7 +422,10 @@ describe('BasicOperationsSuite', () => {
     const { ssc } = createManualContext();
     contexts.push(ssc);
     expect(() => ssc.union([])).toThrow(
-      expect.objectContaining({ code: 'DSTREAM_ERR_EMPTY_STREAM_LIST' }),
+      expect.objectContaining({
+        code: 'DSTREAM_ERR_EMPTY_STREAM_LIST',
+        message: 'requirement failed: List of DStreams to union is empty',
+      }),
     );
     expect(() => ssc.transform([], (rdds) => rdds[0]!)).toThrow(
       expect.objectContaining({

@@ -115,6 +115,75 @@ describe('narrow operations', () => {
     expect(await u.glom().collect()).toEqual([[1], [2], [3]]);
   });
 
+  it('union of RDDs placed by one partitioner keeps it, partition by partition', async () => {
+    type Pair = readonly [string, number];
+    const a = sc
+      .parallelize<Pair>(
+        [
+          ['x', 1],
+          ['y', 2],
+        ],
+        2,
+      )
+      .partitionBy(new HashPartitioner(3));
+    const b = sc
+      .parallelize<Pair>(
+        [
+          ['x', 3],
+          ['z', 4],
+        ],
+        1,
+      )
+      .partitionBy(new HashPartitioner(3));
+    const u = a.union(b);
+    expect(u.getNumPartitions()).toBe(3);
+    expect(u.partitioner?.equals(new HashPartitioner(3))).toBe(true);
+    // 'x' = 120 → 0, 'y' = 121 → 1, 'z' = 122 → 2.
+    expect(await u.glom().collect()).toEqual([
+      [
+        ['x', 1],
+        ['x', 3],
+      ],
+      [['y', 2]],
+      [['z', 4]],
+    ]);
+    expect(sc.union([a, sc.parallelize<Pair>([['w', 0]], 2)]).getNumPartitions()).toBe(5);
+  });
+
+  it('union leaves out RDDs with no partition', async () => {
+    const u = sc.union([sc.emptyRDD<number>(), sc.parallelize([1, 2], 2), sc.emptyRDD<number>()]);
+    expect(u.getNumPartitions()).toBe(2);
+    expect(await u.collect()).toEqual([1, 2]);
+    expect(sc.union<number>([]).getNumPartitions()).toBe(0);
+    // An empty RDD (no partitioner) does not stop the others from keeping theirs.
+    const keyed = sc.parallelize([['k', 1] as const], 1).partitionBy(new HashPartitioner(3));
+    const withEmpty = sc.union([keyed, sc.emptyRDD<readonly ['k', 1]>()]);
+    expect(withEmpty.getNumPartitions()).toBe(3);
+    expect(withEmpty.partitioner?.equals(new HashPartitioner(3))).toBe(true);
+  });
+
+  it('zipWithIndex counts by partition, then position', async () => {
+    const zipped = sc.parallelize(['a', 'b', 'c', 'd', 'e'], 3).zipWithIndex();
+    expect(await zipped.glom().collect()).toEqual([
+      [['a', 0]],
+      [
+        ['b', 1],
+        ['c', 2],
+      ],
+      [
+        ['d', 3],
+        ['e', 4],
+      ],
+    ]);
+    // A partition computed alone still knows where it starts.
+    expect(
+      await zipped.mapPartitionsWithIndex((i, items) => (i === 2 ? items : [])).collect(),
+    ).toEqual([
+      ['d', 3],
+      ['e', 4],
+    ]);
+  });
+
   it('persisted RDDs are computed once', async () => {
     let calls = 0;
     const rdd = sc
@@ -536,6 +605,16 @@ describe('cogroup and joins', () => {
     expect(left().join(right()).getNumPartitions()).toBe(2);
     expect(left().join(right(), 5).getNumPartitions()).toBe(5);
   });
+
+  it('without numPartitions, reuses a partitioner unless it is 10 times too small', () => {
+    const partitioned = (n: number) => left().partitionBy(new HashPartitioner(n));
+    const wide = (n: number) => sc.parallelize<readonly [string, string]>([['a', 'w']], n);
+    // Spark's defaultPartitioner: the existing partitioner is kept when within a factor of 10.
+    expect(partitioned(3).join(wide(20)).getNumPartitions()).toBe(3);
+    expect(partitioned(3).join(wide(20)).partitioner?.equals(new HashPartitioner(3))).toBe(true);
+    // 1 partition against 20 is not: a HashPartitioner of the largest input's count is used.
+    expect(partitioned(1).join(wide(20)).getNumPartitions()).toBe(20);
+  });
 });
 
 describe('text files', () => {
@@ -576,6 +655,32 @@ describe('text files', () => {
     await sc.parallelize([1], 2).saveAsTextFile(out);
     expect(await readFile(join(out, 'part-00000'), 'utf8')).toBe('');
     expect(await readFile(join(out, 'part-00001'), 'utf8')).toBe('1\n');
+  });
+
+  it('saveAsTextFiles writes each batch into prefix-<ms>[.suffix], replacing what is there', async () => {
+    const prefix = join(dir, 'stream');
+    await mkdir(`${prefix}-2000.txt`);
+    await writeFile(join(`${prefix}-2000.txt`, 'stale'), 'old');
+    await runBatches({
+      inputs: [[['a', 'b'], ['c']]],
+      numBatches: 2,
+      build: (_ssc, [s]) => {
+        s!.saveAsTextFiles(prefix, 'txt');
+        return s!;
+      },
+    });
+    expect((await readdir(`${prefix}-1000.txt`)).sort()).toEqual([
+      '_SUCCESS',
+      'part-00000',
+      'part-00001',
+    ]);
+    expect((await readdir(`${prefix}-2000.txt`)).sort()).toEqual([
+      '_SUCCESS',
+      'part-00000',
+      'part-00001',
+    ]);
+    expect(await sc.textFile(`${prefix}-1000.txt`).collect()).toEqual(['a', 'b']);
+    expect(await sc.textFile(`${prefix}-2000.txt`).collect()).toEqual(['c']);
   });
 
   it('textFile splits lines on \\n, \\r\\n and \\r, into minPartitions by position', async () => {

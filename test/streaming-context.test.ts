@@ -12,7 +12,12 @@ import {
   type OutputOperationInfo,
   type StreamingListener,
 } from 'dstream';
-import { createManualContext, TestInputStream, type ManualClock } from 'dstream/testing';
+import {
+  createManualContext,
+  runBatches,
+  TestInputStream,
+  type ManualClock,
+} from 'dstream/testing';
 
 const contexts: StreamingContext[] = [];
 
@@ -110,6 +115,31 @@ describe('StreamingContextSuite', () => {
     const log = await capturingLog(() => ssc.start());
     expect(log).toContain('WARN StreamingContext: StreamingContext has already been started');
     expect(ssc.getState()).toBe('ACTIVE');
+  });
+
+  it('start twice at once starts the inputs and the timer once', async () => {
+    const { ssc, clock } = manualContext();
+    const seen: number[][] = [];
+    addInputStream(ssc).foreachRDD(async (rdd) => {
+      seen.push(await rdd.collect());
+    });
+    const log = await capturingLog(() => Promise.all([ssc.start(), ssc.start()]).then(() => {}));
+    expect(log).toContain('StreamingContext has already been started');
+    await clock.advance(2000);
+    expect(seen).toEqual([[1], [2]]);
+  });
+
+  it('two contexts starting at once: only one becomes active', async () => {
+    const { ssc: one } = manualContext();
+    const { ssc: two } = manualContext();
+    addInputStream(one).foreachRDD(() => {});
+    addInputStream(two).foreachRDD(() => {});
+    const results = await Promise.allSettled([one.start(), two.start()]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'DSTREAM_ERR_ANOTHER_CONTEXT_ACTIVE',
+    });
+    expect(StreamingContext.getActive()).toBe(one);
   });
 
   it('stop multiple times', async () => {
@@ -491,5 +521,74 @@ describe('StreamingListener', () => {
       code: 'DSTREAM_ERR_STOP_IN_LISTENER',
       message: 'Cannot stop StreamingContext within listener bus thread.',
     });
+  });
+});
+
+describe('runBatches', () => {
+  it('returns one series per stream when build returns several', async () => {
+    const [doubled, counted] = await runBatches({
+      inputs: [[[1, 2], [3]]],
+      numBatches: 2,
+      build: (_ssc, [s]) => [s!.map((x) => x * 2), s!.count()],
+    });
+    expect(doubled).toEqual([[2, 4], [6]]);
+    expect(counted).toEqual([[2], [1]]);
+  });
+
+  it('runs every batch even when one fails, then rejects with the first failure', async () => {
+    const ran: number[] = [];
+    const error = await rejectionOf(
+      runBatches({
+        inputs: [[[1], [2], [3], [4]]],
+        numBatches: 4,
+        build: (_ssc, [s]) =>
+          s!.map((x) => {
+            ran.push(x);
+            if (x === 2 || x === 3) throw new Error(`bad ${x}`);
+            return x;
+          }),
+      }),
+    );
+    expect(ran).toEqual([1, 2, 3, 4]);
+    expect(error).toMatchObject({ code: 'DSTREAM_ERR_BATCH_FAILED' });
+    expect((error as DStreamError).batchTime?.milliseconds).toBe(2000);
+    expect((error as DStreamError).message).toContain('bad 2');
+    expect(StreamingContext.getActive()).toBeUndefined();
+  });
+
+  it('rejects with the error of validation at start, and leaves no active context', async () => {
+    const error = await rejectionOf(
+      runBatches({
+        inputs: [[[1]]],
+        numBatches: 1,
+        build: (_ssc, [s]) => s!.map((x) => x).checkpoint(Seconds(1)),
+      }),
+    );
+    expect(error).toMatchObject({ code: 'DSTREAM_ERR_CHECKPOINT_DIR_NOT_SET' });
+    expect(StreamingContext.getActive()).toBeUndefined();
+  });
+
+  it('rejects with what build throws, and leaves no active context', async () => {
+    const error = await rejectionOf(
+      runBatches({
+        inputs: [[[1]]],
+        numBatches: 1,
+        build: (_ssc, [s]) => s!.repartition(0),
+      }),
+    );
+    expect(error).toMatchObject({ code: 'DSTREAM_ERR_INVALID_ARGUMENT' });
+    expect(StreamingContext.getActive()).toBeUndefined();
+    expect(await runBatches({ inputs: [[[1]]], numBatches: 1, build: (_ssc, [s]) => s! })).toEqual([
+      [1],
+    ]);
+  });
+
+  it('gives an entry only for batches whose stream has an RDD (null input batches)', async () => {
+    const output = await runBatches({
+      inputs: [[[1], null, [3]]],
+      numBatches: 4,
+      build: (_ssc, [s]) => s!.map((x) => x),
+    });
+    expect(output).toEqual([[1], [3], []]);
   });
 });
