@@ -344,6 +344,22 @@ describe('awaitTermination', () => {
     expect(await forever).toBe(true);
   });
 
+  it('leaves no timer behind once the context stops (the process may exit)', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const ssc = new StreamingContext({
+      master: 'local[2]',
+      appName: 'x',
+      batchDuration: Seconds(1),
+    });
+    contexts.push(ssc);
+    const before = timers();
+    const waiting = ssc.awaitTermination(60_000);
+    expect(timers()).toBe(before + 1);
+    await ssc.stop();
+    expect(await waiting).toBe(true);
+    expect(timers()).toBe(before);
+  });
+
   it('after stop resolves at once', async () => {
     const { ssc } = manualContext();
     addInputStream(ssc).foreachRDD(() => {});

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DStreamError, requirement } from '../errors.js';
 import { SparkContext } from '../rdd/index.js';
 import type { TaskRunner } from '../rdd/index.js';
-import { systemClock, type Clock } from '../util/clock.js';
+import { systemClock, type Cancellable, type Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
 import { Time } from '../util/time.js';
@@ -226,10 +226,22 @@ export class StreamingContext {
     if (this.firstError) return Promise.reject(this.firstError);
     if (this.state === 'STOPPED') return Promise.resolve(true);
     return new Promise<boolean>((resolve, reject) => {
-      const waiter = { resolve, reject };
+      // The timer is cancelled when the wait ends otherwise: a pending system timer would keep
+      // the process alive until the timeout.
+      let timer: Cancellable | undefined;
+      const waiter = {
+        resolve: (stopped: boolean) => {
+          timer?.cancel();
+          resolve(stopped);
+        },
+        reject: (e: unknown) => {
+          timer?.cancel();
+          reject(e);
+        },
+      };
       this.waiters.push(waiter);
       if (timeoutMs !== undefined && timeoutMs >= 0) {
-        void this.clock.sleep(timeoutMs).then(() => {
+        timer = this.clock.schedule(this.clock.now() + timeoutMs, () => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) {
             this.waiters.splice(i, 1);
