@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DStreamError, HashPartitioner, SparkContext } from 'dstream';
+import { DStreamError, HashPartitioner, SparkContext, type RDD } from 'dstream';
 import { runBatches } from 'dstream/testing';
 
 let sc: SparkContext;
@@ -24,6 +24,14 @@ const byKey = <K, V>(pairs: readonly (readonly [K, V])[]) =>
   [...pairs].sort((a, b) =>
     String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0,
   );
+
+/** How many shuffles the lineage of `rdd` holds. */
+function shufflesIn(rdd: RDD<unknown>): number {
+  let n = rdd.shuffleDependencies.length;
+  for (const p of rdd.narrowParents) n += shufflesIn(p);
+  for (const d of rdd.shuffleDependencies) n += shufflesIn(d.rdd as RDD<unknown>);
+  return n;
+}
 
 async function failureOf(p: Promise<unknown>): Promise<DStreamError> {
   const e = await p.then(
@@ -289,6 +297,42 @@ describe('shuffle', () => {
       ['x', 2],
       ['y', 1],
       ['z', 1],
+    ]);
+  });
+
+  it('a keyed operation on an RDD already placed by its partitioner needs no shuffle', async () => {
+    const placed = sc
+      .parallelize(
+        ['a', 'b', 'a', 'c', 'b', 'a'].map((w) => [w, 1] as const),
+        2,
+      )
+      .partitionBy(new HashPartitioner(3));
+    const other = sc.parallelize<readonly [string, string]>(
+      [
+        ['a', 'x'],
+        ['c', 'y'],
+      ],
+      2,
+    );
+    expect(shufflesIn(placed)).toBe(1);
+    const reduced = placed.reduceByKey((a, b) => a + b, 3);
+    expect(shufflesIn(reduced)).toBe(1);
+    expect(reduced.partitioner?.equals(new HashPartitioner(3))).toBe(true);
+    // 'c' = 99 → 0, 'a' = 97 → 1, 'b' = 98 → 2.
+    expect(await reduced.glom().collect()).toEqual([[['c', 1]], [['a', 3]], [['b', 2]]]);
+    expect(byKey(await placed.groupByKey(3).collect())).toEqual([
+      ['a', [1, 1, 1]],
+      ['b', [1, 1]],
+      ['c', [1]],
+    ]);
+    // Another partition count does shuffle.
+    expect(shufflesIn(placed.reduceByKey((a, b) => a + b, 2))).toBe(2);
+    // A join shuffles only the side not yet placed.
+    const joined = reduced.join(other, 3);
+    expect(shufflesIn(joined)).toBe(2);
+    expect(byKey(await joined.collect())).toEqual([
+      ['a', [3, 'x']],
+      ['c', [1, 'y']],
     ]);
   });
 

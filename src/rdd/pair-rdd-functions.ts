@@ -1,6 +1,7 @@
 import { KeyMap } from '../util/keys.js';
 import type { Pair, Widen } from '../util/types.js';
 import { FlatMappedRDD, MappedRDD } from './narrow/element-wise-rdds.js';
+import { MapPartitionsRDD } from './narrow/map-partitions-rdd.js';
 import { HashPartitioner, type Partitioner } from './partitioner.js';
 import { RDD } from './rdd.js';
 import type { Aggregator } from './shuffle/aggregator.js';
@@ -150,8 +151,40 @@ RDD.prototype.combineByKey = function <K, V, C>(
   partitioning?: Partitioning,
 ): RDD<Pair<K, C>> {
   const aggregator: Aggregator<V, C> = { createCombiner, mergeValue, mergeCombiners };
-  return new ShuffledRDD(this, resolve(partitioning, this), aggregator, true);
+  return combineWith(this, resolve(partitioning, this), aggregator, true);
 };
+
+/**
+ * Combines by key through a shuffle, or, as Spark does, in place when the RDD is already placed by
+ * that partitioner (each key is then in one partition only).
+ */
+function combineWith<K, V, C>(
+  rdd: RDD<Pair<K, V>>,
+  partitioner: Partitioner,
+  aggregator: Aggregator<V, C>,
+  mapSideCombine: boolean,
+): RDD<Pair<K, C>> {
+  if (!partitioner.equals(rdd.partitioner)) {
+    return new ShuffledRDD(rdd, partitioner, aggregator, mapSideCombine);
+  }
+  return new MapPartitionsRDD(
+    rdd,
+    (items) => {
+      const combined = new KeyMap<K, C>();
+      for (const kv of items) {
+        const c = combined.get(kv[0]);
+        combined.set(
+          kv[0],
+          c !== undefined || combined.has(kv[0])
+            ? aggregator.mergeValue(c as C, kv[1])
+            : aggregator.createCombiner(kv[1]),
+        );
+      }
+      return combined.entries();
+    },
+    true,
+  );
+}
 
 RDD.prototype.reduceByKey = function <K, V>(
   this: RDD<Pair<K, V>>,
@@ -180,7 +213,7 @@ RDD.prototype.groupByKey = function <K, V>(this: RDD<Pair<K, V>>, partitioning?:
     mergeCombiners: (a, b) => a.concat(b),
   };
   // As in Spark, no map-side combining: it would not shrink what moves.
-  return new ShuffledRDD(this, resolve(partitioning, this), aggregator, false);
+  return combineWith(this, resolve(partitioning, this), aggregator, false);
 };
 
 RDD.prototype.partitionBy = function <K, V>(this: RDD<Pair<K, V>>, partitioner: Partitioner) {
