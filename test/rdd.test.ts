@@ -29,7 +29,7 @@ const byKey = <K, V>(pairs: readonly (readonly [K, V])[]) =>
 function shufflesIn(rdd: RDD<unknown>): number {
   let n = rdd.shuffleDependencies.length;
   for (const p of rdd.narrowParents) n += shufflesIn(p);
-  for (const d of rdd.shuffleDependencies) n += shufflesIn(d.rdd as RDD<unknown>);
+  for (const d of rdd.shuffleDependencies) n += shufflesIn(d.rdd);
   return n;
 }
 

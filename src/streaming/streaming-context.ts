@@ -73,7 +73,8 @@ export class StreamingContext {
   private nextStreamId = 0;
   private nextInputStreamId = 0;
   private firstError: DStreamError | undefined;
-  private readonly waiters: { resolve(stopped: boolean): void; reject(e: unknown): void }[] = [];
+  private readonly waiters: { resolve(stopped: boolean): void; reject(e: DStreamError): void }[] =
+    [];
   private startedAt: string | undefined;
   private starting: Promise<void> | undefined;
   /** Called at start, before the timer runs: recovery from a checkpoint plugs in here. */
@@ -234,7 +235,7 @@ export class StreamingContext {
           timer?.cancel();
           resolve(stopped);
         },
-        reject: (e: unknown) => {
+        reject: (e: DStreamError) => {
           timer?.cancel();
           reject(e);
         },
