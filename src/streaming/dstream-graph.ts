@@ -46,10 +46,9 @@ export class DStreamGraph {
   initialize(zeroTime: Time): void {
     this.zeroTime = zeroTime;
     for (const s of this.outputStreams) s.initialize(zeroTime);
-    // Also without remember(): streams such as windows ask their parents to remember longer.
+    // Always, as Spark's remember(null): windows extend their parents' durations on the way up.
     for (const s of this.outputStreams) s.rememberAtLeast(this.rememberDuration);
-    // As Spark, only what outputs reach: an input stream no output uses is never initialized.
-    for (const s of this.computedStreams()) s.validateAtStart();
+    for (const s of this.allStreams()) s.validateAtStart();
   }
 
   async startInputs(): Promise<void> {
@@ -81,27 +80,18 @@ export class DStreamGraph {
     for (const s of this.outputStreams) s.clearMetadata(time);
   }
 
-  /** Every stream reachable from an output stream (what batches compute), each once. */
-  computedStreams(): GraphStream[] {
-    return [...this.visit(this.outputStreams)];
-  }
-
-  /** Every stream reachable from an output stream, then input streams no output uses. */
+  /**
+   * Every stream reachable from an output stream, parents after children, each once. As in Spark,
+   * an input stream that no output uses is not part of it: it is never initialized or validated.
+   */
   allStreams(): GraphStream[] {
-    const seen = this.visit(this.outputStreams);
-    for (const s of this.inputStreams) seen.add(s);
-    return [...seen];
-  }
-
-  /** `roots` and their ancestors, children before parents, each once. */
-  private visit(roots: readonly GraphStream[]): Set<GraphStream> {
     const seen = new Set<GraphStream>();
     const visit = (s: GraphStream): void => {
       if (seen.has(s)) return;
       seen.add(s);
       for (const p of s.dependencies) visit(p);
     };
-    for (const s of roots) visit(s);
-    return seen;
+    for (const s of this.outputStreams) visit(s);
+    return [...seen];
   }
 }
