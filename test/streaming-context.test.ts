@@ -161,6 +161,25 @@ describe('StreamingContextSuite', () => {
     expect(ssc.getState()).toBe('STOPPED');
   });
 
+  for (const stopGracefully of [false, true]) {
+    it(`stop from inside a foreachRDD function (stopGracefully: ${stopGracefully})`, async () => {
+      const { ssc, clock } = manualContext();
+      const seen: number[][] = [];
+      let log = '';
+      addInputStream(ssc).foreachRDD(async (rdd) => {
+        const items = await rdd.collect();
+        seen.push(items);
+        if (items[0] === 2) log = await capturingLog(() => ssc.stop({ stopGracefully }));
+      });
+      await ssc.start();
+      await clock.advance(4000);
+      expect(ssc.getState()).toBe('STOPPED');
+      expect(seen).toEqual([[1], [2]]);
+      expect(await ssc.awaitTermination()).toBe(true);
+      if (stopGracefully) expect(log).toContain('cannot stop gracefully');
+    });
+  }
+
   it('start after stop', async () => {
     const { ssc } = manualContext();
     addInputStream(ssc).foreachRDD(() => {});

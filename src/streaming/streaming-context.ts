@@ -288,6 +288,15 @@ export class StreamingContext {
       'spark.streaming.gracefulStopTimeout',
       this.batchDuration.times(10),
     ).milliseconds;
+    if (this.scheduler.insideJob) {
+      // Called from a foreachRDD function: its batch cannot end before stop() returns, so stop
+      // must not wait for it (nor, gracefully, for anything after it).
+      if (graceful) log.warn('stop() from inside a batch cannot stop gracefully: stopping now');
+      await this.generator.stopTimer(false);
+      this.scheduler.stopAccepting();
+      await this.graph.stopInputs();
+      return;
+    }
     if (graceful) {
       for (const s of this.graph.inputStreams) await s.stopReceiving?.();
       // Wait for a batch to take what the receivers had buffered.
