@@ -2,7 +2,7 @@
 // the runner may read of the graph on the driver, and what `start()` does in a task thread.
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SparkContext } from '../rdd/index.js';
+import type { RDD, SparkContext } from '../rdd/index.js';
 import { parseMaster } from '../rdd/master.js';
 import { InlineTaskRunner, type TaskRunner } from '../rdd/scheduler/task-runner.js';
 import type { StreamLineageSource } from '../rdd/workers/lineage.js';
@@ -78,8 +78,7 @@ export function lineageSourceOf(graph: DStreamGraph): StreamLineageSource {
         const isInput = s.dependencies.length === 0;
         const stateful = isStatefulStream(s);
         for (const [timeMs, rdd] of generated) {
-          const cached =
-            rdd.isPersisted && rdd.context.blockManager.hasAll(rdd.id, rdd.numPartitions);
+          const cached = rdd.isPersisted && isCached(rdd);
           if (isInput || (stateful && timeMs < batchTimeMs) || cached) {
             yield { streamId: s.id, timeMs, rdd };
           }
@@ -87,6 +86,13 @@ export function lineageSourceOf(graph: DStreamGraph): StreamLineageSource {
       }
     },
   };
+}
+
+/** Whether the driver holds every partition of a persisted RDD (in blocks, or in the RDD itself). */
+function isCached(rdd: RDD<unknown>): boolean {
+  if (rdd.context.blockManager.hasAll(rdd.id, rdd.numPartitions)) return true;
+  // Windows keep their computed partitions themselves (ReducedWindowRDD).
+  return (rdd as { isMaterialized?: boolean }).isMaterialized === true;
 }
 
 /** The streams of a graph by id, with their classes: equal in every thread of one application. */

@@ -3,7 +3,7 @@
 // here instead of starting batches), then runs the map tasks the driver sends: replay the stream
 // computation that created the shuffle's reading RDD, split one map partition into buckets.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { DStreamError, messageOf } from '../../errors.js';
+import { messageOf } from '../../errors.js';
 import { markWorkerThread } from '../../util/role.js';
 import { Time } from '../../util/time.js';
 import type { RDD } from '../rdd.js';
@@ -29,7 +29,7 @@ import {
 import { DriverRDD } from './stream-rdds.js';
 import type { WorkerBootData } from './worker-task-runner.js';
 
-/** The driver has data for this task that cannot cross threads: it runs the task itself. */
+/** This thread cannot run the task as the driver would (data that cannot cross threads...). */
 class CannotShip extends Error {}
 
 const boot = workerData as WorkerBootData;
@@ -68,7 +68,11 @@ let latestBatchMs: number | undefined;
 
 function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
   if (zeroTimeMs === undefined) {
-    graph.initialize(m.zeroTimeMs);
+    try {
+      graph.initialize(m.zeroTimeMs);
+    } catch (e) {
+      return mismatch(m, `the graph of this thread does not initialize: ${messageOf(e)}`);
+    }
     zeroTimeMs = m.zeroTimeMs;
   }
   // Tasks of a later batch mean the earlier one is complete: forget what the driver forgot.
@@ -132,10 +136,7 @@ function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
   graph.sparkContext.shuffleManager.remote = (shuffleId, reduceId) => {
     const driverId = links.get(shuffleId);
     if (driverId === undefined) {
-      throw new DStreamError(
-        'DSTREAM_ERR_WORKER_FAILED',
-        `Shuffle ${shuffleId} of a task thread has no counterpart on the driver`,
-      );
+      throw new CannotShip(`shuffle ${shuffleId} of this thread has no counterpart on the driver`);
     }
     return request({ type: 'fetchShuffle', shuffleId: driverId, reduceId }) as ShuffleBucket[];
   };
