@@ -2,10 +2,11 @@
 export class BlockManager {
   private readonly blocks = new Map<number, unknown[][]>();
   /**
-   * In a task thread: the partitions of RDDs that the driver computes and ships (RDDs created
-   * outside any stream's computation); `undefined` for RDDs the thread computes itself.
+   * In a task thread: emits the partitions of RDDs that the driver computes and ships (RDDs
+   * created outside any stream's computation) and returns true; false for RDDs the thread
+   * computes itself.
    */
-  remote: ((rddId: number, split: number) => unknown[] | undefined) | undefined;
+  remote: ((rddId: number, split: number, emit: (item: unknown) => void) => boolean) | undefined;
 
   get<T>(rddId: number, split: number): T[] | undefined {
     return this.blocks.get(rddId)?.[split] as T[] | undefined;

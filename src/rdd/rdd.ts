@@ -58,11 +58,8 @@ export abstract class RDD<T> {
    * their parents, never `compute`.
    */
   iterate(split: number, task: TaskContext, emit: Emit<T>): void {
-    const shipped = this.context.blockManager.remote?.(this.id, split) as T[] | undefined;
-    if (shipped) {
-      for (let i = 0; i < shipped.length; i++) emit(shipped[i]!);
-      return;
-    }
+    const remote = this.context.blockManager.remote;
+    if (remote !== undefined && remote(this.id, split, emit as (item: unknown) => void)) return;
     if (!this.persisted) {
       this.compute(split, task, emit);
       return;

@@ -42,10 +42,32 @@ export type FromWorker =
   | { readonly type: 'mismatch'; readonly taskId: number; readonly reason: string }
   | FetchRequest;
 
-/** Asks the driver for a block; the answer comes on the reply port (see worker-main.ts). */
+/**
+ * Asks the driver for a block; the answer comes on the reply port, in request order (see
+ * worker-main.ts). A partition comes as chunks ({@link PartitionChunk}): the first with
+ * `fetchPartition`, the next ones with `fetchChunk` from the offset reached.
+ */
 export type FetchRequest =
   | { readonly type: 'fetchPartition'; readonly rddId: number; readonly split: number }
+  | {
+      readonly type: 'fetchChunk';
+      readonly rddId: number;
+      readonly split: number;
+      readonly offset: number;
+    }
   | { readonly type: 'fetchShuffle'; readonly shuffleId: number; readonly reduceId: number };
+
+/** Part of a partition; `more` when the partition goes on after it. */
+export interface PartitionChunk {
+  readonly items: unknown[];
+  readonly more: boolean;
+}
+
+/**
+ * Elements per chunk of a partition: small enough that a thread starts computing soon (the
+ * driver serialises about 7 M short strings per second), large enough that messages stay few.
+ */
+export const CHUNK_SIZE = 16_384;
 
 export type FetchReply =
   | { readonly ok: true; readonly data: unknown }

@@ -35,8 +35,11 @@ export interface ReplayGraph {
 export interface TaskThreadRuntime {
   /** The driver's RDD standing for (stream, time) in the task being run, if it ships one. */
   provided(streamId: number, timeMs: number): ProvidedRdd | undefined;
-  /** Partition `split` of the driver's RDD `rddId` (blocks until the driver answers). */
-  fetchPartition(rddId: number, split: number): unknown[];
+  /**
+   * Reads partition `split` of the driver's RDD `rddId`, handing it to `each` chunk by chunk (the
+   * next chunk is asked for before `each` runs, so the driver prepares it meanwhile).
+   */
+  readPartition(rddId: number, split: number, each: (items: readonly unknown[]) => void): void;
 }
 
 interface Shared {

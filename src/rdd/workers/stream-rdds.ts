@@ -48,7 +48,8 @@ export class DriverRDD<T> extends RDD<T> {
   }
 
   protected compute(split: number, _task: TaskContext, emit: Emit<T>): void {
-    const items = taskThreadRuntime()!.fetchPartition(this.source.rddId, split) as T[];
-    for (let i = 0; i < items.length; i++) emit(items[i]!);
+    taskThreadRuntime()!.readPartition(this.source.rddId, split, (items) => {
+      for (let i = 0; i < items.length; i++) emit(items[i] as T);
+    });
   }
 }

@@ -17,6 +17,7 @@ import {
   type FetchReply,
   type FetchRequest,
   type FromWorker,
+  type PartitionChunk,
   type MapTaskMessage,
   type ToWorker,
 } from './protocol.js';
@@ -40,23 +41,67 @@ markWorkerThread(boot.index);
 process.argv = [...boot.argv];
 keepCreationRecords();
 
-/** Asks the driver for a block and blocks this thread until it has answered. */
-function request(message: FetchRequest): unknown {
-  Atomics.store(signal, 0, 0);
+// Fetches are numbered (tickets); the driver answers them in order on the reply port and counts
+// its answers in `signal`, so a thread may ask for the next chunk before it reads the current one.
+let requested = 0;
+let received = 0;
+let firstTicketOfTask = 1;
+const early = new Map<number, FetchReply>();
+
+function send(message: FetchRequest): number {
   port.postMessage(message);
-  Atomics.wait(signal, 0, 0);
-  const received = receiveMessageOnPort(boot.replyPort);
-  if (!received) throw new Error('the driver answered a fetch with nothing');
-  const reply = received.message as FetchReply;
-  if (!reply.ok)
+  return ++requested;
+}
+
+/** The answer to fetch `ticket`, blocking this thread until the driver has posted it. */
+function receive(ticket: number): unknown {
+  let reply = early.get(ticket);
+  if (reply) early.delete(ticket);
+  while (!reply) {
+    const answered = Atomics.load(signal, 0);
+    if (answered <= received) {
+      Atomics.wait(signal, 0, answered);
+      continue;
+    }
+    const next = receiveMessageOnPort(boot.replyPort);
+    if (!next) throw new Error('the driver signalled an answer it did not post');
+    const number = ++received;
+    if (number === ticket) reply = next.message as FetchReply;
+    else if (number >= firstTicketOfTask) early.set(number, next.message as FetchReply);
+    // (answers to fetches of an earlier, failed task are dropped)
+  }
+  if (!reply.ok) {
     throw reply.unsupported ? new CannotShip(reply.error.message) : deserializeError(reply.error);
+  }
   return reply.data;
+}
+
+function request(message: FetchRequest): unknown {
+  return receive(send(message));
+}
+
+function readPartition(
+  rddId: number,
+  split: number,
+  each: (items: readonly unknown[]) => void,
+): void {
+  let ticket = send({ type: 'fetchPartition', rddId, split });
+  let offset = 0;
+  for (;;) {
+    const chunk = receive(ticket) as PartitionChunk;
+    offset += chunk.items.length;
+    // Ask for the next chunk first: the driver serialises it while this thread computes.
+    const next = chunk.more ? send({ type: 'fetchChunk', rddId, split, offset }) : 0;
+    each(chunk.items);
+    if (next === 0) return;
+    ticket = next;
+  }
 }
 
 let provided = new Map<string, ProvidedRdd>();
 setTaskThreadRuntime({
   provided: (streamId, timeMs) => provided.get(originKey(streamId, timeMs)),
-  fetchPartition: (rddId, split) => request({ type: 'fetchPartition', rddId, split }) as unknown[],
+  readPartition,
 });
 
 function post(message: FromWorker): void {
@@ -128,10 +173,13 @@ function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
     problem = `the driver ships ${m.shipped.length} RDD(s) created outside streams, this thread has ${shipped.size}`;
   }
   if (problem !== undefined) return mismatch(m, problem);
-  graph.sparkContext.blockManager.remote = (rddId, split) => {
+  graph.sparkContext.blockManager.remote = (rddId, split, emit) => {
     const driverId = shipped.get(rddId);
-    if (driverId === undefined) return undefined;
-    return request({ type: 'fetchPartition', rddId: driverId, split }) as unknown[];
+    if (driverId === undefined) return false;
+    readPartition(driverId, split, (items) => {
+      for (let i = 0; i < items.length; i++) emit(items[i]);
+    });
+    return true;
   };
   graph.sparkContext.shuffleManager.remote = (shuffleId, reduceId) => {
     const driverId = links.get(shuffleId);
@@ -157,6 +205,8 @@ function mismatch(m: MapTaskMessage, reason: string): FromWorker {
 function serve(graph: ReplayGraph): void {
   port.on('message', (m: ToWorker) => {
     let reply: FromWorker;
+    firstTicketOfTask = requested + 1;
+    early.clear();
     try {
       reply = runMapTask(graph, m);
     } catch (e) {

@@ -14,6 +14,8 @@ import {
   type FetchRequest,
   type FromWorker,
   type MapTaskMessage,
+  type PartitionChunk,
+  CHUNK_SIZE,
 } from './protocol.js';
 
 const log = new Logger('WorkerTaskRunner');
@@ -43,6 +45,8 @@ interface RemoteTask {
   readonly message: MapTaskMessage;
   readonly plan: MapStagePlan;
   readonly context: RDD<unknown>['context'];
+  /** Partitions being sent in chunks, by `rddId:split`. */
+  readonly open: Map<string, unknown[]>;
   resolve(buckets: ShuffleBucket[]): void;
   reject(error: unknown): void;
   /** Runs the task on the driver instead (the thread could not replay it). */
@@ -149,6 +153,7 @@ export class WorkerTaskRunner implements TaskRunner {
             message,
             plan,
             context: spec.owner.context,
+            open: new Map(),
             resolve,
             reject,
             runHere: () => {
@@ -239,6 +244,7 @@ export class WorkerTaskRunner implements TaskRunner {
   private onMessage(slot: Slot, m: FromWorker): void {
     switch (m.type) {
       case 'fetchPartition':
+      case 'fetchChunk':
       case 'fetchShuffle':
         this.serveFetch(slot, m);
         return;
@@ -361,7 +367,7 @@ export class WorkerTaskRunner implements TaskRunner {
       const faithful =
         request.type === 'fetchShuffle'
           ? bucketsCloneFaithfully(data as ShuffleBucket[])
-          : clonesFaithfully((data as unknown[])[0]);
+          : request.type === 'fetchChunk' || clonesFaithfully((data as PartitionChunk).items[0]);
       if (faithful) {
         reply = { ok: true, data };
       } else {
@@ -379,7 +385,7 @@ export class WorkerTaskRunner implements TaskRunner {
       reply = { ok: false, error: serializeError(e), unsupported };
       slot.replies.postMessage(reply);
     }
-    Atomics.store(slot.signal, 0, 1);
+    Atomics.add(slot.signal, 0, 1);
     Atomics.notify(slot.signal, 0);
   }
 
@@ -387,12 +393,30 @@ export class WorkerTaskRunner implements TaskRunner {
     if (request.type === 'fetchShuffle') {
       return task.context.shuffleManager.read(request.shuffleId, request.reduceId);
     }
-    const rdd = task.plan.fetchable.get(request.rddId);
-    if (!rdd) throw new Error(`RDD ${request.rddId} was not shipped with this task`);
-    return rdd.partitionArray(request.split, {
-      stageId: task.message.stageId,
-      partitionId: request.split,
-    });
+    const key = `${request.rddId}:${request.split}`;
+    let items: unknown[] | undefined;
+    let offset = 0;
+    if (request.type === 'fetchChunk') {
+      items = task.open.get(key);
+      offset = request.offset;
+      if (!items) throw new Error(`partition ${key} is not being sent`);
+    } else {
+      const rdd = task.plan.fetchable.get(request.rddId);
+      if (!rdd) throw new Error(`RDD ${request.rddId} was not shipped with this task`);
+      items = rdd.partitionArray(request.split, {
+        stageId: task.message.stageId,
+        partitionId: request.split,
+      });
+    }
+    const end = Math.min(items.length, offset + CHUNK_SIZE);
+    const more = end < items.length;
+    if (more) task.open.set(key, items);
+    else task.open.delete(key);
+    const chunk: PartitionChunk = {
+      items: offset === 0 && !more ? items : items.slice(offset, end),
+      more,
+    };
+    return chunk;
   }
 
   private explainOnce(reason: string): void {
