@@ -61,6 +61,11 @@ export type FetchRequest =
 export interface PartitionChunk {
   readonly items: unknown[];
   readonly more: boolean;
+  /**
+   * The records are Buffers (received bytes): they cross as Uint8Arrays over the same memory and
+   * become Buffers again on the other side, without a copy.
+   */
+  readonly buffers: boolean;
 }
 
 /**

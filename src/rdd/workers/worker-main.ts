@@ -92,9 +92,18 @@ function readPartition(
     offset += chunk.items.length;
     // Ask for the next chunk first: the driver serialises it while this thread computes.
     const next = chunk.more ? send({ type: 'fetchChunk', rddId, split, offset }) : 0;
+    if (chunk.buffers) asBuffers(chunk.items);
     each(chunk.items);
     if (next === 0) return;
     ticket = next;
+  }
+}
+
+/** Records that were Buffers on the driver become Buffers again (views, no copy). */
+function asBuffers(items: unknown[]): void {
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i];
+    if (x instanceof Uint8Array) items[i] = Buffer.from(x.buffer, x.byteOffset, x.byteLength);
   }
 }
 
@@ -217,6 +226,7 @@ function serve(graph: ReplayGraph): void {
     } finally {
       provided = new Map();
       graph.sparkContext.blockManager.remote = undefined;
+      graph.sparkContext.shuffleManager.remote = undefined;
     }
     try {
       post(reply);

@@ -367,7 +367,9 @@ export class WorkerTaskRunner implements TaskRunner {
       const faithful =
         request.type === 'fetchShuffle'
           ? bucketsCloneFaithfully(data as ShuffleBucket[])
-          : request.type === 'fetchChunk' || clonesFaithfully((data as PartitionChunk).items[0]);
+          : request.type === 'fetchChunk' ||
+            (data as PartitionChunk).buffers ||
+            clonesFaithfully((data as PartitionChunk).items[0]);
       if (faithful) {
         reply = { ok: true, data };
       } else {
@@ -415,6 +417,7 @@ export class WorkerTaskRunner implements TaskRunner {
     const chunk: PartitionChunk = {
       items: offset === 0 && !more ? items : items.slice(offset, end),
       more,
+      buffers: Buffer.isBuffer(items[offset]),
     };
     return chunk;
   }
