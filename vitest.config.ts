@@ -8,6 +8,7 @@ export default defineConfig({
     // The engine's own tests import 'dstream' exactly as users do, compiled from the sources.
     alias: [
       { find: /^dstream\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^dstream\/sinks\/files$/, replacement: src('sinks/files/index.ts') },
       { find: /^dstream$/, replacement: src('index.ts') },
     ],
   },

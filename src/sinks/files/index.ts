@@ -1,0 +1,14 @@
+/**
+ * Output helpers that write batches as files: `dstream/sinks/files`.
+ *
+ * @example
+ * ```ts
+ * import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
+ * counts.foreachRDD((rdd, time) => saveAsPartitionedTextFile(rdd, time, 'datas/streaming/logs'));
+ * ```
+ */
+export {
+  saveAsPartitionedTextFile,
+  partitionDirectory,
+  type PartitionedTextFileOptions,
+} from './partitioned-text-file.js';
