@@ -52,9 +52,12 @@ async function demo(options: DemoOptions): Promise<void> {
   // @ts-expect-error -- TEMPORARY until socketTextStream lands from the sources branch
   wordCounts(ssc.socketTextStream(host, port) as DStream<string>).print(10);
 
+  const started = ssc.start();
   onInterrupt('demo', async () => {
     note('demo', 'stopping: finishing the batch in progress (Ctrl-C again to exit at once)');
     feeder.stop();
+    // Ctrl-C during start() stops the context once it has started.
+    await started.catch(() => undefined);
     await ssc.stop({ stopGracefully: true });
     await server.close();
     note('demo', `stopped after feeding ${feeder.sent} lines`);
@@ -66,8 +69,8 @@ async function demo(options: DemoOptions): Promise<void> {
     `feeding ${options.rate} lines/s of words on ${host}:${port}; ` +
       `word counts every ${options.batch} s; Ctrl-C to stop`,
   );
-  await ssc.start();
   try {
+    await started;
     await ssc.awaitTermination();
   } catch (e) {
     feeder.stop();

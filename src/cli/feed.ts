@@ -144,7 +144,7 @@ function forwardStdin(server: LineServer): {
   });
   rl.on('close', () => {
     ended = true;
-    if (!process.stdin.isTTY) note('feed', 'stdin ended; still serving (Ctrl-C to stop)');
+    note('feed', 'stdin ended; still serving (Ctrl-C to stop)');
   });
   return state;
 }
