@@ -38,39 +38,49 @@ export function wordCounts(lines: DStream<string>): DStream<readonly [string, nu
 }
 
 async function demo(options: DemoOptions): Promise<void> {
+  // Ctrl-C may come at any point, even while the feed or the context is still starting: stop
+  // whatever has started by then.
+  const now: {
+    feed?: { server: LineServer; feeder: PacedFeeder };
+    ssc?: StreamingContext;
+    started?: Promise<void>;
+    interrupted?: boolean;
+  } = {};
+  onInterrupt('demo', async () => {
+    now.interrupted = true;
+    note('demo', 'stopping: finishing the batch in progress (Ctrl-C again to exit at once)');
+    now.feed?.feeder.stop();
+    await now.started?.catch(() => undefined);
+    await now.ssc?.stop({ stopGracefully: true });
+    await now.feed?.server.close();
+    note('demo', `stopped after feeding ${now.feed?.feeder.sent ?? 0} lines`);
+    process.exit(0);
+  });
+
   const host = '127.0.0.1';
   const { server, port } = await listenNear(options.port, host);
   const feeder = new PacedFeeder(server, options.rate, () => randomWordLine());
   feeder.start();
+  now.feed = { server, feeder };
 
   const ssc = new StreamingContext({
     master: 'local[3]',
     appName: 'NetworkWordCount',
     batchDuration: Milliseconds(Math.round(options.batch * 1000)),
   });
+  now.ssc = ssc;
   ssc.setLogLevel('WARN');
-  // @ts-expect-error -- TEMPORARY until socketTextStream lands from the sources branch
-  wordCounts(ssc.socketTextStream(host, port) as DStream<string>).print(10);
-
-  const started = ssc.start();
-  onInterrupt('demo', async () => {
-    note('demo', 'stopping: finishing the batch in progress (Ctrl-C again to exit at once)');
-    feeder.stop();
-    // Ctrl-C during start() stops the context once it has started.
-    await started.catch(() => undefined);
-    await ssc.stop({ stopGracefully: true });
-    await server.close();
-    note('demo', `stopped after feeding ${feeder.sent} lines`);
-    process.exit(0);
-  });
+  wordCounts(ssc.socketTextStream(host, port)).print(10);
 
   note(
     'demo',
     `feeding ${options.rate} lines/s of words on ${host}:${port}; ` +
       `word counts every ${options.batch} s; Ctrl-C to stop`,
   );
+  if (now.interrupted) return;
+  now.started = ssc.start();
   try {
-    await started;
+    await now.started;
     await ssc.awaitTermination();
   } catch (e) {
     feeder.stop();
