@@ -4,7 +4,9 @@
  * @example
  * ```ts
  * import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
- * counts.foreachRDD((rdd, time) => saveAsPartitionedTextFile(rdd, time, 'datas/streaming/logs'));
+ * counts.foreachRDD(async (rdd, time) => {
+ *   await saveAsPartitionedTextFile(rdd, time, 'datas/streaming/logs');
+ * });
  * ```
  */
 export {
