@@ -125,6 +125,17 @@ describe('dstream feed', () => {
     }
   });
 
+  it('says so when the file does not exist or is empty', async () => {
+    const missing = startCli(['feed', '--port', '0', '--file', join(tmp, 'missing.txt')]);
+    expect(await missing.exited).toBe(1);
+    expect(missing.stderr()).toContain('dstream feed: no such file: ');
+    const file = join(tmp, 'empty.txt');
+    await writeFile(file, '');
+    const empty = startCli(['feed', '--port', '0', '--file', file]);
+    expect(await empty.exited).toBe(1);
+    expect(empty.stderr()).toContain(`dstream feed: ${file} has no lines to send`);
+  });
+
   it('rejects a port that is not a number', async () => {
     const cli = startCli(['feed', '--port', 'http']);
     expect(await cli.exited).toBe(1);

@@ -30,7 +30,13 @@ export function randomWordLine(count = 10, random: () => number = Math.random): 
  * The lines of a text file, over and over. Throws when the file cannot be read or has no line.
  */
 export function loopingFileLines(path: string): () => string {
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new Error(`no such file: ${path}`);
+    throw new Error(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length === 0) throw new Error(`${path} has no lines to send`);
