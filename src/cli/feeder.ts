@@ -34,8 +34,11 @@ export function loopingFileLines(path: string): () => string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') throw new Error(`no such file: ${path}`);
-    throw new Error(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    const missing = (e as { code?: string }).code === 'ENOENT';
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new Error(missing ? `no such file: ${path}` : `cannot read ${path}: ${reason}`, {
+      cause: e,
+    });
   }
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
