@@ -1,6 +1,6 @@
 /**
  * Writing each batch into partitioned directories, as the seed writes to HDFS (§四.4 输出到HDFS分区目录):
- * `<dir>/date_str=yyyy-MM-dd/hour_str=HH/<batch ms>/part-00000`, one file per batch (the seed's
+ * `<dir>/date_str=yyyyMMdd/hour_str=HH/<batch ms>/part-00000`, one file per batch (the seed's
  * `coalesce(1)`), empty batches skipped, with `saveAsPartitionedTextFile` from
  * `dstream/sinks/files`.
  *

@@ -43,15 +43,15 @@ describe('saveAsPartitionedTextFile', () => {
       },
     });
     expect(written).toEqual([
-      join(base, 'date_str=1970-01-01', 'hour_str=00', '1800000'),
+      join(base, 'date_str=19700101', 'hour_str=00', '1800000'),
       undefined,
-      join(base, 'date_str=1970-01-01', 'hour_str=01', '5400000'),
+      join(base, 'date_str=19700101', 'hour_str=01', '5400000'),
     ]);
     expect(await files(base)).toEqual([
-      join('date_str=1970-01-01', 'hour_str=00', '1800000', '_SUCCESS'),
-      join('date_str=1970-01-01', 'hour_str=00', '1800000', 'part-00000'),
-      join('date_str=1970-01-01', 'hour_str=01', '5400000', '_SUCCESS'),
-      join('date_str=1970-01-01', 'hour_str=01', '5400000', 'part-00000'),
+      join('date_str=19700101', 'hour_str=00', '1800000', '_SUCCESS'),
+      join('date_str=19700101', 'hour_str=00', '1800000', 'part-00000'),
+      join('date_str=19700101', 'hour_str=01', '5400000', '_SUCCESS'),
+      join('date_str=19700101', 'hour_str=01', '5400000', 'part-00000'),
     ]);
     const first = await readFile(join(written[0]!, 'part-00000'), 'utf8');
     expect(first.split('\n').sort()).toEqual(['', '(a,2)', '(b,1)']);
@@ -82,7 +82,7 @@ describe('partitionDirectory', () => {
     try {
       process.env.TZ = 'Asia/Kolkata';
       expect(partitionDirectory('out', t)).toBe(
-        join('out', 'date_str=2019-07-10', 'hour_str=09', String(t.milliseconds)),
+        join('out', 'date_str=20190710', 'hour_str=09', String(t.milliseconds)),
       );
     } finally {
       if (saved === undefined) delete process.env.TZ;
@@ -90,13 +90,13 @@ describe('partitionDirectory', () => {
     }
   });
 
-  it('takes a time zone and the yyyyMMdd date format', () => {
+  it("takes a time zone and the seed's yyyy-MM-dd date format", () => {
     expect(partitionDirectory('out', t, { timeZone: 'Asia/Shanghai' })).toBe(
-      join('out', 'date_str=2019-07-10', 'hour_str=11', String(t.milliseconds)),
+      join('out', 'date_str=20190710', 'hour_str=11', String(t.milliseconds)),
     );
     expect(
-      partitionDirectory('out', t, { timeZone: 'America/New_York', dateFormat: 'yyyyMMdd' }),
-    ).toBe(join('out', 'date_str=20190709', 'hour_str=23', String(t.milliseconds)));
+      partitionDirectory('out', t, { timeZone: 'America/New_York', dateFormat: 'yyyy-MM-dd' }),
+    ).toBe(join('out', 'date_str=2019-07-09', 'hour_str=23', String(t.milliseconds)));
   });
 
   it('rejects an unknown time zone and a file count below 1', async () => {

@@ -11,7 +11,7 @@ export interface PartitionedTextFileOptions {
    * `'UTC'`, or an IANA name such as `'Asia/Shanghai'`.
    */
   timeZone?: string;
-  /** `'yyyy-MM-dd'` (default, as the seed's `date_str`) or `'yyyyMMdd'`. */
+  /** `'yyyyMMdd'` (default, `date_str=20190710`) or `'yyyy-MM-dd'` (as the seed's code writes it). */
   dateFormat?: 'yyyy-MM-dd' | 'yyyyMMdd';
   /** Files per batch (default 1: the batch is coalesced into one `part-00000`). */
   numFiles?: number;
@@ -67,7 +67,7 @@ export function partitionDirectory(
 ): string {
   const { year, month, day, hour } = dateParts(time.milliseconds, options.timeZone ?? 'local');
   const date =
-    (options.dateFormat ?? 'yyyy-MM-dd') === 'yyyyMMdd'
+    (options.dateFormat ?? 'yyyyMMdd') === 'yyyyMMdd'
       ? `${year}${month}${day}`
       : `${year}-${month}-${day}`;
   return join(baseDir, `date_str=${date}`, `hour_str=${hour}`, String(time.milliseconds));
