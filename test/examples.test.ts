@@ -70,7 +70,7 @@ describe('examples', { concurrent: true }, () => {
     const out = join(tmp, 'logs');
     const { match } = await runUntil('partitioned-output.ts', /wrote (.+)\n/, out);
     const dir = match[1]!;
-    expect(relative(out, dir)).toMatch(/^date_str=\d{4}-\d{2}-\d{2}[/\\]hour_str=\d{2}[/\\]\d+$/);
+    expect(relative(out, dir)).toMatch(/^date_str=\d{8}[/\\]hour_str=\d{2}[/\\]\d+$/);
     expect(existsSync(join(dir, '_SUCCESS'))).toBe(true);
     const lines = (await readFile(join(dir, 'part-00000'), 'utf8')).trim().split('\n');
     for (const line of lines) expect(line).toMatch(new RegExp(`^${PAIR}$`));
