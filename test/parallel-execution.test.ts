@@ -1,41 +1,19 @@
 // local[N] on worker threads: an application file runs in a child process (real threads, the built
 // package) and must produce what local[1] produces; failures in task threads reach the batch.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isDriver, ManualClock, onDriver, Seconds, StreamingContext } from 'dstream';
 import { runBatches } from 'dstream/testing';
+import { expectBuilt } from './support/cli.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
 const node = join(root, 'node_modules', '.bin', 'node');
 const app = join(root, 'test', 'fixtures', 'workers', 'word-app.ts');
-
-function newestMtime(path: string): number {
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let newest = s.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/** The fixture imports 'dstream', which resolves to dist/: build it when the sources are newer. */
-async function ensureBuilt(): Promise<void> {
-  const inputs = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
-  const newest = Math.max(...inputs.map((p) => newestMtime(join(root, p))));
-  let built = 0;
-  try {
-    built = statSync(join(root, 'dist', 'index.js')).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (built > newest) return;
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  await run(node, [tsc, '-p', 'tsconfig.build.json'], { cwd: root });
-}
 
 interface AppOutput {
   results?: Record<string, string[][]>;
@@ -55,7 +33,8 @@ async function runApp(...args: string[]): Promise<{ out: AppOutput; log: string 
 }
 
 describe('parallel execution (local[N] on worker threads)', () => {
-  beforeAll(ensureBuilt);
+  // The fixture imports 'dstream', which resolves to dist/ (built by test/global-setup.ts).
+  beforeAll(expectBuilt);
 
   it('runs an application in two task threads with the results of local[1]', async () => {
     const [two, one, inline] = await Promise.all([

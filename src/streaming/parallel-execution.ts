@@ -1,7 +1,7 @@
 // `local[N]` on worker threads, seen from the streaming layer: which runner a context gets, what
 // the runner may read of the graph on the driver, and what `start()` does in a task thread.
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RDD, SparkContext } from '../rdd/index.js';
 import { parseMaster } from '../rdd/master.js';
 import { InlineTaskRunner, type TaskRunner } from '../rdd/scheduler/task-runner.js';
@@ -44,7 +44,7 @@ export function defaultTaskRunner(
   if (!settings.getBoolean(WORKERS_ENABLED, true)) return undefined;
   const appModule = applicationModule(settings.get(WORKERS_APP_MODULE));
   if (appModule === undefined) {
-    log.info(
+    log.debug(
       `Tasks of ${master} run on the main thread: the application module is unknown (set ${WORKERS_APP_MODULE})`,
     );
     return undefined;
@@ -52,13 +52,21 @@ export function defaultTaskRunner(
   return new WorkerTaskRunner({ threads: cores, appModule, argv: process.argv });
 }
 
+// dstream's own folders: a script there (the `dstream` command running its demo) is no application.
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ownFolders = [join(packageRoot, 'src') + sep, join(packageRoot, 'dist') + sep];
+
 function applicationModule(configured: string | undefined): string | undefined {
-  const path = configured ?? process.argv[1];
-  if (!path) return undefined;
-  if (path.startsWith('file:')) return path;
+  if (configured !== undefined) {
+    return configured.startsWith('file:') ? configured : pathToFileURL(resolve(configured)).href;
+  }
+  const script = process.argv[1];
+  if (!script) return undefined;
+  const path = isAbsolute(script) ? script : resolve(script);
   // A script inside node_modules is a tool (a test runner, a REPL wrapper), not the application.
-  if (configured === undefined && /[\\/]node_modules[\\/]/.test(path)) return undefined;
-  return pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
+  if (/[\\/]node_modules[\\/]/.test(path)) return undefined;
+  if (ownFolders.some((f) => path.startsWith(f))) return undefined;
+  return pathToFileURL(path).href;
 }
 
 /**
