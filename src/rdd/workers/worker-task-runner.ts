@@ -1,21 +1,17 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { DStreamError, messageOf } from '../../errors.js';
 import { Logger } from '../../util/logging.js';
-import type { RDD } from '../rdd.js';
 import type { Task, TaskRunner } from '../scheduler/task-runner.js';
 import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import { answerFetch, type FetchingTask } from './driver-blocks.js';
 import { planMapStage, type MapStagePlan, type StreamLineageSource } from './lineage.js';
 import {
-  bucketsCloneFaithfully,
-  clonesFaithfully,
   deserializeError,
   serializeError,
   type FetchReply,
   type FetchRequest,
   type FromWorker,
   type MapTaskMessage,
-  type PartitionChunk,
-  CHUNK_SIZE,
 } from './protocol.js';
 
 const log = new Logger('WorkerTaskRunner');
@@ -41,12 +37,7 @@ export interface WorkerBootData {
   readonly replyPort: MessagePort;
 }
 
-interface RemoteTask {
-  readonly message: MapTaskMessage;
-  readonly plan: MapStagePlan;
-  readonly context: RDD<unknown>['context'];
-  /** Partitions being sent in chunks, by `rddId:split`. */
-  readonly open: Map<string, unknown[]>;
+interface RemoteTask extends FetchingTask {
   resolve(buckets: ShuffleBucket[]): void;
   reject(error: unknown): void;
   /** Runs the task on the driver instead (the thread could not replay it). */
@@ -359,67 +350,19 @@ export class WorkerTaskRunner implements TaskRunner {
 
   /** Answers a thread blocked on a fetch: posts the block, then wakes the thread. */
   private serveFetch(slot: Slot, request: FetchRequest): void {
-    let reply: FetchReply;
+    const task = slot.current;
+    const reply: FetchReply = task
+      ? answerFetch(task, request)
+      : { ok: false, error: serializeError(new Error('no task runs')), unsupported: false };
     try {
-      const task = slot.current;
-      if (!task) throw new Error('a fetch from a thread that runs no task');
-      const data = this.fetch(task, request);
-      const faithful =
-        request.type === 'fetchShuffle'
-          ? bucketsCloneFaithfully(data as ShuffleBucket[])
-          : request.type === 'fetchChunk' ||
-            (data as PartitionChunk).buffers ||
-            clonesFaithfully((data as PartitionChunk).items[0]);
-      if (faithful) {
-        reply = { ok: true, data };
-      } else {
-        const what = request.type === 'fetchShuffle' ? 'shuffle output' : 'partition data';
-        reply = {
-          ok: false,
-          error: serializeError(new Error(`${what} of a kind that cannot cross threads`)),
-          unsupported: true,
-        };
-      }
       slot.replies.postMessage(reply);
     } catch (e) {
       // A value structured clone refuses (a function, a symbol) throws in postMessage.
       const unsupported = e instanceof Error && e.name === 'DataCloneError';
-      reply = { ok: false, error: serializeError(e), unsupported };
-      slot.replies.postMessage(reply);
+      slot.replies.postMessage({ ok: false, error: serializeError(e), unsupported });
     }
     Atomics.add(slot.signal, 0, 1);
     Atomics.notify(slot.signal, 0);
-  }
-
-  private fetch(task: RemoteTask, request: FetchRequest): unknown {
-    if (request.type === 'fetchShuffle') {
-      return task.context.shuffleManager.read(request.shuffleId, request.reduceId);
-    }
-    const key = `${request.rddId}:${request.split}`;
-    let items: unknown[] | undefined;
-    let offset = 0;
-    if (request.type === 'fetchChunk') {
-      items = task.open.get(key);
-      offset = request.offset;
-      if (!items) throw new Error(`partition ${key} is not being sent`);
-    } else {
-      const rdd = task.plan.fetchable.get(request.rddId);
-      if (!rdd) throw new Error(`RDD ${request.rddId} was not shipped with this task`);
-      items = rdd.partitionArray(request.split, {
-        stageId: task.message.stageId,
-        partitionId: request.split,
-      });
-    }
-    const end = Math.min(items.length, offset + CHUNK_SIZE);
-    const more = end < items.length;
-    if (more) task.open.set(key, items);
-    else task.open.delete(key);
-    const chunk: PartitionChunk = {
-      items: offset === 0 && !more ? items : items.slice(offset, end),
-      more,
-      buffers: Buffer.isBuffer(items[offset]),
-    };
-    return chunk;
   }
 
   private explainOnce(reason: string): void {

@@ -1,0 +1,82 @@
+// The driver's side of a fetch: the blocks a task thread asks for while it runs a task.
+import type { RDD } from '../rdd.js';
+import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import type { MapStagePlan } from './lineage.js';
+import {
+  bucketsCloneFaithfully,
+  clonesFaithfully,
+  CHUNK_SIZE,
+  serializeError,
+  type FetchReply,
+  type FetchRequest,
+  type MapTaskMessage,
+  type PartitionChunk,
+} from './protocol.js';
+
+/** A task running in a thread, as the driver sees it while answering its fetches. */
+export interface FetchingTask {
+  readonly message: MapTaskMessage;
+  readonly plan: MapStagePlan;
+  readonly context: RDD<unknown>['context'];
+  /** Partitions being sent in chunks, by `rddId:split`. */
+  readonly open: Map<string, unknown[]>;
+}
+
+/**
+ * Answers a fetch: a chunk of a partition of one of the driver's RDDs the task may read (computed
+ * here on the first chunk), or the outputs of a shuffle for one reduce partition. Data whose
+ * structured clone would not be equivalent (class instances...) is refused as `unsupported`: the
+ * task then runs on the driver.
+ */
+export function answerFetch(task: FetchingTask, request: FetchRequest): FetchReply {
+  try {
+    if (request.type === 'fetchShuffle') {
+      const buckets = task.context.shuffleManager.read(request.shuffleId, request.reduceId);
+      if (!bucketsCloneFaithfully(buckets)) return refuse('shuffle output');
+      return { ok: true, data: buckets satisfies ShuffleBucket[] };
+    }
+    const chunk = nextChunk(task, request);
+    if (request.type === 'fetchPartition' && !chunk.buffers && !clonesFaithfully(chunk.items[0])) {
+      task.open.delete(`${request.rddId}:${request.split}`);
+      return refuse('partition data');
+    }
+    return { ok: true, data: chunk };
+  } catch (e) {
+    return { ok: false, error: serializeError(e), unsupported: false };
+  }
+}
+
+function nextChunk(
+  task: FetchingTask,
+  request: Exclude<FetchRequest, { type: 'fetchShuffle' }>,
+): PartitionChunk {
+  const key = `${request.rddId}:${request.split}`;
+  let items: unknown[] | undefined;
+  let offset = 0;
+  if (request.type === 'fetchChunk') {
+    items = task.open.get(key);
+    offset = request.offset;
+    if (!items) throw new Error(`partition ${key} is not being sent`);
+  } else {
+    const rdd = task.plan.fetchable.get(request.rddId);
+    if (!rdd) throw new Error(`RDD ${request.rddId} was not shipped with this task`);
+    items = rdd.partitionArray(request.split, {
+      stageId: task.message.stageId,
+      partitionId: request.split,
+    });
+  }
+  const end = Math.min(items.length, offset + CHUNK_SIZE);
+  const more = end < items.length;
+  if (more) task.open.set(key, items);
+  else task.open.delete(key);
+  return {
+    items: offset === 0 && !more ? items : items.slice(offset, end),
+    more,
+    buffers: Buffer.isBuffer(items[offset]),
+  };
+}
+
+function refuse(what: string): FetchReply {
+  const error = serializeError(new Error(`${what} of a kind that cannot cross threads`));
+  return { ok: false, error, unsupported: true };
+}
