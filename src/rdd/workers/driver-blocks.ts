@@ -71,7 +71,8 @@ function nextChunk(
   else task.open.delete(key);
   return {
     items: offset === 0 && !more ? items : items.slice(offset, end),
-    more,
+    offset,
+    total: items.length,
     buffers: Buffer.isBuffer(items[offset]),
   };
 }

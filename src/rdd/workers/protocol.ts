@@ -57,10 +57,11 @@ export type FetchRequest =
     }
   | { readonly type: 'fetchShuffle'; readonly shuffleId: number; readonly reduceId: number };
 
-/** Part of a partition; `more` when the partition goes on after it. */
+/** Part of a partition: its records from `offset` on, and the length of the whole partition. */
 export interface PartitionChunk {
   readonly items: unknown[];
-  readonly more: boolean;
+  readonly offset: number;
+  readonly total: number;
   /**
    * The records are Buffers (received bytes): they cross as Uint8Arrays over the same memory and
    * become Buffers again on the other side, without a copy.
@@ -73,6 +74,9 @@ export interface PartitionChunk {
  * driver serialises about 7 M short strings per second), large enough that messages stay few.
  */
 export const CHUNK_SIZE = 16_384;
+
+/** Chunks a thread asks for ahead of the one it computes (rides out short pauses of the driver). */
+export const CHUNKS_AHEAD = 2;
 
 export type FetchReply =
   | { readonly ok: true; readonly data: unknown }

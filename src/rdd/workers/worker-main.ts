@@ -12,6 +12,8 @@ import { walkMapSide } from './lineage.js';
 import { keepCreationRecords, originKey, pruneCreationRecords, recordedRdd } from './origin.js';
 import {
   bucketsCloneFaithfully,
+  CHUNK_SIZE,
+  CHUNKS_AHEAD,
   deserializeError,
   serializeError,
   type FetchReply,
@@ -85,17 +87,24 @@ function readPartition(
   split: number,
   each: (items: readonly unknown[]) => void,
 ): void {
-  let ticket = send({ type: 'fetchPartition', rddId, split });
-  let offset = 0;
+  const first = receive(send({ type: 'fetchPartition', rddId, split })) as PartitionChunk;
+  // Ask for the next chunks first: the driver serialises them while this thread computes.
+  const ahead: number[] = [];
+  let asked = first.items.length;
+  const askAhead = (): void => {
+    while (ahead.length < CHUNKS_AHEAD && asked < first.total) {
+      ahead.push(send({ type: 'fetchChunk', rddId, split, offset: asked }));
+      asked += CHUNK_SIZE;
+    }
+  };
+  let chunk = first;
   for (;;) {
-    const chunk = receive(ticket) as PartitionChunk;
-    offset += chunk.items.length;
-    // Ask for the next chunk first: the driver serialises it while this thread computes.
-    const next = chunk.more ? send({ type: 'fetchChunk', rddId, split, offset }) : 0;
+    askAhead();
     if (chunk.buffers) asBuffers(chunk.items);
     each(chunk.items);
-    if (next === 0) return;
-    ticket = next;
+    const ticket = ahead.shift();
+    if (ticket === undefined) return;
+    chunk = receive(ticket) as PartitionChunk;
   }
 }
 
