@@ -33,6 +33,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_RECEIVER: 'a receiver used outside its supervisor, or a block added after stop',
   DSTREAM_ERR_UNSUPPORTED_KEY: 'a key that is not a string, number, bigint, boolean or plain data',
   DSTREAM_ERR_OUTPUT_PATH: 'an output directory that cannot be written',
+  DSTREAM_ERR_STATE_NOT_SET: 'State.get() in mapWithState on a key that has no state',
+  DSTREAM_ERR_STATE_REMOVED: 'State.update() or remove() after remove() in mapWithState',
+  DSTREAM_ERR_STATE_TIMING_OUT: 'State.update() or remove() on a state that is timing out',
+  DSTREAM_ERR_STATE_UNAVAILABLE: 'reading a state stream RDD of a batch no longer remembered',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

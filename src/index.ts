@@ -30,4 +30,13 @@ export {
   type OutputOperationInfo,
   type StreamInputInfo,
 } from './streaming/batch-info.js';
-export { DStream, InputDStream } from './dstream/index.js';
+export {
+  DStream,
+  InputDStream,
+  MapWithStateDStream,
+  StateSpec,
+  type State,
+  type MappingFunction,
+  type UpdateStateFunction,
+  type UpdateStateByKeyOptions,
+} from './dstream/index.js';

@@ -3,7 +3,12 @@ import './dstream-operations.js';
 import './output-operations.js';
 import './pair-dstream-functions.js';
 import './context-functions.js';
+import './state-dstream.js';
+import './map-with-state.js';
 
 export { DStream } from './dstream.js';
 export { InputDStream } from './input.js';
 export { rddToFileName } from './output-operations.js';
+export { MapWithStateDStream } from './map-with-state.js';
+export { StateSpec, type State, type MappingFunction } from './state-spec.js';
+export type { UpdateStateFunction, UpdateStateByKeyOptions } from './state-dstream.js';
