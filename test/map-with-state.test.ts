@@ -6,6 +6,7 @@ import {
   ManualClock,
   MapWithStateDStream,
   Milliseconds,
+  Minutes,
   Seconds,
   StateSpec,
   StreamingContext,
@@ -732,6 +733,51 @@ describe('mapWithState checkpoint contract', () => {
     expect(ssc.error).toBeUndefined();
     expect(sorted(out)).toEqual(sorted(expectedOut!.slice(3)));
     expect(sorted(states)).toEqual(sorted(expectedState!.slice(3)));
+  });
+
+  it('restores last-updated times from long ago, and times those keys out', async () => {
+    const clock = new ManualClock(3000);
+    const ssc = new StreamingContext({
+      master: 'local[2]',
+      appName: 'restore',
+      batchDuration: Seconds(1),
+      clock,
+    });
+    ssc.checkpoint(checkpointDir);
+    const timedOut: string[] = [];
+    const stream = new TestInputStream(ssc, [null, null, null, ['new'], [], []], 2)
+      .map((x) => [x, 1] as const)
+      .mapWithState(
+        StateSpec.function((key: string, v: number | undefined, state: State<number>) => {
+          if (state.isTimingOut()) timedOut.push(key);
+          else state.update(state.get() + v!);
+          return undefined;
+        }).timeout(Minutes(60)),
+      )
+      .checkpoint(Seconds(2));
+    const state = stream.dependencies[0] as unknown as Stateful;
+    const snapshots: unknown[][] = [];
+    stream.stateSnapshots().foreachRDD(async (rdd) => void snapshots.push(await rdd.collect()));
+    const thirtyDaysAgo = 3000 - 30 * 24 * 3_600_000;
+    ssc.startHooks.push(async () => {
+      ssc.graph.initialize(new Time(0));
+      state.restoreState(new Time(3000), {
+        entries: [
+          ['old', 1],
+          ['new', 2],
+        ],
+        meta: { lastUpdated: [thirtyDaysAgo, 3000] },
+      });
+      return new Time(4000);
+    });
+    await ssc.start();
+    await clock.advance(3000);
+    await ssc.stop();
+    expect(ssc.error).toBeUndefined();
+    expect(timedOut).toEqual(['old']);
+    expect(snapshots.map(sortedBatch)).toEqual([[['new', 3]], [['new', 3]], [['new', 3]]]);
+    const snap = await state.snapshotState(new Time(6000));
+    expect(snap?.meta?.['lastUpdated']).toEqual([4000]);
   });
 
   it('stateSnapshots of an earlier batch read the state as of that batch while remembered', async () => {

@@ -79,9 +79,9 @@ export interface StateMapOptions {
  * what the map holds.
  *
  * Layout: without times, a `Map` from key to state (composite keys under their by-value
- * encoding), nothing else. With times, a `Map` from key to a slot number, and the states and
- * times in columns indexed by slot (a plain array, which V8 keeps unboxed for numbers, and a
- * `Float64Array`); freed slots are reused. Callers go through handles: `lookup` (or
+ * encoding), nothing else. With times, a `Map` from key to a slot number, and one array holding
+ * each slot's state and last-updated time side by side (V8 keeps numbers in it unboxed); freed
+ * slots are reused. Callers go through handles: `lookup` (or
  * `forEachSlot`) gives one, valid until the next call that looks up another key or changes the
  * map; without times the handle is the map's cursor on that key.
  *
@@ -99,8 +99,11 @@ export class StateMap<K, S> {
   // Without times: the state of the key last looked up or visited, and its composite entry.
   private found: unknown = undefined;
   private foundEntry: CompositeEntry<K, S> | undefined;
-  private values: S[] = [];
-  private times: Float64Array | undefined;
+  // With times: slot s holds its state at cells[2s] and its last-updated time at cells[2s + 1],
+  // side by side so that a record reads one cache line. Times are kept relative to `timeBase`, in
+  // small-integer range (unboxed) for about 12 days between two rebases.
+  private cells: unknown[] = [];
+  private timeBase = NaN;
   private readonly freeSlots: number[] = [];
   private slotCount = 0;
   // The composite key last looked up and its encoding: an insert or removal that follows reuses it.
@@ -115,7 +118,6 @@ export class StateMap<K, S> {
 
   constructor(options: StateMapOptions = {}) {
     this.inline = !options.trackTimes;
-    if (options.trackTimes) this.times = new Float64Array(16);
   }
 
   get size(): number {
@@ -156,12 +158,12 @@ export class StateMap<K, S> {
   }
 
   valueAt(slot: number): S {
-    return (this.inline ? this.found : this.values[slot]) as S;
+    return (this.inline ? this.found : this.cells[2 * slot]) as S;
   }
 
   /** The last-updated time of a slot (NaN when times are not tracked). */
   timeAt(slot: number): number {
-    return this.times ? this.times[slot]! : NaN;
+    return this.inline ? NaN : this.timeBase + (this.cells[2 * slot + 1] as number);
   }
 
   /** Adds a key that has no state (check with `lookup` first). */
@@ -182,8 +184,12 @@ export class StateMap<K, S> {
       });
     }
     if (!this.inline) {
-      this.values[slot] = value;
-      this.times![slot] = time;
+      const rel = this.relative(time);
+      if (2 * slot === this.cells.length) this.cells.push(value, rel);
+      else {
+        this.cells[2 * slot] = value;
+        this.cells[2 * slot + 1] = rel;
+      }
     }
     if (this.open) this.record(key, ABSENT, 0);
   }
@@ -197,9 +203,11 @@ export class StateMap<K, S> {
       this.found = value;
       return;
     }
-    if (this.open) this.record(key, this.values[slot], this.times![slot]!);
-    this.values[slot] = value;
-    this.times![slot] = time;
+    const cells = this.cells;
+    if (this.open)
+      this.record(key, cells[2 * slot], this.timeBase + (cells[2 * slot + 1] as number));
+    cells[2 * slot] = value;
+    cells[2 * slot + 1] = this.relative(time);
   }
 
   /** Removes `key`, whose state is behind handle `slot`. */
@@ -213,7 +221,7 @@ export class StateMap<K, S> {
     }
     if (this.inline) return;
     // Numbers hold nothing alive, and writing undefined would un-box a numeric column.
-    if (typeof old !== 'number') this.values[slot] = undefined as S;
+    if (typeof old !== 'number') this.cells[2 * slot] = undefined;
     this.freeSlots.push(slot);
   }
 
@@ -241,14 +249,23 @@ export class StateMap<K, S> {
   }
 
   private newSlot(): number {
-    const slot = this.slotCount++;
-    const times = this.times;
-    if (times && slot >= times.length) {
-      const grown = new Float64Array(times.length * 2);
-      grown.set(times);
-      this.times = grown;
+    return this.slotCount++;
+  }
+
+  /** `time` relative to the time base, rebasing every time when it would leave the SMI range. */
+  private relative(time: number): number {
+    if (Number.isNaN(this.timeBase)) this.timeBase = Number.isFinite(time) ? time : 0;
+    let rel = time - this.timeBase;
+    if (rel > 0x3fffffff || rel < -0x3fffffff) {
+      if (Number.isFinite(time)) {
+        const shift = time - this.timeBase;
+        const cells = this.cells;
+        for (let i = 1; i < cells.length; i += 2) cells[i] = (cells[i] as number) - shift;
+        this.timeBase = time;
+      }
+      rel = time - this.timeBase;
     }
-    return slot;
+    return rel;
   }
 
   private record(key: unknown, value: unknown, time: number): void {
@@ -292,7 +309,7 @@ export class StateMap<K, S> {
     if (time <= this.current) {
       throw new Error(`StateMap: version ${time} is not after version ${this.current}`);
     }
-    const log = this.spare ?? new UndoLog(this.times !== undefined);
+    const log = this.spare ?? new UndoLog(!this.inline);
     this.spare = undefined;
     log.from = this.current;
     log.to = time;
@@ -391,8 +408,8 @@ export class StateMap<K, S> {
   reset(version: number): void {
     this.primitives.clear();
     this.composites = undefined;
-    this.values = [];
-    if (this.times) this.times = new Float64Array(16);
+    this.cells = [];
+    this.timeBase = NaN;
     this.freeSlots.length = 0;
     this.slotCount = 0;
     this.lastComposite = undefined;
