@@ -772,7 +772,8 @@ describe('mapWithState checkpoint contract', () => {
     });
     await ssc.start();
     await clock.advance(3000);
-    await ssc.stop();
+    // Keep the SparkContext: taking the snapshot below runs a job on it.
+    await ssc.stop({ stopSparkContext: false });
     expect(ssc.error).toBeUndefined();
     expect(timedOut).toEqual(['old']);
     expect(snapshots.map(sortedBatch)).toEqual([[['new', 3]], [['new', 3]], [['new', 3]]]);
