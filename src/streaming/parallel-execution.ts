@@ -76,9 +76,20 @@ function applicationModule(configured: string | undefined): string | undefined {
  * any stream RDD already cached on the driver.
  */
 export function lineageSourceOf(graph: DStreamGraph): StreamLineageSource {
+  let pinned: Set<number> | undefined;
   return {
     zeroTimeMs: () => graph.zeroTime?.milliseconds,
     graphSignature: () => graphSignature(graph),
+    isPinned: (streamId) => {
+      // The graph no longer changes once started (the only time the runner asks).
+      pinned ??= new Set(
+        graph
+          .allStreams()
+          .filter(isStatefulStream)
+          .map((s) => s.id),
+      );
+      return pinned.has(streamId);
+    },
     *providedRdds(batchTimeMs) {
       for (const s of graph.allStreams()) {
         const generated = s.generated;

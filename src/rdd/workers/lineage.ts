@@ -12,6 +12,11 @@ export interface StreamLineageSource {
   /** The streams of the graph (ids and classes): a task thread must build the same. */
   graphSignature(): string;
   /**
+   * Whether the RDDs of a stream are computed from state the driver holds (state streams,
+   * incremental windows): task threads never compute them, nor replay that stream for a task.
+   */
+  isPinned(streamId: number): boolean;
+  /**
    * The driver's RDDs that task threads read instead of computing, for a task of batch
    * `batchTimeMs`: input batches (their data is on the driver only) and earlier state.
    */
@@ -26,11 +31,30 @@ export interface ShippedRdd {
   readonly numPartitions: number;
 }
 
+/**
+ * How a thread finds what a map task splits. `owner`: it replays the stream that created the RDD
+ * reading the shuffle, and uses that RDD's dependency `depIndex` (its aggregator combines on the
+ * map side). `mapSide`: the shuffle does not combine on the map side and places keys with a
+ * HashPartitioner, so the thread needs only the map side: it replays that RDD's stream and places
+ * keys among `hashPartitions`.
+ */
+export type MapTarget =
+  | {
+      readonly kind: 'owner';
+      readonly origin: RddOrigin;
+      readonly rddClass: string;
+      readonly depIndex: number;
+    }
+  | {
+      readonly kind: 'mapSide';
+      readonly origin: RddOrigin;
+      readonly rddClass: string;
+      readonly hashPartitions: number;
+    };
+
 /** How the task threads run the map tasks of one shuffle, shared by its tasks. */
 export interface MapStagePlan {
-  readonly owner: RddOrigin;
-  readonly ownerClass: string;
-  readonly depIndex: number;
+  readonly target: MapTarget;
   readonly mapPartitions: number;
   readonly zeroTimeMs: number;
   readonly provided: readonly ProvidedRdd[];
@@ -83,15 +107,27 @@ export function planMapStage(
   spec: ShuffleMapTaskSpec,
   source: StreamLineageSource,
 ): MapStagePlan | string {
-  const owner = originOf(spec.owner);
-  if (!owner) return `${spec.owner.toString()} was not created by a stream's computation`;
   const dep = spec.owner.shuffleDependencies[spec.depIndex]!;
-  if (!originOf(dep.rdd)) return `${dep.rdd.toString()} was not created by a stream's computation`;
+  const mapSide = originOf(dep.rdd);
+  if (!mapSide) return `the map side (${describe(dep.rdd)}) was not created by a stream`;
+  if (source.isPinned(mapSide.streamId)) return `${describe(dep.rdd)} reads state of the driver`;
+  const owner = originOf(spec.owner);
+  let target: MapTarget;
+  if (owner && !source.isPinned(owner.streamId)) {
+    const rddClass = spec.owner.constructor.name;
+    target = { kind: 'owner', origin: owner, rddClass, depIndex: spec.depIndex };
+  } else if (!dep.mapSideCombine && dep.partitioner instanceof HashPartitioner) {
+    const rddClass = dep.rdd.constructor.name;
+    const hashPartitions = dep.partitioner.numPartitions;
+    target = { kind: 'mapSide', origin: mapSide, rddClass, hashPartitions };
+  } else {
+    return `${describe(spec.owner)} combines with functions only the driver's graph holds`;
+  }
   const zeroTimeMs = source.zeroTimeMs();
   if (zeroTimeMs === undefined) return 'the streaming context has not started';
   const provided: ProvidedRdd[] = [];
   const fetchable = new Map<number, RDD<unknown>>();
-  for (const { streamId, timeMs, rdd } of source.providedRdds(owner.timeMs)) {
+  for (const { streamId, timeMs, rdd } of source.providedRdds(target.origin.timeMs)) {
     const p = rdd.partitioner;
     provided.push({
       streamId,
@@ -107,9 +143,14 @@ export function planMapStage(
   let problem: string | undefined;
   walkMapSide(dep.rdd, {
     provided: (r) => {
+      const origin = originOf(r);
+      if (origin && source.isPinned(origin.streamId)) {
+        problem ??= `${describe(r)} reads state of the driver`;
+        return true;
+      }
       if (!fetchable.has(r.id)) return false;
       if (r.partitioner && !(r.partitioner instanceof HashPartitioner)) {
-        problem ??= `${r.toString()} has a partitioner task threads cannot rebuild`;
+        problem ??= `${describe(r)} has a partitioner task threads cannot rebuild`;
       }
       return true;
     },
@@ -124,9 +165,7 @@ export function planMapStage(
   });
   if (problem !== undefined) return problem;
   return {
-    owner,
-    ownerClass: spec.owner.constructor.name,
-    depIndex: spec.depIndex,
+    target,
     mapPartitions: dep.rdd.numPartitions,
     zeroTimeMs,
     provided,
@@ -134,4 +173,11 @@ export function planMapStage(
     shuffles,
     fetchable,
   };
+}
+
+/** An RDD in words that stay the same from batch to batch (debug lines are logged once each). */
+function describe(rdd: RDD<unknown>): string {
+  const origin = originOf(rdd);
+  const where = origin ? `of stream ${origin.streamId}` : 'made outside streams';
+  return `a ${rdd.constructor.name} ${where}`;
 }

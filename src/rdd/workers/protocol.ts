@@ -2,7 +2,7 @@
 // buckets of a map task): one structured clone per block, never one message per record.
 import { DStreamError, ErrorCodes, type ErrorCode } from '../../errors.js';
 import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
-import type { ShippedRdd } from './lineage.js';
+import type { MapTarget, ShippedRdd } from './lineage.js';
 import type { RddOrigin } from './origin.js';
 import type { ProvidedRdd } from './runtime.js';
 
@@ -12,15 +12,13 @@ export interface ShuffleLink {
   readonly shuffleIds: readonly number[];
 }
 
-/** Run a map task of a shuffle: replay `owner`'s stream, split its map side's partition. */
+/** Run a map task of a shuffle: replay a stream, split a partition of its map side. */
 export interface MapTaskMessage {
   readonly type: 'mapTask';
   readonly taskId: number;
   readonly zeroTimeMs: number;
-  readonly owner: RddOrigin;
-  /** What the driver's owner is, to detect a replay that built something else. */
-  readonly ownerClass: string;
-  readonly depIndex: number;
+  /** What to replay; its class is the driver's, to detect a replay that built something else. */
+  readonly target: MapTarget;
   readonly mapPartitions: number;
   readonly partition: number;
   readonly stageId: number;

@@ -7,7 +7,8 @@ import { messageOf } from '../../errors.js';
 import { markWorkerThread } from '../../util/role.js';
 import { Time } from '../../util/time.js';
 import type { RDD } from '../rdd.js';
-import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import { HashPartitioner } from '../partitioner.js';
+import { ShuffleDependency, type ShuffleBucket } from '../shuffle/shuffle-dependency.js';
 import { walkMapSide } from './lineage.js';
 import { keepCreationRecords, originKey, pruneCreationRecords, recordedRdd } from './origin.js';
 import {
@@ -138,31 +139,37 @@ function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
     }
     zeroTimeMs = m.zeroTimeMs;
   }
+  const { target } = m;
+  const batchMs = target.origin.timeMs;
   // Tasks of a later batch mean the earlier one is complete: forget what the driver forgot.
-  if (latestBatchMs === undefined || m.owner.timeMs > latestBatchMs) {
+  if (latestBatchMs === undefined || batchMs > latestBatchMs) {
     if (latestBatchMs !== undefined) {
       graph.clearMetadata(new Time(latestBatchMs));
       pruneCreationRecords((s, t) => graph.remembers(s, t));
     }
-    latestBatchMs = m.owner.timeMs;
+    latestBatchMs = batchMs;
   }
   provided = new Map(m.provided.map((p) => [originKey(p.streamId, p.timeMs), p]));
   try {
-    graph.getOrCompute(m.owner.streamId, new Time(m.owner.timeMs));
+    graph.getOrCompute(target.origin.streamId, new Time(batchMs));
   } catch (e) {
     // The driver computed this stream for this time without error: this thread's copy differs.
-    return mismatch(m, `replaying stream ${m.owner.streamId} threw: ${messageOf(e)}`);
+    return mismatch(m, `replaying stream ${target.origin.streamId} threw: ${messageOf(e)}`);
   }
-  const owner = recordedRdd(m.owner) as RDD<unknown> | undefined;
-  if (!owner || owner.constructor.name !== m.ownerClass) {
-    return mismatch(
-      m,
-      `expected a ${m.ownerClass}, replay built ${owner?.toString() ?? 'nothing'}`,
-    );
+  const found = recordedRdd(target.origin) as RDD<unknown> | undefined;
+  if (!found || found.constructor.name !== target.rddClass) {
+    const built = found?.toString() ?? 'nothing';
+    return mismatch(m, `expected a ${target.rddClass}, replay built ${built}`);
   }
-  const dep = owner.shuffleDependencies[m.depIndex];
+  const dep =
+    target.kind === 'owner'
+      ? found.shuffleDependencies[target.depIndex]
+      : new ShuffleDependency(
+          found as RDD<readonly [unknown, unknown]>,
+          new HashPartitioner(target.hashPartitions),
+        );
   if (!dep || dep.rdd.numPartitions !== m.mapPartitions) {
-    return mismatch(m, `the map side of ${owner.toString()} differs`);
+    return mismatch(m, `the map side of ${found.toString()} differs`);
   }
   // Pair this thread's RDDs with the driver's: shuffles by origin, shipped RDDs by position.
   const links = new Map<number, number>();

@@ -128,9 +128,7 @@ export class WorkerTaskRunner implements TaskRunner {
         type: 'mapTask',
         taskId: this.nextTaskId++,
         zeroTimeMs: plan.zeroTimeMs,
-        owner: plan.owner,
-        ownerClass: plan.ownerClass,
-        depIndex: plan.depIndex,
+        target: plan.target,
         mapPartitions: plan.mapPartitions,
         partition: spec.partition,
         stageId: spec.stageId,
@@ -373,9 +371,10 @@ export class WorkerTaskRunner implements TaskRunner {
   }
 }
 
-/** The same map stage in every batch: the owner's stream and creation index, the dependency. */
-function stageKind(plan: MapStagePlan): string {
-  return `${plan.owner.streamId}:${plan.owner.index}:${plan.depIndex}`;
+/** The same map stage in every batch: the replayed stream and creation index, the dependency. */
+function stageKind({ target }: MapStagePlan): string {
+  const { streamId, index } = target.origin;
+  return `${target.kind}:${streamId}:${index}:${target.kind === 'owner' ? target.depIndex : ''}`;
 }
 
 function yieldToEventLoop(): Promise<void> {
