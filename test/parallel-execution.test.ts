@@ -43,7 +43,7 @@ describe('parallel execution (local[N] on worker threads)', () => {
       runApp('local[2]', 'ok', 'inline'),
     ]);
     expect(two.out.errors).toEqual([]);
-    expect(Object.keys(two.out.results!)).toHaveLength(13);
+    expect(Object.keys(two.out.results!)).toHaveLength(14);
     for (const series of Object.values(two.out.results!)) expect(series).toHaveLength(5);
     expect(two.out.results).toEqual(one.out.results);
     // Same partitioning as local[2] on the main thread: even the order within groups is equal.
@@ -61,12 +61,16 @@ describe('parallel execution (local[N] on worker threads)', () => {
         .filter((l) => l.includes('Running a stage on the driver'))
         .map((l) => l.slice(l.indexOf('driver: ') + 8)),
     );
-    expect([...reasons].sort()).toEqual([
+    const shape =
+      /^a task thread could not run a stage: this thread's lineage .* is not the driver's /;
+    expect([...reasons].filter((r) => !shape.test(r)).sort()).toEqual([
       'a MapWithStateRDD of stream 29 reads state of the driver',
       'a ReducedWindowRDD of stream 23 reads state of the driver',
       'a task thread could not run a stage: its keys or values are of a kind that cannot cross threads',
       'task threads could not run this stage in an earlier batch',
     ]);
+    // The transform that builds another lineage in threads was caught by its shape.
+    expect([...reasons].filter((r) => shape.test(r))).toHaveLength(1);
   });
 
   it('reads RDDs created outside streams from the driver', async () => {

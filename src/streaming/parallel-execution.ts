@@ -2,7 +2,7 @@
 // the runner may read of the graph on the driver, and what `start()` does in a task thread.
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { RDD, SparkContext } from '../rdd/index.js';
+import type { SparkContext } from '../rdd/index.js';
 import { parseMaster } from '../rdd/master.js';
 import { InlineTaskRunner, type TaskRunner } from '../rdd/scheduler/task-runner.js';
 import type { StreamLineageSource } from '../rdd/workers/lineage.js';
@@ -70,10 +70,10 @@ function applicationModule(configured: string | undefined): string | undefined {
 }
 
 /**
- * What the task runner may read of the driver's graph: the zero time, and the RDDs that task
- * threads read from the driver rather than compute: every input batch (its data exists only on the
- * driver), the state of stateful streams before the task's batch (threads do not keep it), and
- * any stream RDD already cached on the driver.
+ * What the task runner may read of the driver's graph: the zero time, the streams pinned to the
+ * driver (stateful ones), and the RDDs that task threads read from the driver rather than compute:
+ * every input batch (its data exists only on the driver), and the earlier RDDs of stateful streams
+ * (a thread replaying a stream that depends on one stops there instead of going back in time).
  */
 export function lineageSourceOf(graph: DStreamGraph): StreamLineageSource {
   let pinned: Set<number> | undefined;
@@ -97,21 +97,13 @@ export function lineageSourceOf(graph: DStreamGraph): StreamLineageSource {
         const isInput = s.dependencies.length === 0;
         const stateful = isStatefulStream(s);
         for (const [timeMs, rdd] of generated) {
-          const cached = rdd.isPersisted && isCached(rdd);
-          if (isInput || (stateful && timeMs < batchTimeMs) || cached) {
+          if (isInput || (stateful && timeMs < batchTimeMs)) {
             yield { streamId: s.id, timeMs, rdd };
           }
         }
       }
     },
   };
-}
-
-/** Whether the driver holds every partition of a persisted RDD (in blocks, or in the RDD itself). */
-function isCached(rdd: RDD<unknown>): boolean {
-  if (rdd.context.blockManager.hasAll(rdd.id, rdd.numPartitions)) return true;
-  // Windows keep their computed partitions themselves (ReducedWindowRDD).
-  return (rdd as { isMaterialized?: boolean }).isMaterialized === true;
 }
 
 /** The streams of a graph by id, with their classes: equal in every thread of one application. */

@@ -61,6 +61,8 @@ export interface MapStagePlan {
   /** RDDs of the map side created outside stream computations, in {@link walkMapSide} order. */
   readonly shipped: readonly ShippedRdd[];
   readonly shuffles: readonly ShuffleLink[];
+  /** The map side as {@link walkMapSide} saw it on the driver. */
+  readonly shape: string;
   /** The driver's RDDs that task threads may fetch partitions of, by id. */
   readonly fetchable: ReadonlyMap<number, RDD<unknown>>;
 }
@@ -78,23 +80,35 @@ export interface MapSideVisitor {
 /**
  * Visits the lineage a map task computes, depth first through narrow parents in order: the
  * driver and the task thread walk their own copies of it the same way, so that the n-th RDD found
- * on one side is the n-th on the other.
+ * on one side is the n-th on the other. Returns the shape of what it saw (classes, partition
+ * counts): a thread whose replay built another lineage sees another shape.
  */
-export function walkMapSide(root: RDD<unknown>, visitor: MapSideVisitor): void {
+export function walkMapSide(root: RDD<unknown>, visitor: MapSideVisitor): string {
   const seen = new Set<RDD<unknown>>();
+  const shape: string[] = [];
   const visit = (r: RDD<unknown>): void => {
-    if (seen.has(r)) return;
+    if (seen.has(r)) {
+      shape.push('^');
+      return;
+    }
     seen.add(r);
-    if (visitor.provided(r)) return;
+    if (visitor.provided(r)) {
+      shape.push(`driver:${r.numPartitions}`);
+      return;
+    }
     const origin = originOf(r);
     if (!origin) {
+      shape.push(`shipped:${r.numPartitions}`);
       visitor.external(r);
       return;
     }
+    shape.push(`${r.constructor.name}:${r.numPartitions}(`);
     if (r.shuffleDependencies.length > 0) visitor.readsShuffles(r, origin);
     for (const p of r.narrowParents) visit(p);
+    shape.push(')');
   };
   visit(root);
+  return shape.join('');
 }
 
 /**
@@ -141,7 +155,7 @@ export function planMapStage(
   const shipped: ShippedRdd[] = [];
   const shuffles: ShuffleLink[] = [];
   let problem: string | undefined;
-  walkMapSide(dep.rdd, {
+  const shape = walkMapSide(dep.rdd, {
     provided: (r) => {
       const origin = originOf(r);
       if (origin && source.isPinned(origin.streamId)) {
@@ -171,6 +185,7 @@ export function planMapStage(
     provided,
     shipped,
     shuffles,
+    shape,
     fetchable,
   };
 }

@@ -25,6 +25,8 @@ export interface MapTaskMessage {
   readonly provided: readonly ProvidedRdd[];
   readonly shipped: readonly ShippedRdd[];
   readonly shuffles: readonly ShuffleLink[];
+  /** The map side's shape on the driver (see `walkMapSide`). */
+  readonly shape: string;
 }
 
 export type ToWorker = MapTaskMessage;

@@ -182,7 +182,7 @@ function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
   }
   const shipped = new Map<number, number>();
   let problem: string | undefined;
-  walkMapSide(dep.rdd, {
+  const shape = walkMapSide(dep.rdd, {
     provided: (r) => r instanceof DriverRDD,
     external: (r) => {
       const driver = m.shipped[shipped.size];
@@ -194,6 +194,9 @@ function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
     },
     readsShuffles: () => undefined,
   });
+  if (problem === undefined && shape !== m.shape) {
+    problem = `this thread's lineage ${shape} is not the driver's ${m.shape}`;
+  }
   if (problem === undefined && shipped.size !== m.shipped.length) {
     problem = `the driver ships ${m.shipped.length} RDD(s) created outside streams, this thread has ${shipped.size}`;
   }

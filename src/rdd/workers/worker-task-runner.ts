@@ -135,6 +135,7 @@ export class WorkerTaskRunner implements TaskRunner {
         provided: plan.provided,
         shipped: plan.shipped,
         shuffles: plan.shuffles,
+        shape: plan.shape,
       };
       remote.push(
         new Promise<ShuffleBucket[]>((resolve, reject) => {
