@@ -33,6 +33,17 @@ export const ErrorCodes = {
   DSTREAM_ERR_RECEIVER: 'a receiver used outside its supervisor, or a block added after stop',
   DSTREAM_ERR_UNSUPPORTED_KEY: 'a key that is not a string, number, bigint, boolean or plain data',
   DSTREAM_ERR_OUTPUT_PATH: 'an output directory that cannot be written',
+  DSTREAM_ERR_SNAPSHOT_UNSUPPORTED_VALUE:
+    'state holding a value snapshots cannot store, such as a class instance',
+  DSTREAM_ERR_SNAPSHOT_CORRUPT:
+    'a checkpoint or snapshot file that is truncated, corrupt or of another format',
+  DSTREAM_ERR_CHECKPOINT_READ: 'a checkpoint directory none of whose checkpoint files can be read',
+  DSTREAM_ERR_CHECKPOINT_DIR_UNREADABLE: 'a checkpoint directory that cannot be listed or read',
+  DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE: 'recovery by an application with another batch duration',
+  DSTREAM_ERR_STATE_ORPHANED:
+    'checkpointed state of a stateful operator the application no longer has',
+  DSTREAM_ERR_STATE_UNREADABLE: 'a stateful operator whose checkpointed state cannot be read',
+  DSTREAM_ERR_DUPLICATE_STATE_NAME: 'two stateful operators with the same name',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -31,3 +31,10 @@ export {
   type StreamInputInfo,
 } from './streaming/batch-info.js';
 export { DStream, InputDStream } from './dstream/index.js';
+export {
+  encodeSnapshot,
+  decodeSnapshot,
+  SNAPSHOT_FORMAT_VERSION,
+  type SnapshotData,
+} from './state/snapshot-codec.js';
+export type { GetOrCreateOptions } from './streaming/checkpoint/recovery.js';

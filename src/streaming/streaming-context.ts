@@ -6,7 +6,8 @@ import type { TaskRunner } from '../rdd/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
-import { Time } from '../util/time.js';
+import { CheckpointWriter } from './checkpoint/checkpoint-writer.js';
+import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
 import { StreamingConf } from './conf.js';
 import { DStreamGraph } from './dstream-graph.js';
 import type { InputStream, OutputStream } from './graph-stream.js';
@@ -73,8 +74,11 @@ export class StreamingContext {
   private firstError: DStreamError | undefined;
   private readonly waiters: { resolve(stopped: boolean): void; reject(e: unknown): void }[] = [];
   private startedAt: string | undefined;
-  /** Called at start, before the timer runs: recovery from a checkpoint plugs in here. */
-  startHooks: ((ssc: StreamingContext) => Promise<Time | undefined>)[] = [];
+  /**
+   * Called at start, before the inputs start and the timer runs: recovery from a checkpoint plugs
+   * in here, and returns the batches to run before the timer resumes.
+   */
+  startHooks: ((ssc: StreamingContext) => Promise<StartPlan | undefined>)[] = [];
 
   constructor(options: StreamingContextOptions) {
     const batch = options.batchDuration as Duration | undefined;
@@ -183,8 +187,19 @@ export class StreamingContext {
     }
     try {
       this.graph.validate();
-      let restartTime: Time | undefined;
-      for (const hook of this.startHooks) restartTime = (await hook(this)) ?? restartTime;
+      if (this.checkpointDirectory) {
+        const writer = new CheckpointWriter({
+          dir: this.checkpointDirectory,
+          appName: this.sparkContext.appName,
+          master: this.sparkContext.master,
+          graph: this.graph,
+          pendingTimes: () => this.scheduler.pendingTimes(),
+        });
+        writer.statefulStreams(); // two stateful operators with one name fail here
+        this.generator.checkpointer = writer;
+      }
+      let plan: StartPlan | undefined;
+      for (const hook of this.startHooks) plan = (await hook(this)) ?? plan;
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
       if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
       await this.graph.startInputs();
@@ -192,8 +207,13 @@ export class StreamingContext {
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
       activeContext = this;
       this.startedAt = '\n' + (new Error().stack?.split('\n').slice(2).join('\n') ?? '');
-      if (restartTime) this.generator.startAt(restartTime);
-      else this.generator.start(zeroTime);
+      if (plan) {
+        // Batches pending or missed while down run first, in time order (generation is chained).
+        for (const time of plan.replay) void this.generator.generateBatch(time);
+        this.generator.startAt(plan.restartTime);
+      } else {
+        this.generator.start(zeroTime);
+      }
     } catch (e) {
       log.error('Error starting the context, marking it as stopped', e);
       this.state = 'STOPPED';
@@ -327,5 +347,41 @@ export class StreamingContext {
   /** The context started and not stopped in this process, if any. */
   static getActive(): StreamingContext | undefined {
     return activeContext;
+  }
+
+  /**
+   * Recovers an application from the checkpoint in `checkpointDir`, or creates it with `createFn`
+   * when there is none, as Spark's `StreamingContext.getOrCreate`.
+   *
+   * Unlike Spark, `createFn` is called in both cases: functions cannot be deserialised in Node, so
+   * the application declares its graph again; the checkpoint then supplies what is data — the zero
+   * time, the batches to run again, each input's position (the file stream's files per batch) and
+   * each stateful operator's state, matched by state key (`.name(...)`, or derived from the graph).
+   * That is also why a new version of the application can recover the state of the old one.
+   * `start()` restores all this, runs the batches that were pending or fell due while the
+   * application was down, then resumes the timer.
+   *
+   * Throws `DSTREAM_ERR_CHECKPOINT_READ` (Spark's `Failed to read checkpoint from directory ...`)
+   * when checkpoint files exist but none can be read, and `DSTREAM_ERR_STATE_ORPHANED` or
+   * `DSTREAM_ERR_STATE_UNREADABLE` naming a stateful operator whose state cannot be recovered
+   * (`options.startEmpty` starts it empty).
+   *
+   * @example
+   * ```ts
+   * const ssc = StreamingContext.getOrCreate('/var/lib/orders', () => {
+   *   const ssc = new StreamingContext({ master: 'local[2]', appName: 'Orders', batchDuration: Seconds(5) });
+   *   ssc.checkpoint('/var/lib/orders');
+   *   ssc.textFileStream('/data/orders').map(parse).updateStateByKey(sum).name('province-totals').print();
+   *   return ssc;
+   * });
+   * await ssc.start();
+   * ```
+   */
+  static getOrCreate(
+    checkpointDir: string,
+    createFn: () => StreamingContext,
+    options?: GetOrCreateOptions,
+  ): StreamingContext {
+    return getOrCreate(checkpointDir, createFn, options);
   }
 }
