@@ -46,8 +46,8 @@ export class DStreamGraph {
   initialize(zeroTime: Time): void {
     this.zeroTime = zeroTime;
     for (const s of this.outputStreams) s.initialize(zeroTime);
-    if (this.rememberDuration)
-      for (const s of this.outputStreams) s.rememberAtLeast(this.rememberDuration);
+    // Always, as Spark's remember(null): windows extend their parents' durations on the way up.
+    for (const s of this.outputStreams) s.rememberAtLeast(this.rememberDuration);
     for (const s of this.allStreams()) s.validateAtStart();
   }
 
