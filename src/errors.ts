@@ -34,6 +34,8 @@ export const ErrorCodes = {
   DSTREAM_ERR_UNSUPPORTED_KEY: 'a key that is not a string, number, bigint, boolean or plain data',
   DSTREAM_ERR_OUTPUT_PATH: 'an output directory that cannot be written',
   DSTREAM_ERR_WINDOW_KEY_MISSING: 'a window key in neither the previous window nor the new batches',
+  DSTREAM_ERR_CONTEXT_STOPPED: 'an RDD made or an action run on a stopped SparkContext',
+  DSTREAM_ERR_INPUT_PATH: 'textFile() of a path that does not exist',
   DSTREAM_ERR_SNAPSHOT_UNSUPPORTED_VALUE:
     'state holding a value snapshots cannot store, such as a class instance',
   DSTREAM_ERR_SNAPSHOT_CORRUPT:

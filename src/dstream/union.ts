@@ -8,7 +8,11 @@ import { checkSameContextAndSlide } from './transformed.js';
 /** The union of several streams' RDDs at each time; every parent must have one. */
 export class UnionDStream<T> extends DStream<T> {
   constructor(private readonly parents: readonly DStream<T>[]) {
-    requirement(parents.length > 0, 'DSTREAM_ERR_EMPTY_STREAM_LIST', 'Empty array of parents');
+    requirement(
+      parents.length > 0,
+      'DSTREAM_ERR_EMPTY_STREAM_LIST',
+      'List of DStreams to union is empty',
+    );
     super(parents[0]!.ssc);
     checkSameContextAndSlide(parents);
   }
