@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OrderGenerator, runOrders } from '../src/cli/orders.js';
+import { expectBuilt, startCli } from './support/cli.js';
 
 const ORDER = /^20171026\d{10},\d{1,2},\d+\.\d{2}$/;
 
@@ -89,5 +90,26 @@ describe('dstream orders', () => {
     });
     const text = await received!;
     expect(text.split('\n').filter((l) => l !== '')).toEqual(lines(5, 120));
+  });
+
+  it('is a command of dstream: the lines of a seed on stdout, progress on stderr', async () => {
+    expectBuilt();
+    const help = startCli(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.stdout()).toContain('  orders ');
+    const cli = startCli(['orders', '--seed', '7', '--count', '5', '--rate', '100']);
+    expect(await cli.exited, cli.stderr()).toBe(0);
+    expect(cli.stdout()).toBe(lines(7, 5).join('\n') + '\n');
+    expect(cli.stderr()).toContain('dstream orders: 5 lines (0 malformed), seed 7');
+  });
+
+  it('refuses --port with --dir, and a malformed-rate that is not a share', async () => {
+    expectBuilt();
+    const both = startCli(['orders', '--port', '0', '--dir', 'x']);
+    expect(await both.exited).not.toBe(0);
+    expect(both.stderr()).toBe('error: give --port or --dir, not both\n');
+    const share = startCli(['orders', '--malformed-rate', '2']);
+    expect(await share.exited).not.toBe(0);
+    expect(share.stderr()).toContain('Not a share between 0 and 1.');
   });
 });

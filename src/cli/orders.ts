@@ -1,7 +1,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { LineServer } from './line-server.js';
+import { note as noteOf, parsePort, parsePositive } from './options.js';
 
 // `dstream orders`: the order lines of the seed's order-total example (`orderId,provinceId,
 // orderPrice`), generated deterministically from a seed, to stdout, a TCP socket or a directory.
@@ -77,25 +78,9 @@ export interface OrdersOptions {
   onListening?: (port: number) => void;
 }
 
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError('Not a positive number.');
-  }
-  return n;
-}
-
 function parseCount(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('Not a whole number.');
-  return n;
-}
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new InvalidArgumentError('Not a port number (0 to 65535).');
-  }
   return n;
 }
 
@@ -108,7 +93,7 @@ function parseShare(value: string): number {
 }
 
 function note(message: string): void {
-  process.stderr.write(`dstream orders: ${message}\n`);
+  noteOf('orders', message);
 }
 
 /** The `dstream orders` command (register it with `program.addCommand(ordersCommand())`). */
@@ -142,9 +127,9 @@ export function ordersCommand(): Command {
         '  dstream orders --port 9999 --rate 100        # for examples/order-total.ts localhost 9999\n' +
         '  dstream orders --dir /tmp/orders --rate 50   # for examples/order-total.ts --dir /tmp/orders',
     )
-    .action(async (options: OrdersOptions) => {
+    .action(async function (this: Command, options: OrdersOptions) {
       if (options.port !== undefined && options.dir !== undefined) {
-        throw new InvalidArgumentError('Give --port or --dir, not both.');
+        this.error('error: give --port or --dir, not both');
       }
       await runOrders(options);
     });
@@ -248,40 +233,22 @@ function directorySink(dir: string, interval: number): Sink {
   };
 }
 
-/** A TCP server sending the lines to every client (as `nc -lk`); lines wait for a first client. */
+/** Lines to every client of a {@link LineServer} (as `nc -lk`); lines wait for a first client. */
 async function serverSink(
   port: number,
   host: string,
   onListening?: (port: number) => void,
 ): Promise<Sink> {
-  const clients = new Set<Socket>();
-  const server = createServer((socket) => {
-    clients.add(socket);
-    note(`${socket.remoteAddress}:${socket.remotePort} connected`);
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => clients.delete(socket));
+  const server = new LineServer({
+    onConnect: (remote) => note(`${remote} connected`),
+    onDisconnect: (remote) => note(`${remote} disconnected`),
   });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen({ port, host, exclusive: true }, () => done());
-  });
-  const bound = (server.address() as AddressInfo).port;
+  const bound = await server.listen(port, host);
   note(`listening on ${host}:${bound}`);
   onListening?.(bound);
   return {
-    ready: () => clients.size > 0 && ![...clients].some((c) => c.writableNeedDrain),
-    write: (text) => {
-      for (const c of clients) c.write(text);
-    },
-    close: async () => {
-      for (const c of clients) c.end();
-      // A client that never closes its side must not hold the process.
-      const cut = setTimeout(() => {
-        for (const c of clients) c.destroy();
-      }, 1000);
-      cut.unref();
-      await new Promise<void>((done) => server.close(() => done()));
-      clearTimeout(cut);
-    },
+    ready: () => server.clientCount > 0 && !server.congested,
+    write: (text) => void server.send(text),
+    close: () => server.close(),
   };
 }
