@@ -36,6 +36,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_WINDOW_KEY_MISSING: 'a window key in neither the previous window nor the new batches',
   DSTREAM_ERR_CONTEXT_STOPPED: 'an RDD made or an action run on a stopped SparkContext',
   DSTREAM_ERR_INPUT_PATH: 'textFile() of a path that does not exist',
+  DSTREAM_ERR_STATE_NOT_SET: 'State.get() in mapWithState on a key that has no state',
+  DSTREAM_ERR_STATE_REMOVED: 'State.update() or remove() after remove() in mapWithState',
+  DSTREAM_ERR_STATE_TIMING_OUT: 'State.update() or remove() on a state that is timing out',
+  DSTREAM_ERR_STATE_UNAVAILABLE: 'reading a state stream RDD of a batch no longer remembered',
   DSTREAM_ERR_SNAPSHOT_UNSUPPORTED_VALUE:
     'state holding a value snapshots cannot store, such as a class instance',
   DSTREAM_ERR_SNAPSHOT_CORRUPT:

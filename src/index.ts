@@ -30,10 +30,19 @@ export {
   type OutputOperationInfo,
   type StreamInputInfo,
 } from './streaming/batch-info.js';
-export { DStream, InputDStream } from './dstream/index.js';
 export { Receiver } from './receiver/index.js';
 export type { ReceivedBlock } from './receiver/index.js';
 export { ReceiverInputDStream, FileInputDStream, type FileStreamOptions } from './sources/index.js';
+export {
+  DStream,
+  InputDStream,
+  MapWithStateDStream,
+  StateSpec,
+  type State,
+  type MappingFunction,
+  type UpdateStateFunction,
+  type UpdateStateByKeyOptions,
+} from './dstream/index.js';
 export {
   encodeSnapshot,
   decodeSnapshot,

@@ -1,0 +1,3 @@
+// The state layer: per-partition key → state maps of updateStateByKey and mapWithState.
+export { StateMap, type StateMapOptions } from './state-map.js';
+export { BatchGroups } from './batch-groups.js';
