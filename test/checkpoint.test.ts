@@ -339,9 +339,9 @@ describe('checkpoint writer', () => {
     await ssc.stop();
     expect(ssc.error?.code).toBe('DSTREAM_ERR_SNAPSHOT_UNSUPPORTED_VALUE');
     expect(ssc.error?.message).toMatch(
-      /^State of 'prices' at 2000 ms: Cannot store an instance of class Price .* key "a" at \.price\./,
+      /^State of 'prices' at 1000 ms: Cannot store an instance of class Price .* key "a" at \.price\./,
     );
-    expect(ssc.error?.batchTime?.milliseconds).toBe(2000);
+    expect(ssc.error?.batchTime?.milliseconds).toBe(1000);
   });
 
   it('refuses to start two stateful operators with one name', async () => {

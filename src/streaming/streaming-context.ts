@@ -6,6 +6,7 @@ import type { TaskRunner } from '../rdd/index.js';
 import { systemClock, type Cancellable, type Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
+import { Time } from '../util/time.js';
 import { CheckpointWriter } from './checkpoint/checkpoint-writer.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
 import { StreamingConf } from './conf.js';
@@ -80,9 +81,10 @@ export class StreamingContext {
   private starting: Promise<void> | undefined;
   /**
    * Called at start, before the inputs start and the timer runs: recovery from a checkpoint plugs
-   * in here, and returns the batches to run before the timer resumes.
+   * in here, and returns the batches to run before the timer resumes (or only the time at which
+   * the timer resumes).
    */
-  startHooks: ((ssc: StreamingContext) => Promise<StartPlan | undefined>)[] = [];
+  startHooks: ((ssc: StreamingContext) => Promise<StartPlan | Time | undefined>)[] = [];
 
   constructor(options: StreamingContextOptions) {
     const batch = options.batchDuration as Duration | undefined;
@@ -212,7 +214,10 @@ export class StreamingContext {
         this.generator.checkpointer = writer;
       }
       let plan: StartPlan | undefined;
-      for (const hook of this.startHooks) plan = (await hook(this)) ?? plan;
+      for (const hook of this.startHooks) {
+        const next = await hook(this);
+        if (next) plan = next instanceof Time ? { restartTime: next, replay: [] } : next;
+      }
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
       if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
       await this.graph.startInputs();

@@ -64,6 +64,8 @@ export class CheckpointWriter implements BatchCheckpointer {
   private readonly keepCheckpoints: number;
   private readonly keepSnapshots: number;
   private cleanedTemp = false;
+  /** State keys snapshotted (or tried) before their first interval. */
+  private readonly triedEarly = new Set<string>();
 
   constructor(private readonly o: CheckpointWriterOptions) {
     this.keepCheckpoints = o.keepCheckpoints ?? 10;
@@ -144,9 +146,15 @@ export class CheckpointWriter implements BatchCheckpointer {
     if (this.o.pendingTimes().some((t) => t.less(time))) return;
     for (const entry of this.statefulStreams()) {
       const interval = entry.stream.checkpointDuration;
-      if (!interval || !time.minus(zero).isMultipleOf(interval)) continue;
+      if (!interval || !entry.stream.slideDuration.lessEq(time.minus(zero))) continue;
+      // At the interval, and also as soon as there is a state and no snapshot of it yet: until
+      // then, recovery would have to recompute the state from the zero time.
+      const early = !this.latestSnapshots.get(entry.key) && !this.triedEarly.has(entry.key);
+      if (!time.minus(zero).isMultipleOf(early ? entry.stream.slideDuration : interval)) continue;
       const snapshot = await entry.stream.snapshotState(time);
-      if (snapshot) await this.saveSnapshot(entry, time, snapshot);
+      if (!snapshot) continue;
+      if (early) this.triedEarly.add(entry.key);
+      await this.saveSnapshot(entry, time, snapshot);
     }
   }
 

@@ -284,6 +284,10 @@ async function applyRecovery(
         if (writer) await writer.writeSnapshot(r.key, before, empty);
       }
     } else {
+      // Checkpointed before its first snapshot: the state is recomputed from the zero time, through
+      // the inputs' recorded positions, as Spark recomputes it from its lineage.
+      const second = zero.plus(r.stream.slideDuration);
+      if (second.less(first)) r.stream.restoreState(zero, { entries: [] });
       writer?.setLatestSnapshot(r.key, null);
     }
   }

@@ -27,7 +27,8 @@ export interface StateSnapshot {
  * batch `t` again), and `getOrCompute(u)` for a later `u` must compute from the restored state
  * through the parent's RDDs of the batches in between — some were completed before the crash
  * and are not re-run as jobs, only recomputed from the input's recorded position. An operator
- * new to the application (or started empty on request) gets `restoreState(t, { entries: [] })`.
+ * new to the application (or started empty on request) gets `restoreState(t, { entries: [] })`,
+ * one checkpointed before its first snapshot `restoreState(zeroTime, { entries: [] })`.
  */
 export interface StatefulStream extends GraphStream {
   /**
