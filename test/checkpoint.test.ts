@@ -8,17 +8,15 @@ import {
   encodeSnapshot,
   Seconds,
   SNAPSHOT_FORMAT_VERSION,
+  StateSpec,
+  type DStream,
+  type State,
   type StreamingContext,
 } from 'dstream';
 import { createManualContext } from 'dstream/testing';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
-import {
-  LogInputDStream,
-  sortEntries,
-  sums,
-  SumStateDStream,
-} from './fixtures/checkpoint-streams.js';
+import { LogInputDStream, sortEntries, sums } from './fixtures/checkpoint-streams.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -232,14 +230,21 @@ describe('snapshot codec', () => {
 
 type Entry = readonly [string, number];
 
+/** updateStateByKey's running sum per key. */
+function runningSum(input: DStream<Entry>): DStream<Entry> {
+  return input.updateStateByKey((values: number[], sum: number | undefined) =>
+    values.reduce((a, b) => a + b, sum ?? 0),
+  );
+}
+
 async function runSums(
   dir: string,
   batches: number,
-  configure?: (state: SumStateDStream, ssc: StreamingContext) => void,
+  configure?: (state: DStream<Entry>, ssc: StreamingContext) => void,
 ): Promise<{ log: Entry[]; out: Map<number, Entry[]> }> {
   const { ssc, clock } = createManualContext({ checkpointDir: dir });
   const log: Entry[] = [];
-  const state = new SumStateDStream(new LogInputDStream(ssc, log)).name('totals');
+  const state = runningSum(new LogInputDStream(ssc, log)).name('totals');
   configure?.(state, ssc);
   const out = new Map<number, Entry[]>();
   state.foreachRDD(async (rdd, time) => {
@@ -314,7 +319,7 @@ describe('checkpoint writer', () => {
   it('snapshots with the default interval: the smallest multiple of the slide of at least 10 s', async () => {
     const dir = tempDir();
     const { ssc } = createManualContext({ checkpointDir: dir, batchDuration: Seconds(3) });
-    const state = new SumStateDStream(new LogInputDStream(ssc, []));
+    const state = runningSum(new LogInputDStream(ssc, []));
     state.foreachRDD(() => {});
     await ssc.start();
     expect(state.checkpointDuration?.milliseconds).toBe(12_000);
@@ -327,19 +332,18 @@ describe('checkpoint writer', () => {
     }
     const dir = tempDir();
     const { ssc, clock } = createManualContext({ checkpointDir: dir });
-    const state = new (class extends SumStateDStream {
-      override async snapshotState() {
-        return { entries: [['a', { price: new Price(1) }]] as unknown as Entry[] };
-      }
-    })(new LogInputDStream(ssc, [['a', 1]])).name('prices');
-    state.checkpoint(Seconds(2));
-    state.foreachRDD(() => {});
+    new LogInputDStream(ssc, [['a', 1]])
+      .updateStateByKey((values: number[], state: { price: Price } | undefined) => ({
+        price: new Price(values.length + (state?.price.amount ?? 0)),
+      }))
+      .name('prices')
+      .foreachRDD(() => {});
     await ssc.start();
     await clock.advance(3000);
     await ssc.stop();
     expect(ssc.error?.code).toBe('DSTREAM_ERR_SNAPSHOT_UNSUPPORTED_VALUE');
     expect(ssc.error?.message).toMatch(
-      /^State of 'prices' at 1000 ms: Cannot store an instance of class Price .* key "a" at \.price\./,
+      /^State of 'prices' at 1000 ms: Cannot store an instance of class Price in a snapshot, found in the state of key "a" at \.price\./,
     );
     expect(ssc.error?.batchTime?.milliseconds).toBe(1000);
   });
@@ -348,13 +352,90 @@ describe('checkpoint writer', () => {
     const dir = tempDir();
     const { ssc } = createManualContext({ checkpointDir: dir });
     const input = new LogInputDStream(ssc, []);
-    new SumStateDStream(input).name('same').foreachRDD(() => {});
-    new SumStateDStream(input).name('same').foreachRDD(() => {});
+    runningSum(input)
+      .name('same')
+      .foreachRDD(() => {});
+    runningSum(input.filter(([k]) => k !== ''))
+      .name('same')
+      .foreachRDD(() => {});
     await expect(ssc.start()).rejects.toMatchObject({
       code: 'DSTREAM_ERR_DUPLICATE_STATE_NAME',
       message: expect.stringContaining(
         "Two stateful operators have the state key 'same'",
       ) as string,
     });
+  });
+});
+
+// ------------------------------------------------------------------------------ state keys
+
+describe('state keys', () => {
+  /** The state keys of an application's stateful streams, as checkpoints store them. */
+  async function keysOf(build: (ssc: StreamingContext, input: DStream<Entry>) => void) {
+    const dir = tempDir();
+    const { ssc, clock } = createManualContext({ checkpointDir: dir });
+    build(ssc, new LogInputDStream(ssc, [['a', 1]]));
+    await ssc.start();
+    await clock.advance(1000);
+    await ssc.stop();
+    expect(ssc.error).toBeUndefined();
+    return readCheckpoint(dir)!.record.states.map((s) => s.key);
+  }
+
+  const counts = (s: DStream<Entry>) => runningSum(s.map(([k]) => [k, 1] as const));
+  const print = (s: DStream<unknown>) => s.foreachRDD(() => {});
+
+  it('derive from the operation and its ancestry, down to the input', async () => {
+    expect(await keysOf((_ssc, input) => print(counts(input)))).toEqual([
+      'updateStateByKey(map(LogInput))',
+    ]);
+    const spec = StateSpec.function((_k: string, v: number | undefined, s: State<number>) => {
+      s.update((s.getOption() ?? 0) + (v ?? 0));
+      return v;
+    });
+    expect(
+      await keysOf((_ssc, input) => {
+        print(input.mapWithState(spec));
+        print(
+          input.reduceByKeyAndWindow(
+            (a, b) => a + b,
+            (a, b) => a - b,
+            Seconds(4),
+            Seconds(2),
+          ),
+        );
+      }),
+    ).toEqual(['mapWithState(LogInput)', 'reduceByKeyAndWindow(reduceByKey(LogInput))']);
+  });
+
+  it('stay the same when unrelated operators are added before, beside and after', async () => {
+    const v1 = await keysOf((_ssc, input) => print(counts(input)));
+    const v2 = await keysOf((ssc, input) => {
+      print(input.filter(([k]) => k !== 'b').count());
+      print(runningSum(input.filter(([, v]) => v > 0)));
+      const c = counts(input);
+      print(c);
+      print(c.map(([k, n]) => `${k}=${n}`));
+      ssc.queueStream([]).foreachRDD(() => {});
+    });
+    expect(v2).toContain(v1[0]);
+    expect(v2).toEqual(['updateStateByKey(filter(LogInput))', 'updateStateByKey(map(LogInput))']);
+  });
+
+  it('number identical paths in declaration order; a name always wins; a named ancestor ends the path', async () => {
+    expect(
+      await keysOf((_ssc, input) => {
+        print(counts(input));
+        print(counts(input).name('second'));
+        print(counts(input));
+        const named = input.map(([k]) => [k, 2] as const).name('orders');
+        print(runningSum(named.filter(() => true)));
+      }),
+    ).toEqual([
+      'updateStateByKey(map(LogInput))',
+      'second',
+      'updateStateByKey(map(LogInput))#2',
+      'updateStateByKey(filter("orders"))',
+    ]);
   });
 });

@@ -19,16 +19,12 @@ import {
   ManualClock,
   Seconds,
   StreamingContext,
+  type DStream,
   type GetOrCreateOptions,
 } from 'dstream';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
-import {
-  LogInputDStream,
-  sortEntries,
-  sums,
-  SumStateDStream,
-} from './fixtures/checkpoint-streams.js';
+import { LogInputDStream, sortEntries, sums } from './fixtures/checkpoint-streams.js';
 
 type Entry = readonly [string, number];
 
@@ -42,6 +38,13 @@ afterEach(() => {
   vi.restoreAllMocks();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** updateStateByKey's running sum per key. */
+function runningSum(input: DStream<Entry>): DStream<Entry> {
+  return input.updateStateByKey((values: number[], sum: number | undefined) =>
+    values.reduce((a, b) => a + b, sum ?? 0),
+  );
+}
 
 /** One run of a small application: running sums per key over a log, outputs kept per batch. */
 interface App {
@@ -77,14 +80,14 @@ function startApp(dir: string, log: Entry[], now: number, o: AppOptions = {}): A
       });
       ssc.checkpoint(dir);
       const input = new LogInputDStream(ssc, log);
-      const state = new SumStateDStream(input).name(o.name ?? 'totals');
+      const state = runningSum(input).name(o.name ?? 'totals');
       if (o.checkpointInterval) state.checkpoint(Seconds(o.checkpointInterval));
       state.foreachRDD(async (rdd, time) => {
         out.set(time.milliseconds, sortEntries(await rdd.collect()));
         await o.onBatch?.(time.milliseconds);
       });
       if (o.extraState) {
-        new SumStateDStream(input.map(([k]) => [k, 1] as const))
+        runningSum(input.map(([k]) => [k, 1] as const))
           .name(o.extraState)
           .foreachRDD(() => {});
       }
@@ -176,6 +179,30 @@ describe('getOrCreate', () => {
     expect(second.out.get(17_000)).toEqual(sums(log.slice(0, takenWhileDown)));
     expect(second.out.get(22_000)).toEqual(sums(log));
     expect(takenBefore).toBeLessThan(takenWhileDown);
+  });
+
+  it('restores the state from its snapshot, not from a recomputation', async () => {
+    const dir = tempDir();
+    const log: Entry[] = [];
+    const first = startApp(dir, log, 0);
+    await first.ssc.start();
+    await runUntil(first, log, 12_000);
+    await first.ssc.stop();
+    // Mark the snapshot the checkpoint of 12 s refers to (10 s): the mark must come back.
+    const { record } = readCheckpoint(dir)!;
+    expect(record.states).toEqual([
+      {
+        key: 'totals',
+        snapshot: { timeMs: 10_000, file: join('state', stateDirName('totals'), 'snapshot-10000') },
+      },
+    ]);
+    const file = join(dir, record.states[0]!.snapshot!.file);
+    const snapshot = decodeSnapshot(readFileSync(file));
+    writeFileSync(file, encodeSnapshot({ entries: [...snapshot.entries, ['mark', 1]] }));
+    const second = startApp(dir, log, 12_000);
+    await startAndCatchUp(second);
+    await second.ssc.stop();
+    expect(second.out.get(13_000)).toEqual(sortEntries([...sums(log), ['mark', 1]]));
   });
 
   it('runs a batch that was in flight at the crash again', async () => {
