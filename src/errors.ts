@@ -40,6 +40,17 @@ export const ErrorCodes = {
   DSTREAM_ERR_STATE_REMOVED: 'State.update() or remove() after remove() in mapWithState',
   DSTREAM_ERR_STATE_TIMING_OUT: 'State.update() or remove() on a state that is timing out',
   DSTREAM_ERR_STATE_UNAVAILABLE: 'reading a state stream RDD of a batch no longer remembered',
+  DSTREAM_ERR_SNAPSHOT_UNSUPPORTED_VALUE:
+    'state holding a value snapshots cannot store, such as a class instance',
+  DSTREAM_ERR_SNAPSHOT_CORRUPT:
+    'a checkpoint or snapshot file that is truncated, corrupt or of another format',
+  DSTREAM_ERR_CHECKPOINT_READ: 'a checkpoint directory none of whose checkpoint files can be read',
+  DSTREAM_ERR_CHECKPOINT_DIR_UNREADABLE: 'a checkpoint directory that cannot be listed or read',
+  DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE: 'recovery by an application with another batch duration',
+  DSTREAM_ERR_STATE_ORPHANED:
+    'checkpointed state of a stateful operator the application no longer has',
+  DSTREAM_ERR_STATE_UNREADABLE: 'a stateful operator whose checkpointed state cannot be read',
+  DSTREAM_ERR_DUPLICATE_STATE_NAME: 'two stateful operators with the same name',
   DSTREAM_ERR_WORKER_FAILED: 'a local[N] task thread that could not load the app or died',
 } as const;
 

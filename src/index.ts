@@ -44,3 +44,10 @@ export {
   type UpdateStateFunction,
   type UpdateStateByKeyOptions,
 } from './dstream/index.js';
+export {
+  encodeSnapshot,
+  decodeSnapshot,
+  SNAPSHOT_FORMAT_VERSION,
+  type SnapshotData,
+} from './state/snapshot-codec.js';
+export type { GetOrCreateOptions } from './streaming/checkpoint/recovery.js';

@@ -80,3 +80,84 @@ describe('examples', { concurrent: true }, () => {
     await runUntil('custom-receiver.ts', COUNTED_BATCH);
   });
 });
+
+// The order examples read `dstream orders` (a socket, or files in a directory) and keep state in
+// a checkpoint directory.
+describe('order examples', { concurrent: true }, () => {
+  let orders: Cli;
+  let ordersPort = '';
+
+  beforeAll(async () => {
+    expectBuilt();
+    orders = startCli([
+      'orders',
+      '--port',
+      '0',
+      '--rate',
+      '20',
+      '--seed',
+      '1',
+      '--malformed-rate',
+      '0.1',
+    ]);
+    [, ordersPort = ''] = await orders.waitFor('stderr', /listening on 127\.0\.0\.1:(\d+)/);
+  });
+
+  afterAll(async () => {
+    if (orders) {
+      orders.child.kill('SIGINT');
+      await orders.exited;
+    }
+  });
+
+  /** A batch printed by `print()` with a province's total in yuan. */
+  const TOTALS = new RegExp(`${DASHES}\\nTime: \\d+ ms\\n${DASHES}\\n\\(\\d+,\\d+\\.\\d{2}\\)\\n`);
+
+  async function runOrders(example: string, ...args: string[]) {
+    const cli = startCli(['run', join('examples', example), ...args]);
+    await cli.waitFor('stdout', TOTALS);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited, cli.stderr()).toBe(0);
+    return cli;
+  }
+
+  it('order-total.ts prints the totals per province, and skips malformed lines with a warning', async () => {
+    const checkpoint = join(tmp, 'order-total-checkpoint');
+    const cli = await runOrders(
+      'order-total.ts',
+      'localhost',
+      ordersPort,
+      '--checkpoint',
+      checkpoint,
+    );
+    expect(cli.stderr()).toMatch(/WARN skipped \d+ malformed line\(s\) in batch \d+ ms/);
+    expect(existsSync(join(checkpoint, 'state'))).toBe(true);
+  });
+
+  it('order-window.ts prints the last 10 minutes per province, from files in a directory', async () => {
+    const dir = join(tmp, 'orders-in');
+    const writer = startCli([
+      'orders',
+      '--dir',
+      dir,
+      '--rate',
+      '50',
+      '--interval',
+      '500',
+      '--seed',
+      '2',
+    ]);
+    try {
+      await runOrders(
+        'order-window.ts',
+        '--dir',
+        dir,
+        '--checkpoint',
+        join(tmp, 'order-window-checkpoint'),
+      );
+    } finally {
+      writer.child.kill('SIGINT');
+      await writer.exited;
+    }
+  });
+});

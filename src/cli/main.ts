@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The `dstream` command (package.json "bin"): feed, run, demo.
+// The `dstream` command (package.json "bin"): feed, orders, run, demo.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { demoCommand } from './demo.js';
 import { feedCommand } from './feed.js';
+import { ordersCommand } from './orders.js';
 import { runCommand } from './run.js';
 
 // dist/cli/main.js and src/cli/main.ts both sit two levels below package.json.
@@ -16,6 +17,7 @@ const program = new Command('dstream')
   .showHelpAfterError()
   .addCommand(demoCommand())
   .addCommand(feedCommand())
+  .addCommand(ordersCommand())
   .addCommand(runCommand())
   .addHelpText(
     'after',

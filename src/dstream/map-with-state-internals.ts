@@ -41,7 +41,7 @@ export class InternalMapWithStateDStream<K, V, S, R> extends KeyedStateDStream<
     );
   }
 
-  protected get operationName(): string {
+  override get operationName(): string {
     return 'mapWithState';
   }
 

@@ -30,6 +30,10 @@ export class MappedDStream<T, U> extends DStream<U> {
     return rdd && this.f(rdd);
   }
 
+  get operationName(): string {
+    return this.operation;
+  }
+
   override toString(): string {
     return `MappedDStream[${this.id}] (${this.operation})`;
   }

@@ -1,5 +1,6 @@
 import { requirement } from '../errors.js';
 import type { Partitioner, RDD } from '../rdd/index.js';
+import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
 import type { StateSnapshot, StatefulStream } from '../streaming/checkpoint/stateful-stream.js';
 import type { Duration } from '../util/duration.js';
 import { Time } from '../util/time.js';
@@ -97,9 +98,13 @@ export class ReducedWindowedDStream<K, V> extends DStream<Pair<K, V>> implements
 
   // ------------------------------------------------------------- state for checkpoints
 
+  get operationName(): string {
+    return 'reduceByKeyAndWindow';
+  }
+
   /** The key of this stream's state in checkpoints: its `.name(...)`, else its place in the graph. */
   get stateKey(): string {
-    return this.givenName ?? `ReducedWindowedDStream-${this.id}`;
+    return stateKeyOf(this, this.ssc.graph);
   }
 
   /** The newest window generated so far, if any (computed or not yet). */

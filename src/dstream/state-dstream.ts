@@ -79,7 +79,7 @@ export class StateDStream<K, V, S> extends KeyedStateDStream<Pair<K, S>, K, V, S
     this.initialRDD = options.initialRDD;
   }
 
-  protected get operationName(): string {
+  override get operationName(): string {
     return 'updateStateByKey';
   }
 

@@ -5,6 +5,7 @@ import type { StatefulStream, StateSnapshot } from '../streaming/checkpoint/stat
 import type { Duration } from '../util/duration.js';
 import type { Time } from '../util/time.js';
 import type { Pair } from '../util/types.js';
+import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
 import { DStream } from './dstream.js';
 
 // What updateStateByKey and mapWithState share: per-partition state maps owned by the stream and
@@ -35,8 +36,8 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> implement
     );
   }
 
-  /** `updateStateByKey` or `mapWithState`: names the state in checkpoints when unnamed. */
-  protected abstract get operationName(): string;
+  /** `updateStateByKey` or `mapWithState`: part of the state key derived when unnamed. */
+  abstract get operationName(): string;
 
   get slideDuration(): Duration {
     return this.parent.slideDuration;
@@ -46,8 +47,9 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> implement
     return [this.parent];
   }
 
+  /** The user's `.name(...)`, else derived from the graph (docs/checkpoint-format.md). */
   get stateKey(): string {
-    return this.givenName ?? `${this.operationName}@${this.id}`;
+    return stateKeyOf(this, this.ssc.graph);
   }
 
   /** Whether every partition has applied the batch at `ms` (or a later one, or was restored). */

@@ -8,6 +8,13 @@ export interface GraphStream {
   readonly id: number;
   readonly slideDuration: Duration;
   readonly dependencies: readonly GraphStream[];
+  /** The name given with `.name(...)`: it keys the stream's state and position in checkpoints. */
+  readonly givenName?: string | undefined;
+  /**
+   * The operation that declared the stream (`map`, `updateStateByKey`...), part of the state keys
+   * derived from the graph; the class name (without `DStream`) when absent.
+   */
+  readonly operationName?: string | undefined;
   /** Sets the time batches count from; recurses into parents. */
   initialize(zeroTime: Time): void;
   /**
@@ -45,4 +52,21 @@ export interface InputStream extends GraphStream {
   hasPendingData?(): boolean;
   /** Stops receiving but keeps what was received for the next batch (graceful stop). */
   stopReceiving?(): Promise<void>;
+  /**
+   * What a metadata checkpoint must keep so that, after a restart, this stream gives the same data
+   * for every batch it has remembered (Spark keeps the file stream's selected files per batch, the
+   * Kafka stream's offset ranges). Called after each batch is generated and after it completes;
+   * plain data only (what the snapshot format stores: numbers, strings, arrays, plain objects,
+   * Map...), never RDDs or functions.
+   */
+  checkpointPosition?(): unknown;
+  /**
+   * Called on recovery, after the graph is initialized with the checkpoint's zero time and before
+   * `start()`, with what `checkpointPosition()` returned in the previous run. The stream, rebuilt
+   * by the application's `createFn`, must then give the recorded data for the recorded batch times
+   * (they are re-run or recomputed), and select new data for later batches as the original stream
+   * would have (for the file stream: the original initial modification-time threshold, not the
+   * restart time, so that files that arrived while the application was down are not skipped).
+   */
+  restorePosition?(position: unknown): void;
 }

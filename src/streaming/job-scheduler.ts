@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DStreamError, messageOf } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { Logger } from '../util/logging.js';
-import type { Time } from '../util/time.js';
+import { Time } from '../util/time.js';
 import { BatchInfo, type OutputOperationInfo } from './batch-info.js';
 import type { Job, JobSet } from './job.js';
 import type { StreamingListenerBus } from './listener-bus.js';
@@ -39,6 +39,11 @@ export class JobScheduler {
   /** Batches submitted and not yet finished. */
   get pendingBatches(): number {
     return this.active.size;
+  }
+
+  /** The times of the batches submitted and not yet finished (pending, in Spark's checkpoints). */
+  pendingTimes(): Time[] {
+    return [...this.active.keys()].map((ms) => new Time(ms));
   }
 
   /** Queues a batch; the promise settles (never rejects) when all its jobs have ended. */

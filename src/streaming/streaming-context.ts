@@ -8,6 +8,8 @@ import type { Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
 import { isDriver } from '../util/role.js';
 import { Time } from '../util/time.js';
+import { CheckpointWriter } from './checkpoint/checkpoint-writer.js';
+import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
 import { StreamingConf } from './conf.js';
 import { DStreamGraph } from './dstream-graph.js';
 import type { InputStream, OutputStream } from './graph-stream.js';
@@ -89,8 +91,12 @@ export class StreamingContext {
   private starting: Promise<void> | undefined;
   /** The task threads of `local[N]`, when tasks run on them. */
   private readonly workers: WorkerTaskRunner | undefined;
-  /** Called at start, before the timer runs: recovery from a checkpoint plugs in here. */
-  startHooks: ((ssc: StreamingContext) => Promise<Time | undefined>)[] = [];
+  /**
+   * Called at start, before the inputs start and the timer runs: recovery from a checkpoint plugs
+   * in here, and returns the batches to run before the timer resumes (or only the time at which
+   * the timer resumes).
+   */
+  startHooks: ((ssc: StreamingContext) => Promise<StartPlan | Time | undefined>)[] = [];
 
   constructor(options: StreamingContextOptions) {
     const batch = options.batchDuration as Duration | undefined;
@@ -220,8 +226,22 @@ export class StreamingContext {
     activating = this;
     try {
       this.graph.validate();
-      let restartTime: Time | undefined;
-      for (const hook of this.startHooks) restartTime = (await hook(this)) ?? restartTime;
+      if (this.checkpointDirectory) {
+        const writer = new CheckpointWriter({
+          dir: this.checkpointDirectory,
+          appName: this.sparkContext.appName,
+          master: this.sparkContext.master,
+          graph: this.graph,
+          pendingTimes: () => this.scheduler.pendingTimes(),
+        });
+        writer.statefulStreams(); // two stateful operators with one name fail here
+        this.generator.checkpointer = writer;
+      }
+      let plan: StartPlan | undefined;
+      for (const hook of this.startHooks) {
+        const next = await hook(this);
+        if (next) plan = next instanceof Time ? { restartTime: next, replay: [] } : next;
+      }
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
       if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
       await this.workers?.start();
@@ -230,8 +250,13 @@ export class StreamingContext {
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
       activeContext = this;
       this.startedAt = '\n' + (new Error().stack?.split('\n').slice(2).join('\n') ?? '');
-      if (restartTime) this.generator.startAt(restartTime);
-      else this.generator.start(zeroTime);
+      if (plan) {
+        // Batches pending or missed while down run first, in time order (generation is chained).
+        for (const time of plan.replay) void this.generator.generateBatch(time);
+        this.generator.startAt(plan.restartTime);
+      } else {
+        this.generator.start(zeroTime);
+      }
     } catch (e) {
       log.error('Error starting the context, marking it as stopped', e);
       this.state = 'STOPPED';
@@ -392,5 +417,41 @@ export class StreamingContext {
   /** The context started and not stopped in this process, if any. */
   static getActive(): StreamingContext | undefined {
     return activeContext;
+  }
+
+  /**
+   * Recovers an application from the checkpoint in `checkpointDir`, or creates it with `createFn`
+   * when there is none, as Spark's `StreamingContext.getOrCreate`.
+   *
+   * Unlike Spark, `createFn` is called in both cases: functions cannot be deserialised in Node, so
+   * the application declares its graph again; the checkpoint then supplies what is data — the zero
+   * time, the batches to run again, each input's position (the file stream's files per batch) and
+   * each stateful operator's state, matched by state key (`.name(...)`, or derived from the graph).
+   * That is also why a new version of the application can recover the state of the old one.
+   * `start()` restores all this, runs the batches that were pending or fell due while the
+   * application was down, then resumes the timer.
+   *
+   * Throws `DSTREAM_ERR_CHECKPOINT_READ` (Spark's `Failed to read checkpoint from directory ...`)
+   * when checkpoint files exist but none can be read, and `DSTREAM_ERR_STATE_ORPHANED` or
+   * `DSTREAM_ERR_STATE_UNREADABLE` naming a stateful operator whose state cannot be recovered
+   * (`options.startEmpty` starts it empty).
+   *
+   * @example
+   * ```ts
+   * const ssc = StreamingContext.getOrCreate('/var/lib/orders', () => {
+   *   const ssc = new StreamingContext({ master: 'local[2]', appName: 'Orders', batchDuration: Seconds(5) });
+   *   ssc.checkpoint('/var/lib/orders');
+   *   ssc.textFileStream('/data/orders').map(parse).updateStateByKey(sum).name('province-totals').print();
+   *   return ssc;
+   * });
+   * await ssc.start();
+   * ```
+   */
+  static getOrCreate(
+    checkpointDir: string,
+    createFn: () => StreamingContext,
+    options?: GetOrCreateOptions,
+  ): StreamingContext {
+    return getOrCreate(checkpointDir, createFn, options);
   }
 }

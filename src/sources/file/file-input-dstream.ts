@@ -41,7 +41,7 @@ export class FileInputDStream extends InputDStream<string> {
   /** The directory (or glob) watched, as an absolute path. */
   readonly directory: string;
   private readonly fileFilter: (path: string) => boolean;
-  private readonly initialModTimeIgnoreThreshold: number;
+  private initialModTimeIgnoreThreshold: number;
   private readonly durationToRemember: Duration;
   private readonly batchTimeToSelectedFiles = new Map<number, readonly string[]>();
   private recentlySelectedFiles = new Set<string>();
@@ -118,6 +118,27 @@ export class FileInputDStream extends InputDStream<string> {
       this.batchTimeToSelectedFiles.set(t, [...files]);
       for (const f of files) this.recentlySelectedFiles.add(f);
     }
+  }
+
+  /**
+   * For metadata checkpoints: the files of every remembered batch, and the modification-time
+   * threshold of the stream's creation (a recovered stream must keep the original one, or the
+   * files that arrived while the application was down would count as old).
+   */
+  checkpointPosition(): unknown {
+    return {
+      initialModTimeIgnoreThreshold: this.initialModTimeIgnoreThreshold,
+      files: [...this.selectedFiles],
+    };
+  }
+
+  restorePosition(position: unknown): void {
+    const p = position as {
+      initialModTimeIgnoreThreshold: number;
+      files: [number, readonly string[]][];
+    };
+    this.initialModTimeIgnoreThreshold = p.initialModTimeIgnoreThreshold;
+    this.restoreSelectedFiles(p.files);
   }
 
   // ------------------------------------------------------------ listing

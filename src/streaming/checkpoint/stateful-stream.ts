@@ -17,9 +17,24 @@ export interface StateSnapshot {
  * A stream whose state must survive a restart (updateStateByKey, mapWithState, incremental
  * windows). Checkpoints store its state as data under `stateKey`, never as code, so a new version
  * of the application can recover it.
+ *
+ * How recovery uses it (docs/checkpoint-format.md): after each batch whose time is a multiple of
+ * `checkpointDuration` from the zero time has completed (and every earlier batch too), the writer
+ * calls `snapshotState(time)` and stores the result. On recovery, after `initialize(zeroTime)`
+ * and before any batch runs, it calls `restoreState(t, snapshot)` with the newest snapshot; the
+ * batches after `t` are then generated again. So, as Spark's state streams recompute from their
+ * last checkpointed RDD: `getOrCompute(t)` must give the restored state itself (never apply
+ * batch `t` again), and `getOrCompute(u)` for a later `u` must compute from the restored state
+ * through the parent's RDDs of the batches in between — some were completed before the crash
+ * and are not re-run as jobs, only recomputed from the input's recorded position. An operator
+ * new to the application (or started empty on request) gets `restoreState(t, { entries: [] })`,
+ * one checkpointed before its first snapshot `restoreState(zeroTime, { entries: [] })`.
  */
 export interface StatefulStream extends GraphStream {
-  /** The stable key of this stream's state: the user's `.name(...)`, else derived from the graph. */
+  /**
+   * The stable key of this stream's state: the user's `.name(...)`, else derived from the graph.
+   * Implement it with `stateKeyOf(this, graph)` from `./state-keys.js`.
+   */
   readonly stateKey: string;
   /** How often the state is snapshotted (set at initialize; Spark's defaults). */
   readonly checkpointDuration: Duration | undefined;

@@ -1,0 +1,300 @@
+// Recovery of a real application process: killed with SIGKILL at random points and restarted, a
+// new version of it taking over the state of the old one, and an unreadable checkpoint directory.
+// The application is test/fixtures/order-totals-app.ts, run by the Node of the devDependency on the
+// built package (dist/, which test/global-setup.ts rebuilds when stale).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OrderGenerator, seededRandom } from '../src/cli/orders.js';
+import { expectBuilt } from './support/cli.js';
+
+const root = join(import.meta.dirname, '..');
+const node = join(root, 'node_modules', '.bin', 'node');
+const app = join(root, 'test', 'fixtures', 'order-totals-app.ts');
+/** The derived state key of the app's totals (docs/checkpoint-format.md, "State keys"). */
+const TOTALS_KEY = 'updateStateByKey(reduceByKey(flatMap(FileInput)))';
+
+type Totals = Record<string, number>;
+
+class App {
+  readonly child: ChildProcess;
+  readonly totals: { time: number; totals: Totals }[] = [];
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | string>;
+  private readonly waiters = new Set<() => void>();
+  private done = false;
+
+  constructor(args: string[], options: { uid?: number } = {}) {
+    this.child = spawn(node, [app, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DSTREAM_LOG_LEVEL: 'WARN' },
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+    });
+    let partial = '';
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      this.stdout += d;
+      partial += d;
+      const lines = partial.split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        const m = /^TOTALS(?: v2)? (\d+) (.*)$/.exec(line);
+        if (m) {
+          const entries = JSON.parse(m[2]!) as [string, number][];
+          this.totals.push({ time: Number(m[1]), totals: Object.fromEntries(entries) });
+        }
+      }
+      this.notify();
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr += d;
+      this.notify();
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code, signal) => {
+        this.done = true;
+        resolve(code ?? signal ?? -1);
+        this.notify();
+      }),
+    );
+  }
+
+  private notify(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Resolves once `check` holds; rejects if the process ends first or after `timeoutMs`. */
+  until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      const finish = (error?: Error): void => {
+        clearTimeout(timer);
+        this.waiters.delete(poll);
+        if (error) {
+          reject(
+            new Error(
+              `${error.message}\nstdout (tail):\n${this.stdout.slice(-2000)}\nstderr:\n${this.stderr.slice(-4000)}`,
+            ),
+          );
+        } else resolve();
+      };
+      const poll = (): void => {
+        if (check()) finish();
+        else if (this.done) finish(new Error(`the application exited before ${what}`));
+      };
+      this.waiters.add(poll);
+      poll();
+    });
+  }
+
+  latest(): Totals | undefined {
+    return this.totals.at(-1)?.totals;
+  }
+
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+const dirs: string[] = [];
+const running: App[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'dstream-crash-'));
+  dirs.push(d);
+  return d;
+}
+function start(input: string, checkpoint: string, version = 'v1', ...flags: string[]): App {
+  const a = new App([input, checkpoint, version, ...flags]);
+  running.push(a);
+  return a;
+}
+afterEach(async () => {
+  for (const a of running.splice(0)) await a.kill();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+beforeAll(() => expectBuilt());
+
+/** Files of order lines (5% malformed), the same for the same seed, and their exact totals. */
+function orderFiles(seed: number, files: number, linesPerFile: number) {
+  const g = new OrderGenerator({ seed, malformedRate: 0.05 });
+  const contents = Array.from({ length: files }, () =>
+    Array.from({ length: linesPerFile }, () => g.next()),
+  );
+  return { contents, malformed: g.malformed };
+}
+
+function totalsOf(lines: readonly string[]): Totals {
+  const totals: Totals = {};
+  for (const line of lines) {
+    const m = /^(\d+),(\d+),(\d+(?:\.\d{1,2})?)$/.exec(line);
+    if (!m) continue;
+    totals[m[2]!] = (totals[m[2]!] ?? 0) + Math.round(Number(m[3]) * 100);
+    totals['#orders'] = (totals['#orders'] ?? 0) + 1;
+  }
+  return totals;
+}
+
+/** Writes a file elsewhere and renames it into `dir`, as a file stream's input must arrive. */
+function drop(dir: string, name: string, lines: readonly string[]): void {
+  const temp = join(dir, `.${name}.tmp`);
+  writeFileSync(temp, lines.join('\n') + '\n');
+  renameSync(temp, join(dir, name));
+}
+
+describe('recovery of a killed application', () => {
+  it(
+    'gives the exact totals of a run without faults after SIGKILLs at random points',
+    { timeout: 180_000 },
+    async () => {
+      // The points of the kills are random; the seed is printed so that a failure can be replayed.
+      const seed = Number(process.env.DSTREAM_CRASH_SEED ?? Math.floor(Math.random() * 1e9));
+      const random = seededRandom(seed);
+      const context = `crash seed ${seed} (DSTREAM_CRASH_SEED=${seed} replays these kill points)`;
+      const input = tempDir();
+      const checkpoint = tempDir();
+      const { contents } = orderFiles(42, 40, 25);
+      const expected = totalsOf(contents.flat());
+
+      let app = start(input, checkpoint);
+      // Files older than the first run's start are not new (newFilesOnly): start dropping once it
+      // has run a batch, so that the first checkpoint exists too.
+      await app.until('the first batch', () => app.totals.length > 0);
+      const seen: Totals[] = [];
+      let kills = 0;
+      const killAndRestart = async (): Promise<void> => {
+        seen.push(...app.totals.map((t) => t.totals));
+        await app.kill();
+        kills++;
+        await sleep(random() * 600);
+        app = start(input, checkpoint);
+        // Sometimes kill again during recovery, before the restarted application has caught up.
+        if (random() < 0.3) {
+          await sleep(100 + random() * 400);
+          seen.push(...app.totals.map((t) => t.totals));
+          await app.kill();
+          kills++;
+          app = start(input, checkpoint);
+        }
+      };
+      for (let i = 0; i < contents.length; i++) {
+        drop(input, `orders-${String(i).padStart(3, '0')}.csv`, contents[i]!);
+        await sleep(random() * 120);
+        if (kills < 6 && random() < 0.15) await killAndRestart();
+      }
+      while (kills < 3) await killAndRestart();
+
+      // Every file is there: after 15 batches (3 s) of the last run, a lost order never comes back.
+      await app.until(
+        `all ${expected['#orders']} orders counted, or 15 batches (${context})`,
+        () => (app.latest()?.['#orders'] ?? 0) >= expected['#orders']! || app.totals.length >= 15,
+      );
+      seen.push(...app.totals.map((t) => t.totals));
+      expect(app.latest(), context).toEqual(expected);
+      // No batch was ever applied twice on the way: no output counted more orders than exist.
+      for (const t of seen)
+        expect(t['#orders'] ?? 0, context).toBeLessThanOrEqual(expected['#orders']!);
+      expect(kills).toBeGreaterThanOrEqual(3);
+    },
+  );
+});
+
+describe('a new version of the application', () => {
+  /** Runs v1 over `files`, and kills it once they are counted and two more batches ran. */
+  async function version1(input: string, checkpoint: string, files: string[][]): Promise<Totals> {
+    const v1 = start(input, checkpoint);
+    await v1.until('the first batch', () => v1.totals.length > 0);
+    files.forEach((lines, i) => drop(input, `a-${i}.csv`, lines));
+    const expected = totalsOf(files.flat());
+    await v1.until(
+      'the orders of version 1',
+      () => v1.latest()?.['#orders'] === expected['#orders'],
+    );
+    const n = v1.totals.length;
+    await v1.until('two idle batches', () => v1.totals.length >= n + 2);
+    await v1.kill();
+    return expected;
+  }
+
+  it(
+    'recovers the state of version 1 with an unrelated operator added and a changed print',
+    { timeout: 120_000 },
+    async () => {
+      const input = tempDir();
+      const checkpoint = tempDir();
+      const { contents } = orderFiles(7, 12, 20);
+      await version1(input, checkpoint, contents.slice(0, 6));
+
+      const v2 = start(input, checkpoint, 'v2');
+      await v2.until(
+        'version 2 running',
+        () => v2.stdout.includes('STARTED') && v2.totals.length > 0,
+      );
+      expect(v2.stdout).toMatch(/^TOTALS v2 /m);
+      contents.slice(6).forEach((lines, i) => drop(input, `b-${i}.csv`, lines));
+      const expected = totalsOf(contents.flat());
+      await v2.until(
+        'all orders in version 2',
+        () => v2.latest()?.['#orders'] === expected['#orders'],
+      );
+      expect(v2.latest()).toEqual(expected);
+      // The new operator (a windowed count) starts empty, with no warning.
+      expect(v2.stderr).not.toMatch(/WARN|ERROR/);
+    },
+  );
+
+  it(
+    'names a renamed stateful operator, and starts it empty when asked',
+    { timeout: 120_000 },
+    async () => {
+      const input = tempDir();
+      const checkpoint = tempDir();
+      const { contents } = orderFiles(9, 8, 20);
+      await version1(input, checkpoint, contents.slice(0, 4));
+
+      const renamed = start(input, checkpoint, 'renamed');
+      expect(await renamed.exited).not.toBe(0);
+      expect(renamed.stderr).toContain(
+        `holds the state of stateful operator '${TOTALS_KEY}', which this application does not have (its stateful operators without checkpointed state: 'province-totals'). If an operator was renamed, give it its old name back with .name('${TOTALS_KEY}'); to discard the stored state, recover with StreamingContext.getOrCreate(dir, createFn, { startEmpty: ['${TOTALS_KEY}'] }).`,
+      );
+      expect(renamed.stderr).toContain('DSTREAM_ERR_STATE_ORPHANED');
+
+      const fresh = start(input, checkpoint, 'renamed', `--start-empty=${TOTALS_KEY}`);
+      await fresh.until('the renamed version running', () => fresh.totals.length > 0);
+      expect(fresh.stderr).toContain(`Discarding the checkpointed state of '${TOTALS_KEY}'`);
+      contents.slice(4).forEach((lines, i) => drop(input, `c-${i}.csv`, lines));
+      const expected = totalsOf(contents.slice(4).flat());
+      await fresh.until(
+        'the new orders',
+        () => fresh.latest()?.['#orders'] === expected['#orders'],
+      );
+      expect(fresh.latest()).toEqual(expected);
+    },
+  );
+});
+
+describe('an unreadable checkpoint directory', () => {
+  it('is a clear error', async () => {
+    const checkpoint = tempDir();
+    let reader: App;
+    if (process.getuid?.() === 0) {
+      // Root reads any directory: read as nobody a directory only root may list.
+      chmodSync(checkpoint, 0o700);
+      reader = new App([tempDir(), checkpoint], { uid: 65534 });
+    } else {
+      chmodSync(checkpoint, 0o000);
+      reader = new App([tempDir(), checkpoint]);
+    }
+    running.push(reader);
+    expect(await reader.exited).not.toBe(0);
+    chmodSync(checkpoint, 0o700);
+    expect(reader.stderr).toContain(
+      `Cannot read checkpoint directory ${checkpoint} (EACCES): give the application's user permission to list and read it, or pass another directory.`,
+    );
+  });
+});
