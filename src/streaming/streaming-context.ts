@@ -4,7 +4,7 @@ import { DStreamError, requirement } from '../errors.js';
 import { SparkContext } from '../rdd/index.js';
 import type { TaskRunner } from '../rdd/index.js';
 import { systemClock, type Cancellable, type Clock } from '../util/clock.js';
-import type { Duration } from '../util/duration.js';
+import { Seconds, type Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
 import { isDriver } from '../util/role.js';
 import { Time } from '../util/time.js';
@@ -244,7 +244,7 @@ export class StreamingContext {
       }
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
       if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
-      await this.workers?.start();
+      await this.startWorkers();
       await this.graph.startInputs();
       this.state = 'ACTIVE';
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
@@ -268,6 +268,22 @@ export class StreamingContext {
     }
     this.listenerBus.post({ type: 'onStreamingStarted', event: { time: this.clock.now() } });
     log.info('StreamingContext started');
+  }
+
+  /**
+   * Starts the task threads of `local[N]`. As Spark's scheduler in local mode, it does not wait for
+   * them (tasks run on the driver until one is ready) unless
+   * `spark.scheduler.minRegisteredResourcesRatio` asks for a share of them, for at most
+   * `spark.scheduler.maxRegisteredResourcesWaitingTime` (30 s).
+   */
+  private async startWorkers(): Promise<void> {
+    if (!this.workers) return;
+    const ratio = this.conf.getNumber('spark.scheduler.minRegisteredResourcesRatio', 0);
+    const wait = this.conf.getDuration(
+      'spark.scheduler.maxRegisteredResourcesWaitingTime',
+      Seconds(30),
+    );
+    await this.workers.start(ratio, wait.milliseconds);
   }
 
   /**

@@ -34,8 +34,6 @@ export type ToWorker = MapTaskMessage;
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'bootFailed'; readonly error: SerializedError }
-  /** The application threw in this thread after it had registered its graph. */
-  | { readonly type: 'appFailed'; readonly error: SerializedError }
   | { readonly type: 'done'; readonly taskId: number; readonly buckets: ShuffleBucket[] }
   | { readonly type: 'failed'; readonly taskId: number; readonly error: SerializedError }
   /** The replay did not build what the driver has: the driver runs the task itself. */

@@ -1,7 +1,9 @@
-// The entry of a task thread of `local[N]`. It marks the thread as a task thread, loads the
-// application module (which builds its DStream graph and calls `start()`, which registers the graph
-// here instead of starting batches), then runs the map tasks the driver sends: replay the stream
-// computation that created the shuffle's reading RDD, split one map partition into buckets.
+// Preloaded (`--import`) in every task thread of `local[N]`, before the application module, which
+// is the thread's entry (as in `cluster`, the same script in another role: `import.meta.main` and
+// `process.argv` are as on the driver). It marks the thread as a task thread; the application then
+// builds its DStream graph and calls `start()`, which registers the graph here instead of starting
+// batches; from then on this module runs the map tasks the driver sends: replay the stream
+// computation, split one map partition into buckets.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { messageOf } from '../../errors.js';
 import { markWorkerThread } from '../../util/role.js';
@@ -41,7 +43,6 @@ const port = parentPort!;
 const signal = new Int32Array(boot.signal);
 
 markWorkerThread(boot.index);
-process.argv = [...boot.argv];
 keepCreationRecords();
 
 // Fetches are numbered (tickets); the driver answers them in order on the reply port and counts
@@ -257,9 +258,8 @@ function serve(graph: ReplayGraph): void {
   post({ type: 'ready' });
 }
 
-// The application's module may never finish loading here (it awaits `awaitTermination()`, which
-// never resolves in a task thread): serve as soon as it has registered its graph.
-let serving = false;
+// The application module may never finish loading (`start()` never resolves in a task thread):
+// serve as soon as it has registered its graph. If it throws first, the driver sees the thread die.
 void replayGraph().then((graph) => {
   if (boot.graphSignature !== '' && graph.signature !== boot.graphSignature) {
     const error = new Error(
@@ -268,9 +268,5 @@ void replayGraph().then((graph) => {
     post({ type: 'bootFailed', error: serializeError(error) });
     process.exit(1);
   }
-  serving = true;
   serve(graph);
-});
-import(boot.appModule).catch((e: unknown) => {
-  post({ type: serving ? 'appFailed' : 'bootFailed', error: serializeError(e) });
 });

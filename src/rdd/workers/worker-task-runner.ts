@@ -1,5 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { DStreamError, messageOf } from '../../errors.js';
+import { systemClock, type Cancellable } from '../../util/clock.js';
 import { Logger } from '../../util/logging.js';
 import type { Task, TaskRunner } from '../scheduler/task-runner.js';
 import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
@@ -16,6 +17,9 @@ import {
 
 const log = new Logger('WorkerTaskRunner');
 
+/** Deaths of started threads tolerated per thread, before the runner gives up replacing them. */
+const MAX_DEATHS_PER_THREAD = 3;
+
 export interface WorkerTaskRunnerOptions {
   /** How many task threads (the N of `local[N]`). */
   threads: number;
@@ -28,8 +32,6 @@ export interface WorkerTaskRunnerOptions {
 /** What a task thread receives when it starts (see worker-main.ts). */
 export interface WorkerBootData {
   readonly index: number;
-  readonly appModule: string;
-  readonly argv: readonly string[];
   /** The driver's {@link StreamLineageSource.graphSignature}. */
   readonly graphSignature: string;
   /** One Int32 the driver sets (and notifies) when it has posted the answer to a fetch. */
@@ -73,8 +75,10 @@ export class WorkerTaskRunner implements TaskRunner {
   private readonly reported = new Set<string>();
   /** Stages (by {@link stageKind}) that task threads could not run: they run on the driver. */
   private readonly driverOnly = new Set<string>();
-  private started: Promise<void> | undefined;
-  private onStarted: ((error?: Error) => void) | undefined;
+  /** Threads that died after they had started: a few are replaced, an endless series is not. */
+  private deaths = 0;
+  /** Called when a thread becomes ready or could not start, while `start()` waits. */
+  private onReady: ((error?: Error) => void) | undefined;
 
   constructor(private readonly options: WorkerTaskRunnerOptions) {}
 
@@ -88,14 +92,35 @@ export class WorkerTaskRunner implements TaskRunner {
   }
 
   /**
-   * Starts the task threads; resolves when every one has loaded the application and registered
-   * its graph, rejects (`DSTREAM_ERR_WORKER_FAILED`) when one could not.
+   * Starts the task threads. Until one is ready (it has loaded the application and registered its
+   * graph, about 0.2 s), tasks run on the driver. With `minReadyRatio` > 0 (Spark's
+   * `spark.scheduler.minRegisteredResourcesRatio`), resolves once that share of the threads is
+   * ready or `maxWaitMs` has passed, and rejects (`DSTREAM_ERR_WORKER_FAILED`) when a thread
+   * could not load the application.
    */
-  start(): Promise<void> {
+  async start(minReadyRatio = 0, maxWaitMs = 30_000): Promise<void> {
     this.spawnMissing();
-    return (this.started ??= new Promise<void>((resolve, reject) => {
-      this.onStarted = (error) => (error ? reject(error) : resolve());
-    }));
+    if (minReadyRatio <= 0) return;
+    const needed = Math.min(this.options.threads, Math.ceil(minReadyRatio * this.options.threads));
+    let timer: Cancellable | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.onReady = (error) => {
+          if (error) reject(error);
+          else if (this.readyThreads() >= needed) resolve();
+        };
+        timer = systemClock.schedule(systemClock.now() + maxWaitMs, resolve);
+        this.onReady();
+        this.pump(); // a thread may have failed already
+      });
+    } finally {
+      timer?.cancel();
+      this.onReady = undefined;
+    }
+  }
+
+  private readyThreads(): number {
+    return this.slots.filter((s) => s?.state === 'idle' || s?.state === 'busy').length;
   }
 
   async runTasks<U>(tasks: readonly Task<U>[]): Promise<U[]> {
@@ -106,7 +131,8 @@ export class WorkerTaskRunner implements TaskRunner {
     tasks.forEach((task, i) => {
       const spec = task.spec;
       const source = this.source;
-      if (!spec || !source || this.closed) {
+      // Until a thread is ready, tasks run here: starting does not wait for the threads.
+      if (!spec || !source || this.closed || (this.readyThreads() === 0 && !this.bootError)) {
         here.push(i);
         return;
       }
@@ -177,7 +203,7 @@ export class WorkerTaskRunner implements TaskRunner {
       'Task threads stopped: the context was stopped while tasks were running',
     );
     for (const t of this.pending.splice(0)) t.reject(stopped);
-    this.onStarted?.(stopped);
+    this.onReady?.(stopped);
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots) {
       if (!slot) continue;
@@ -204,17 +230,11 @@ export class WorkerTaskRunner implements TaskRunner {
     const { port1, port2 } = new MessageChannel();
     const data: WorkerBootData = {
       index,
-      appModule: this.options.appModule,
-      argv: this.options.argv,
       graphSignature: this.source?.graphSignature() ?? '',
       signal,
       replyPort: port2,
     };
-    const worker = new Worker(new URL('./worker-main.js', import.meta.url), {
-      workerData: data,
-      transferList: [port2],
-      name: `dstream-task-${index}`,
-    });
+    const worker = this.spawn(data, port2);
     const slot: Slot = {
       index,
       worker,
@@ -231,6 +251,28 @@ export class WorkerTaskRunner implements TaskRunner {
     return slot;
   }
 
+  /**
+   * A thread whose entry is the application module, as in `cluster` (its `import.meta.main` and
+   * `process.argv` are the driver's), with worker-main.js loaded before it. The driver's Node
+   * options go along, unless Node refuses some in a thread (V8 options such as --expose-gc).
+   */
+  private spawn(workerData: WorkerBootData, port: MessagePort): Worker {
+    const preload = ['--import', new URL('./worker-main.js', import.meta.url).href];
+    const options = {
+      workerData,
+      transferList: [port],
+      argv: this.options.argv.slice(2),
+      name: `dstream-task-${workerData.index}`,
+    };
+    const app = new URL(this.options.appModule);
+    try {
+      return new Worker(app, { ...options, execArgv: [...process.execArgv, ...preload] });
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+      return new Worker(app, { ...options, execArgv: preload });
+    }
+  }
+
   private onMessage(slot: Slot, m: FromWorker): void {
     switch (m.type) {
       case 'fetchPartition':
@@ -241,19 +283,11 @@ export class WorkerTaskRunner implements TaskRunner {
       case 'ready':
         log.debug(`Task thread ${slot.index} ready`);
         slot.state = 'idle';
-        if (this.slots.every((s) => s?.state === 'idle' || s?.state === 'busy')) {
-          this.onStarted?.();
-        }
+        this.onReady?.();
         break;
       case 'bootFailed':
         this.bootError = deserializeError(m.error);
         log.error(`Task thread ${slot.index} could not load the application`, this.bootError);
-        break;
-      case 'appFailed':
-        log.warn(
-          `The application threw in task thread ${slot.index} after starting its context (guard code meant for the driver with isDriver())`,
-          deserializeError(m.error),
-        );
         break;
       case 'done':
         this.finish(slot)?.resolve(m.buckets);
@@ -299,10 +333,13 @@ export class WorkerTaskRunner implements TaskRunner {
       );
     }
     if (wasBooting) {
-      this.bootError ??= new Error(
-        `task thread ${slot.index} ${why} before the application started its StreamingContext ` +
-          '(does the module start it in every thread? guard only side effects with isDriver())',
-      );
+      this.bootError ??=
+        typeof reason === 'number'
+          ? new Error(`task thread ${slot.index} ${why} before the application started its context`)
+          : reason;
+    } else if (++this.deaths > MAX_DEATHS_PER_THREAD * this.options.threads) {
+      this.bootError = new Error(`task threads keep dying (the last one: ${why})`);
+      log.error(`Task thread ${slot.index} ${why}; not starting another one`);
     } else {
       log.warn(`Task thread ${slot.index} ${why}; starting a new one`);
       this.spawnMissing();
@@ -320,7 +357,7 @@ export class WorkerTaskRunner implements TaskRunner {
           'with isDriver() or onDriver(), and start the StreamingContext in every thread',
         { cause: this.bootError },
       );
-      this.onStarted?.(error);
+      this.onReady?.(error);
       if (!this.slots.some((s) => s && s.state !== 'exited')) {
         for (const t of this.pending.splice(0)) t.reject(error);
       }

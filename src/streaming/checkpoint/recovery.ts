@@ -4,6 +4,7 @@ import { DStreamError, messageOf } from '../../errors.js';
 import { decodeSnapshot } from '../../state/snapshot-codec.js';
 import type { Duration } from '../../util/duration.js';
 import { Logger } from '../../util/logging.js';
+import { isDriver } from '../../util/role.js';
 import { Time } from '../../util/time.js';
 import type { StreamingConf } from '../conf.js';
 import type { DStreamGraph } from '../dstream-graph.js';
@@ -118,6 +119,12 @@ export function getOrCreate<C extends RecoverableContext>(
   options: GetOrCreateOptions = {},
 ): C {
   const path = resolve(dir);
+  if (!isDriver()) {
+    // A task thread of local[N] needs the graph only: state and positions stay on the driver.
+    const ssc = createFn();
+    if (ssc.checkpointDir === undefined) ssc.checkpoint(path);
+    return ssc;
+  }
   let found: ReadCheckpoint | undefined;
   try {
     found = readCheckpoint(path);
