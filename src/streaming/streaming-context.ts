@@ -202,8 +202,9 @@ export class StreamingContext {
     activating = this;
     try {
       this.graph.validate();
+      let writer: CheckpointWriter | undefined;
       if (this.checkpointDirectory) {
-        const writer = new CheckpointWriter({
+        writer = new CheckpointWriter({
           dir: this.checkpointDirectory,
           appName: this.sparkContext.appName,
           master: this.sparkContext.master,
@@ -220,6 +221,15 @@ export class StreamingContext {
       }
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
       if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
+      // A new application checkpoints before its first batch runs (unlike Spark, which writes the
+      // first checkpoint while that batch's jobs already run). Killed in between, it would restart
+      // as another new application, with a new zero time and a file stream that takes the files
+      // arrived meanwhile for old (newFilesOnly): those would never be counted.
+      if (writer && !plan) {
+        await writer
+          .atStart(zeroTime)
+          .catch((e: unknown) => log.warn(`Could not write checkpoint for time ${zeroTime}`, e));
+      }
       await this.graph.startInputs();
       this.state = 'ACTIVE';
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
