@@ -16,6 +16,8 @@ import { InputInfoTracker } from './input-info-tracker.js';
 import { JobGenerator } from './job-generator.js';
 import { JobScheduler } from './job-scheduler.js';
 import { StreamingListenerBus, type StreamingListener } from './listener-bus.js';
+import { isBackpressureEnabled, RateController } from './rate/rate-controller.js';
+import { createRateEstimator } from './rate/rate-estimator.js';
 
 const log = new Logger('StreamingContext');
 
@@ -387,8 +389,20 @@ export class StreamingContext {
   }
 
   registerInputStream(stream: InputStream): number {
+    // As Spark's input streams make their rate controller when created, a wrong estimator or gain
+    // fails the call that declares the stream (and leaves no half-registered stream behind).
+    const estimator =
+      stream.updateRateLimit && isBackpressureEnabled(this.conf)
+        ? createRateEstimator(this.conf, this.batchDuration)
+        : undefined;
     this.graph.addInputStream(stream);
-    return this.nextInputStreamId++;
+    const id = this.nextInputStreamId++;
+    if (estimator) {
+      this.addStreamingListener(
+        new RateController(id, estimator, (rate) => stream.updateRateLimit?.(rate)),
+      );
+    }
+    return id;
   }
 
   registerOutputStream(stream: OutputStream): void {
