@@ -224,7 +224,6 @@ function childRaw(a: ChildArgs): void {
     for (const c of counts.values()) sum += c;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (sum !== 10 * a.linesPerBatch) mismatches++;
-    data.batches[b] = [];
     print({ event: 'batch', i: b, warmup: b < a.warmup, processingMs: ms, keys: counts.size });
     if (b >= a.warmup) times.push(ms);
   }
