@@ -31,3 +31,6 @@ export {
   type StreamInputInfo,
 } from './streaming/batch-info.js';
 export { DStream, InputDStream } from './dstream/index.js';
+export { Receiver } from './receiver/index.js';
+export type { ReceivedBlock } from './receiver/index.js';
+export { ReceiverInputDStream, FileInputDStream, type FileStreamOptions } from './sources/index.js';

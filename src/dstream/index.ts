@@ -3,7 +3,10 @@ import './dstream-operations.js';
 import './output-operations.js';
 import './pair-dstream-functions.js';
 import './context-functions.js';
+import './window-operations.js';
 
 export { DStream } from './dstream.js';
 export { InputDStream } from './input.js';
 export { rddToFileName } from './output-operations.js';
+export { WindowedDStream } from './windowed.js';
+export { ReducedWindowedDStream } from './reduced-windowed.js';

@@ -3,6 +3,7 @@ import type { RDD } from '../rdd/index.js';
 import type { Duration } from '../util/duration.js';
 import type { Time } from '../util/time.js';
 import { DStream } from './dstream.js';
+import { checkSameContextAndSlide, requireParentRDDs } from './multi-parent-internals.js';
 
 /**
  * A stream computed on the driver each batch by a function of its parents' RDDs and the batch time
@@ -32,17 +33,11 @@ export class TransformedDStream<U> extends DStream<U> {
   }
 
   compute(time: Time): RDD<U> | undefined {
-    const rdds = this.parents.map((p) => {
-      const rdd = p.getOrCompute(time);
-      if (!rdd) {
-        throw new DStreamError(
-          'DSTREAM_ERR_PARENT_RDD_MISSING',
-          `Couldn't generate RDD from parent at time ${time}`,
-          { batchTime: time },
-        );
-      }
-      return rdd;
-    });
+    const rdds = requireParentRDDs(
+      this.parents,
+      time,
+      `Couldn't generate RDD from parent at time ${time}`,
+    );
     const out = this.f(rdds, time);
     if (out === null || out === undefined) {
       throw new DStreamError(
@@ -53,19 +48,4 @@ export class TransformedDStream<U> extends DStream<U> {
     }
     return out;
   }
-}
-
-/** Spark's checks for operations over several streams. */
-export function checkSameContextAndSlide(streams: readonly DStream<unknown>[]): void {
-  const first = streams[0]!;
-  requirement(
-    streams.every((s) => s.ssc === first.ssc),
-    'DSTREAM_ERR_DIFFERENT_CONTEXTS',
-    'Some of the DStreams have different contexts',
-  );
-  requirement(
-    streams.every((s) => s.slideDuration.equals(first.slideDuration)),
-    'DSTREAM_ERR_DIFFERENT_SLIDES',
-    'Some of the DStreams have different slide durations',
-  );
 }

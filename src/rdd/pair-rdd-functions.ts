@@ -1,6 +1,7 @@
 import { KeyMap } from '../util/keys.js';
 import type { Pair, Widen } from '../util/types.js';
 import { FlatMappedRDD, MappedRDD } from './narrow/element-wise-rdds.js';
+import { MapPartitionsRDD } from './narrow/map-partitions-rdd.js';
 import { HashPartitioner, type Partitioner } from './partitioner.js';
 import { RDD } from './rdd.js';
 import type { Aggregator } from './shuffle/aggregator.js';
@@ -86,21 +87,28 @@ declare module './rdd.js' {
 }
 
 /**
- * The partitioner for a keyed operation without one, as Spark's `defaultPartitioner`: the largest
- * partitioner among the inputs, else `spark.default.parallelism` partitions if it is set, else as
- * many as the largest input.
+ * The partitioner for a keyed operation without one, as Spark's `defaultPartitioner`: the
+ * partitioner of the input with the most partitions among those that have one, if it has at least
+ * as many partitions as the default count or is within a factor of 10 of the largest input; else a
+ * `HashPartitioner` of the default count: `spark.default.parallelism` if set, else as many
+ * partitions as the largest input.
  */
 export function defaultPartitioner(...rdds: RDD<unknown>[]): Partitioner {
-  let best: Partitioner | undefined;
+  let withPartitioner: RDD<unknown> | undefined;
   for (const r of rdds) {
-    if (r.partitioner && (!best || r.partitioner.numPartitions > best.numPartitions)) {
-      best = r.partitioner;
+    if (r.partitioner && (!withPartitioner || r.numPartitions > withPartitioner.numPartitions)) {
+      withPartitioner = r;
     }
   }
-  if (best) return best;
   const sc = rdds[0]!.context;
-  if (sc.conf.has('spark.default.parallelism')) return new HashPartitioner(sc.defaultParallelism);
-  return new HashPartitioner(Math.max(1, ...rdds.map((r) => r.numPartitions)));
+  const largest = Math.max(1, ...rdds.map((r) => r.numPartitions));
+  const defaultCount = sc.conf.has('spark.default.parallelism') ? sc.defaultParallelism : largest;
+  if (withPartitioner) {
+    const own = withPartitioner.numPartitions;
+    const eligible = Math.log10(largest) - Math.log10(own) < 1;
+    if (eligible || defaultCount <= own) return withPartitioner.partitioner!;
+  }
+  return new HashPartitioner(defaultCount);
 }
 
 function resolve(partitioning: Partitioning | undefined, ...rdds: RDD<unknown>[]): Partitioner {
@@ -143,8 +151,40 @@ RDD.prototype.combineByKey = function <K, V, C>(
   partitioning?: Partitioning,
 ): RDD<Pair<K, C>> {
   const aggregator: Aggregator<V, C> = { createCombiner, mergeValue, mergeCombiners };
-  return new ShuffledRDD(this, resolve(partitioning, this), aggregator, true);
+  return combineWith(this, resolve(partitioning, this), aggregator, true);
 };
+
+/**
+ * Combines by key through a shuffle, or, as Spark does, in place when the RDD is already placed by
+ * that partitioner (each key is then in one partition only).
+ */
+function combineWith<K, V, C>(
+  rdd: RDD<Pair<K, V>>,
+  partitioner: Partitioner,
+  aggregator: Aggregator<V, C>,
+  mapSideCombine: boolean,
+): RDD<Pair<K, C>> {
+  if (!partitioner.equals(rdd.partitioner)) {
+    return new ShuffledRDD(rdd, partitioner, aggregator, mapSideCombine);
+  }
+  return new MapPartitionsRDD(
+    rdd,
+    (items) => {
+      const combined = new KeyMap<K, C>();
+      for (const kv of items) {
+        const c = combined.get(kv[0]);
+        combined.set(
+          kv[0],
+          c !== undefined || combined.has(kv[0])
+            ? aggregator.mergeValue(c as C, kv[1])
+            : aggregator.createCombiner(kv[1]),
+        );
+      }
+      return combined.entries();
+    },
+    true,
+  );
+}
 
 RDD.prototype.reduceByKey = function <K, V>(
   this: RDD<Pair<K, V>>,
@@ -173,7 +213,7 @@ RDD.prototype.groupByKey = function <K, V>(this: RDD<Pair<K, V>>, partitioning?:
     mergeCombiners: (a, b) => a.concat(b),
   };
   // As in Spark, no map-side combining: it would not shrink what moves.
-  return new ShuffledRDD(this, resolve(partitioning, this), aggregator, false);
+  return combineWith(this, resolve(partitioning, this), aggregator, false);
 };
 
 RDD.prototype.partitionBy = function <K, V>(this: RDD<Pair<K, V>>, partitioner: Partitioner) {

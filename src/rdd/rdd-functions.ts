@@ -2,7 +2,8 @@ import { checkPartitionCount, HashPartitioner } from './partitioner.js';
 import { CoalescedRDD } from './narrow/coalesced-rdd.js';
 import { FilteredRDD, FlatMappedRDD, MappedRDD } from './narrow/element-wise-rdds.js';
 import { MapPartitionsRDD } from './narrow/map-partitions-rdd.js';
-import { UnionRDD } from './narrow/union-rdd.js';
+import { unionOf } from './narrow/union-rdd.js';
+import { ZippedWithIndexRDD } from './narrow/zipped-with-index-rdd.js';
 import { RDD } from './rdd.js';
 import { ShuffledRDD } from './shuffle/shuffled-rdd.js';
 import { defaultCompare, SortedRDD } from './shuffle/sorted-rdd.js';
@@ -25,7 +26,10 @@ declare module './rdd.js' {
       f: (partition: number, items: T[]) => Iterable<U>,
       preservesPartitioning?: boolean,
     ): RDD<U>;
-    /** The elements of both RDDs (duplicates kept). */
+    /**
+     * The elements of both RDDs (duplicates kept). As in Spark, RDDs placed by the same
+     * partitioner give an RDD with that partitioner and its partition count.
+     */
     union(other: RDD<T>): RDD<T>;
     /** Exactly `numPartitions` partitions, through a shuffle that spreads elements evenly. */
     repartition(numPartitions: number): RDD<T>;
@@ -37,6 +41,11 @@ declare module './rdd.js' {
     keyBy<K>(f: (item: T) => K): RDD<readonly [K, T]>;
     /** The elements sorted by `f(x)`. */
     sortBy<K>(f: (item: T) => K, ascending?: boolean, numPartitions?: number): RDD<T>;
+    /**
+     * Pairs `[x, index]`, indices counted by partition, then position in it (Spark's
+     * `zipWithIndex`).
+     */
+    zipWithIndex(): RDD<readonly [T, number]>;
   }
 }
 
@@ -73,7 +82,7 @@ RDD.prototype.mapPartitionsWithIndex = function <T, U>(
 };
 
 RDD.prototype.union = function <T>(this: RDD<T>, other: RDD<T>): RDD<T> {
-  return new UnionRDD(this.context, [this, other]);
+  return unionOf(this.context, [this, other]);
 };
 
 RDD.prototype.repartition = function <T>(this: RDD<T>, numPartitions: number): RDD<T> {
@@ -133,4 +142,8 @@ RDD.prototype.sortBy = function <T, K>(
     numPartitions ?? Math.max(1, this.numPartitions),
   );
   return new MappedRDD(sorted, (kv) => kv[1]);
+};
+
+RDD.prototype.zipWithIndex = function <T>(this: RDD<T>): RDD<readonly [T, number]> {
+  return new ZippedWithIndexRDD(this);
 };

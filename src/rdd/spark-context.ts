@@ -1,10 +1,11 @@
+import { DStreamError } from '../errors.js';
 import { setLogLevel } from '../util/logging.js';
 import { BlockManager } from './block-manager.js';
 import { parseMaster } from './master.js';
 import { BlockRDD } from './narrow/block-rdd.js';
 import { ParallelCollectionRDD } from './narrow/parallel-collection-rdd.js';
 import { TextFileRDD } from './narrow/text-file-rdd.js';
-import { UnionRDD } from './narrow/union-rdd.js';
+import { unionOf } from './narrow/union-rdd.js';
 import { checkPartitionCount } from './partitioner.js';
 import type { RDD } from './rdd.js';
 import { DAGScheduler } from './scheduler/dag-scheduler.js';
@@ -64,27 +65,36 @@ export class SparkContext {
 
   /** Distributes a local array into `numSlices` partitions by position (Spark's slicing). */
   parallelize<T>(data: readonly T[], numSlices: number = this.defaultParallelism): RDD<T> {
+    this.assertNotStopped();
     checkPartitionCount(numSlices);
     return new ParallelCollectionRDD(this, data, numSlices);
   }
 
   /** The lines of a text file, or of the files of a directory. */
   textFile(path: string, minPartitions = Math.min(this.defaultParallelism, 2)): RDD<string> {
+    this.assertNotStopped();
     return new TextFileRDD(this, path, minPartitions);
   }
 
   /** An RDD with no partitions. */
   emptyRDD<T>(): RDD<T> {
+    this.assertNotStopped();
     return new BlockRDD<T>(this, [], 'emptyRDD');
   }
 
   /** An RDD whose partitions are the given arrays. */
   fromPartitions<T>(partitions: readonly (readonly T[])[]): RDD<T> {
+    this.assertNotStopped();
     return new BlockRDD<T>(this, partitions, 'partitions');
   }
 
+  /**
+   * The elements of all the RDDs, as Spark's `union`: RDDs with no partition are left out, and RDDs
+   * placed by one same partitioner keep it (partition i is partition i of each).
+   */
   union<T>(rdds: readonly RDD<T>[]): RDD<T> {
-    return new UnionRDD(this, rdds);
+    this.assertNotStopped();
+    return unionOf(this, rdds);
   }
 
   setLogLevel(level: string): void {
@@ -97,7 +107,25 @@ export class SparkContext {
     func: (items: T[], partition: number) => U | Promise<U>,
     partitions?: readonly number[],
   ): Promise<U[]> {
+    if (this.stopped) {
+      return Promise.reject(
+        new DStreamError(
+          'DSTREAM_ERR_CONTEXT_STOPPED',
+          'SparkContext has been shutdown: run actions before stopping the context, or create a new one.',
+        ),
+      );
+    }
     return this.scheduler.runJob(rdd, func, partitions);
+  }
+
+  /** Spark's check that a stopped context makes no more RDDs. */
+  private assertNotStopped(): void {
+    if (this.stopped) {
+      throw new DStreamError(
+        'DSTREAM_ERR_CONTEXT_STOPPED',
+        'Cannot call methods on a stopped SparkContext. Create a new StreamingContext (or stop it with stopSparkContext: false to keep using its SparkContext).',
+      );
+    }
   }
 
   newRddId(): number {

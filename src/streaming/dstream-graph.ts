@@ -46,8 +46,8 @@ export class DStreamGraph {
   initialize(zeroTime: Time): void {
     this.zeroTime = zeroTime;
     for (const s of this.outputStreams) s.initialize(zeroTime);
-    if (this.rememberDuration)
-      for (const s of this.outputStreams) s.rememberAtLeast(this.rememberDuration);
+    // Always, as Spark's remember(null): windows extend their parents' durations on the way up.
+    for (const s of this.outputStreams) s.rememberAtLeast(this.rememberDuration);
     for (const s of this.allStreams()) s.validateAtStart();
   }
 
@@ -80,7 +80,10 @@ export class DStreamGraph {
     for (const s of this.outputStreams) s.clearMetadata(time);
   }
 
-  /** Every stream reachable from an output stream, parents after children, each once. */
+  /**
+   * Every stream reachable from an output stream, parents after children, each once. As in Spark,
+   * an input stream that no output uses is not part of it: it is never initialized or validated.
+   */
   allStreams(): GraphStream[] {
     const seen = new Set<GraphStream>();
     const visit = (s: GraphStream): void => {
@@ -89,7 +92,6 @@ export class DStreamGraph {
       for (const p of s.dependencies) visit(p);
     };
     for (const s of this.outputStreams) visit(s);
-    for (const s of this.inputStreams) visit(s);
     return [...seen];
   }
 }

@@ -9,8 +9,11 @@ export interface GraphStream {
   readonly dependencies: readonly GraphStream[];
   /** Sets the time batches count from; recurses into parents. */
   initialize(zeroTime: Time): void;
-  /** Keeps generated RDDs at least this long; recurses into parents. */
-  rememberAtLeast(duration: Duration): void;
+  /**
+   * Keeps generated RDDs at least this long (`undefined`: as long as already set); recurses into
+   * parents, which windows ask to remember a window longer.
+   */
+  rememberAtLeast(duration: Duration | undefined): void;
   /** Checks settings that can only be checked once the graph is complete (Spark's messages). */
   validateAtStart(): void;
   /** Forgets RDDs older than `time` minus the remember duration; recurses into parents. */

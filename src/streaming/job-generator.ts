@@ -117,9 +117,12 @@ export class JobGenerator {
     return this.lastGenerated;
   }
 
-  /** Stops the timer; returns once generation in progress has finished. */
-  async stopTimer(): Promise<void> {
+  /**
+   * Stops the timer; returns once generation in progress has finished, or at once with
+   * `wait = false` (a stop from inside a batch, which that batch's completion waits for).
+   */
+  async stopTimer(wait = true): Promise<void> {
     this.timer.stop();
-    await this.generation;
+    if (wait) await this.generation;
   }
 }

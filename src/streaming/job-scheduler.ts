@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DStreamError, messageOf } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { Logger } from '../util/logging.js';
@@ -25,6 +26,8 @@ export class JobScheduler {
   private readonly waiting: (() => void)[] = [];
   private readonly active = new Map<number, Promise<void>>();
   private accepting = true;
+  /** The job whose function is running, seen from the code it calls (one store per job). */
+  private readonly runningJob = new AsyncLocalStorage<Job>();
 
   constructor(
     private readonly clock: Clock,
@@ -65,6 +68,11 @@ export class JobScheduler {
   /** Resolves when every batch submitted so far has finished. */
   async awaitAll(): Promise<void> {
     while (this.active.size > 0) await Promise.all(this.active.values());
+  }
+
+  /** True when called from inside one of this scheduler's jobs (a `foreachRDD` function). */
+  get insideJob(): boolean {
+    return this.runningJob.getStore() !== undefined;
   }
 
   /** Stops taking new batches (graceful stop first waits with `awaitAll`). */
@@ -109,7 +117,7 @@ export class JobScheduler {
     this.bus.post({ type: 'onOutputOperationStarted', event: { outputOperationInfo: op } });
     let error: DStreamError | undefined;
     try {
-      await job.run();
+      await this.runningJob.run(job, () => job.run());
     } catch (e) {
       error = asBatchError(e, job.time);
       op.failureReason = error.stack ?? error.message;

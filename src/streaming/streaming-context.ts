@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DStreamError, requirement } from '../errors.js';
 import { SparkContext } from '../rdd/index.js';
 import type { TaskRunner } from '../rdd/index.js';
-import { systemClock, type Clock } from '../util/clock.js';
+import { systemClock, type Cancellable, type Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
 import { Time } from '../util/time.js';
@@ -42,6 +42,8 @@ export interface StopOptions {
 }
 
 let activeContext: StreamingContext | undefined;
+/** A context whose start() is in progress (Spark holds its activation lock meanwhile). */
+let activating: StreamingContext | undefined;
 
 /**
  * The entry point of a streaming application, as Spark's `StreamingContext`: it cuts input into
@@ -71,8 +73,10 @@ export class StreamingContext {
   private nextStreamId = 0;
   private nextInputStreamId = 0;
   private firstError: DStreamError | undefined;
-  private readonly waiters: { resolve(stopped: boolean): void; reject(e: unknown): void }[] = [];
+  private readonly waiters: { resolve(stopped: boolean): void; reject(e: DStreamError): void }[] =
+    [];
   private startedAt: string | undefined;
+  private starting: Promise<void> | undefined;
   /** Called at start, before the timer runs: recovery from a checkpoint plugs in here. */
   startHooks: ((ssc: StreamingContext) => Promise<Time | undefined>)[] = [];
 
@@ -164,23 +168,32 @@ export class StreamingContext {
   }
 
   /** Starts generating batches. Rejects (and stops the context) if the graph is not valid. */
-  async start(): Promise<void> {
-    if (this.state === 'ACTIVE') {
+  start(): Promise<void> {
+    // A start still in progress counts as started: its inputs and timer must start only once.
+    if (this.state === 'ACTIVE' || this.starting) {
       log.warn('StreamingContext has already been started');
-      return;
+      return this.starting ?? Promise.resolve();
     }
+    this.starting = this.startOnce().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
     if (this.state === 'STOPPED') {
       throw new DStreamError(
         'DSTREAM_ERR_ALREADY_STOPPED',
         'StreamingContext has already been stopped',
       );
     }
-    if (activeContext && activeContext !== this) {
+    const running = activeContext ?? activating;
+    if (running && running !== this) {
       throw new DStreamError(
         'DSTREAM_ERR_ANOTHER_CONTEXT_ACTIVE',
-        `Only one StreamingContext may be started in this process. Currently running StreamingContext was started at${activeContext.startedAt ?? ''}`,
+        `Only one StreamingContext may be started in this process. Currently running StreamingContext was started at${running.startedAt ?? ''}`,
       );
     }
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- claims the process-wide slot
+    activating = this;
     try {
       this.graph.validate();
       let restartTime: Time | undefined;
@@ -199,6 +212,8 @@ export class StreamingContext {
       this.state = 'STOPPED';
       await this.graph.stopInputs().catch(() => undefined);
       throw e;
+    } finally {
+      if (activating === this) activating = undefined;
     }
     this.listenerBus.post({ type: 'onStreamingStarted', event: { time: this.clock.now() } });
     log.info('StreamingContext started');
@@ -212,10 +227,22 @@ export class StreamingContext {
     if (this.firstError) return Promise.reject(this.firstError);
     if (this.state === 'STOPPED') return Promise.resolve(true);
     return new Promise<boolean>((resolve, reject) => {
-      const waiter = { resolve, reject };
+      // The timer is cancelled when the wait ends otherwise: a pending system timer would keep
+      // the process alive until the timeout.
+      let timer: Cancellable | undefined;
+      const waiter = {
+        resolve: (stopped: boolean) => {
+          timer?.cancel();
+          resolve(stopped);
+        },
+        reject: (e: DStreamError) => {
+          timer?.cancel();
+          reject(e);
+        },
+      };
       this.waiters.push(waiter);
       if (timeoutMs !== undefined && timeoutMs >= 0) {
-        void this.clock.sleep(timeoutMs).then(() => {
+        timer = this.clock.schedule(this.clock.now() + timeoutMs, () => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) {
             this.waiters.splice(i, 1);
@@ -261,6 +288,15 @@ export class StreamingContext {
       'spark.streaming.gracefulStopTimeout',
       this.batchDuration.times(10),
     ).milliseconds;
+    if (this.scheduler.insideJob) {
+      // Called from a foreachRDD function: its batch cannot end before stop() returns, so stop
+      // must not wait for it (nor, gracefully, for anything after it).
+      if (graceful) log.warn('stop() from inside a batch cannot stop gracefully: stopping now');
+      await this.generator.stopTimer(false);
+      this.scheduler.stopAccepting();
+      await this.graph.stopInputs();
+      return;
+    }
     if (graceful) {
       for (const s of this.graph.inputStreams) await s.stopReceiving?.();
       // Wait for a batch to take what the receivers had buffered.

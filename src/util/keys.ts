@@ -3,6 +3,7 @@
  * Sets, bigints inside them) by a stable encoding. {@link KeyMap} keeps primitives and encoded
  * composites in two separate maps, so a string key can never collide with an encoded object.
  */
+import { DStreamError } from '../errors.js';
 
 /** Encodes a composite key so that equal values (by content) get equal strings. */
 export function encodeKey(key: object): string {
@@ -36,7 +37,8 @@ function encode(v: unknown): string {
       return '{' + names.map((n) => `${JSON.stringify(n)}:${encode(o[n])}`).join(',') + '}';
     }
     default:
-      throw new TypeError(
+      throw new DStreamError(
+        'DSTREAM_ERR_UNSUPPORTED_KEY',
         `A ${typeof v} cannot be used as a key: use a string, number or plain data`,
       );
   }

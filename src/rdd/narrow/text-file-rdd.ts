@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DStreamError } from '../../errors.js';
 import { RDD } from '../rdd.js';
 import type { SparkContext } from '../spark-context.js';
 import type { Emit, TaskContext } from '../task-context.js';
@@ -10,17 +11,27 @@ import type { Emit, TaskContext } from '../task-context.js';
  * `\r\n` or `\r`; a final line terminator does not make an empty last line.
  */
 export class TextFileRDD extends RDD<string> {
-  private readonly files: string[];
-  private readonly slices: number;
+  private listed: { files: string[]; slices: number } | undefined;
 
-  constructor(context: SparkContext, path: string, minPartitions: number) {
+  constructor(
+    context: SparkContext,
+    private readonly path: string,
+    private readonly minPartitions: number,
+  ) {
     super(context, []);
-    this.files = listInputFiles(path);
-    this.slices = this.files.length === 1 ? Math.max(1, minPartitions) : 1;
+  }
+
+  /** The input files, listed when first needed: as in Spark, a missing path fails the action. */
+  private get input(): { files: string[]; slices: number } {
+    if (!this.listed) {
+      const files = listInputFiles(this.path);
+      this.listed = { files, slices: files.length === 1 ? Math.max(1, this.minPartitions) : 1 };
+    }
+    return this.listed;
   }
 
   get numPartitions(): number {
-    return this.files.length * this.slices;
+    return this.input.files.length * this.input.slices;
   }
 
   protected get kind(): string {
@@ -28,12 +39,13 @@ export class TextFileRDD extends RDD<string> {
   }
 
   protected compute(split: number, _task: TaskContext, emit: Emit<string>): void {
-    const file = this.files[Math.floor(split / this.slices)]!;
+    const { files, slices } = this.input;
+    const file = files[Math.floor(split / slices)]!;
     const lines = splitLines(readFileSync(file, 'utf8'));
-    const slice = split % this.slices;
+    const slice = split % slices;
     const n = lines.length;
-    const end = Math.floor(((slice + 1) * n) / this.slices);
-    for (let i = Math.floor((slice * n) / this.slices); i < end; i++) emit(lines[i]!);
+    const end = Math.floor(((slice + 1) * n) / slices);
+    for (let i = Math.floor((slice * n) / slices); i < end; i++) emit(lines[i]!);
   }
 }
 
@@ -45,7 +57,14 @@ export function splitLines(text: string): string[] {
 }
 
 function listInputFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) {
+    throw new DStreamError(
+      'DSTREAM_ERR_INPUT_PATH',
+      `Input path does not exist: ${path}. Check the path, or create it before running an action.`,
+    );
+  }
+  if (!stats.isDirectory()) return [path];
   return readdirSync(path)
     .filter((name) => !name.startsWith('.') && !name.startsWith('_'))
     .sort()

@@ -4,13 +4,13 @@ import type { Emit, TaskContext } from '../task-context.js';
 import { ShuffleDependency } from './shuffle-dependency.js';
 
 /**
- * `sortByKey`: every record moves to one sorted sequence, which is cut by position into
- * `numPartitions` ranges, so partition 0 holds the smallest keys (ascending) and every partition
- * is sorted.
+ * `sortByKey`: every record moves to one sorted sequence, which is cut into `numPartitions` ranges
+ * of about equal size, so partition 0 holds the smallest keys (ascending) and every partition is
+ * sorted. As with Spark's range partitioning, all records of a key land in one partition.
  */
 export class SortedRDD<K, V> extends RDD<readonly [K, V]> {
   private readonly dependency: ShuffleDependency<K, V>;
-  private sorted: (readonly [K, V])[] | undefined;
+  private sorted: { records: (readonly [K, V])[]; bounds: number[] } | undefined;
 
   constructor(
     parent: RDD<readonly [K, V]>,
@@ -32,19 +32,27 @@ export class SortedRDD<K, V> extends RDD<readonly [K, V]> {
   }
 
   protected compute(split: number, _task: TaskContext, emit: Emit<readonly [K, V]>): void {
-    const all = (this.sorted ??= this.sortAll());
-    const n = all.length;
-    const end = Math.floor(((split + 1) * n) / this.partitionCount);
-    for (let i = Math.floor((split * n) / this.partitionCount); i < end; i++) emit(all[i]!);
+    const { records, bounds } = (this.sorted ??= this.sortAll());
+    for (let i = bounds[split]!; i < bounds[split + 1]!; i++) emit(records[i]!);
   }
 
-  private sortAll(): (readonly [K, V])[] {
+  private sortAll(): { records: (readonly [K, V])[]; bounds: number[] } {
     const all: (readonly [K, V])[] = [];
     for (const b of this.context.shuffleManager.read(this.dependency.shuffleId, 0)) {
       for (let i = 0; i < b.keys.length; i++) all.push([b.keys[i] as K, b.values[i] as V]);
     }
     const sign = this.ascending ? 1 : -1;
-    return all.sort((a, b) => sign * this.compare(a[0], b[0]));
+    all.sort((a, b) => sign * this.compare(a[0], b[0]));
+    // Cut at even positions, each moved past the records whose key equals the one before it.
+    const n = all.length;
+    const bounds = [0];
+    for (let j = 1; j < this.partitionCount; j++) {
+      let cut = Math.max(bounds[j - 1]!, Math.floor((j * n) / this.partitionCount));
+      while (cut > 0 && cut < n && this.compare(all[cut - 1]![0], all[cut]![0]) === 0) cut++;
+      bounds.push(cut);
+    }
+    bounds.push(n);
+    return { records: all, bounds };
   }
 }
 

@@ -1,0 +1,107 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { StreamingContext } from '../index.js';
+import { note } from './options.js';
+
+/** `dstream run`: runs an application file in this process. */
+export function runCommand(): Command {
+  return new Command('run')
+    .summary('run a streaming application (.ts or .js)')
+    .description(
+      'Run a streaming application file in this process, as spark-submit runs a jar. The file ' +
+        "may be JavaScript or TypeScript: TypeScript runs with Node's type stripping, so it may " +
+        'use only erasable syntax (no enum, namespace or constructor parameter properties) and ' +
+        'imports its own files with their .ts extension. The application reads the arguments ' +
+        'after the file (or after --) from process.argv.slice(2).\n\n' +
+        'Ctrl-C stops the running StreamingContext (gracefully when ' +
+        'spark.streaming.stopGracefullyOnShutdown is true), lets the application finish, and ' +
+        'exits; an application that handles SIGINT itself is left to do so.',
+    )
+    .argument('<file>', 'the application: a .ts, .mts, .js or .mjs file')
+    .argument('[args...]', 'arguments for the application')
+    .passThroughOptions()
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  dstream run examples/network-word-count.ts localhost 9999\n' +
+        '  dstream run app.ts -- --verbose',
+    )
+    .action((file: string, args: string[]) => run(file, args));
+}
+
+async function run(file: string, args: string[]): Promise<void> {
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    note('run', `no such file: ${file} (resolved to ${path})`);
+    process.exitCode = 1;
+    return;
+  }
+  // The application reads its own arguments as any Node script does. A `--` right after the file
+  // only separates them from dstream's own options.
+  if (args[0] === '--') args = args.slice(1);
+  process.argv = [process.argv[0]!, path, ...args];
+
+  let finished = false;
+  let interrupted = false;
+  let finish: () => void = () => {};
+  const appFinished = new Promise<void>((r) => (finish = r));
+  const handler = (): void => {
+    // An application with its own SIGINT handler decides how to stop.
+    if (process.listenerCount('SIGINT') > 1 && !interrupted) return;
+    if (interrupted) {
+      note('run', 'interrupted again: exiting without waiting');
+      process.exit(130);
+    }
+    interrupted = true;
+    const ssc = StreamingContext.getActive();
+    if (!ssc) process.exit(130);
+    const graceful = ssc.conf.getBoolean('spark.streaming.stopGracefullyOnShutdown', false);
+    void ssc
+      .stop({ stopGracefully: graceful })
+      .then(() => (finished ? undefined : appFinished))
+      .then(
+        () => process.exit(process.exitCode ?? 0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+
+  try {
+    await import(pathToFileURL(path).href);
+  } catch (e) {
+    note('run', `${file} failed`);
+    process.stderr.write(describe(e) + '\n');
+    process.exitCode = 1;
+    if (interrupted) process.exit(1);
+  } finally {
+    finished = true;
+    finish();
+  }
+  // The application's module has finished, its streams may still run: Node exits once the event
+  // loop is empty (signal handlers do not keep it alive).
+}
+
+/** The error, with a hint for the errors Node's type stripping raises. */
+function describe(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  if (code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' || code === 'ERR_INVALID_TYPESCRIPT_SYNTAX') {
+    return (
+      text +
+      "\nTypeScript files run with Node's type stripping: use only erasable syntax (no enum," +
+      ' namespace or constructor parameter properties), or compile the file with tsc first.'
+    );
+  }
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+    return (
+      text + '\nRunning .ts files needs Node 22.18 or later (type stripping); or compile first.'
+    );
+  }
+  if (code === 'ERR_MODULE_NOT_FOUND' && /\.js'/.test(text)) {
+    return text + '\nA TypeScript application imports its own files with their .ts extension.';
+  }
+  return text;
+}

@@ -1,0 +1,145 @@
+import { DStreamError } from '../errors.js';
+
+/**
+ * What a receiver talks to once it runs: its supervisor. Kept as an interface so that the
+ * receiver does not depend on how it is supervised.
+ */
+export interface ReceiverHost<T> {
+  pushSingle(item: T): void;
+  pushBlock(items: T[]): void;
+  restartReceiver(message: string, error: unknown, delayMs: number | undefined): void;
+  stop(message: string, error: unknown): void;
+  reportError(message: string, error: unknown): void;
+  isReceiverStarted(): boolean;
+  isReceiverStopped(): boolean;
+}
+
+/**
+ * A custom source of data, as Spark's `Receiver`: implement `onStart()` to open a connection or
+ * start polling and hand every record you get to `store`, and `onStop()` to release what
+ * `onStart()` opened. Neither may block: both run on the driver's event loop, so receive with
+ * events and callbacks, never with a busy loop. Use it with `ssc.receiverStream(new MyReceiver())`.
+ *
+ * - `store(record)` buffers one record; every `spark.streaming.blockInterval` (200 ms) the buffered
+ *   records become one block, and each block is one partition of the batch that takes it
+ *   (rate-limited by `spark.streaming.receiver.maxRate`).
+ * - `store(records)` (an array or an iterator) stores the records as one block at once.
+ * - `restart(message, error?)` stops the receiver, waits `spark.streaming.receiverRestartDelay`
+ *   (2 s) and starts it again: do this when the connection is lost.
+ * - `stop(message, error?)` stops it for good; `reportError(message, error)` reports a problem
+ *   (to listeners and the log) and goes on receiving.
+ *
+ * @example
+ * ```ts
+ * class Counter extends Receiver<number> {
+ *   private timer?: NodeJS.Timeout;
+ *   onStart() {
+ *     let n = 0;
+ *     this.timer = setInterval(() => this.store(n++), 10);
+ *   }
+ *   onStop() {
+ *     clearInterval(this.timer);
+ *   }
+ * }
+ * ssc.receiverStream(new Counter()).count().print();
+ * ```
+ */
+export abstract class Receiver<T> {
+  // ES private fields: subclasses are free to have their own `host` or `id`.
+  #host: ReceiverHost<T> | undefined;
+  #id = -1;
+
+  /** Starts receiving: open connections, register callbacks that call `store`. Must not block. */
+  abstract onStart(): void;
+
+  /** Releases everything `onStart()` opened. Must not block. */
+  abstract onStop(): void;
+
+  /** The host this receiver would rather run on (Spark's `preferredLocation`); informational. */
+  get preferredLocation(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * Stores data received. One record is buffered into the current block (a plain push); an
+   * array or an iterator of records is stored as one block immediately. When the records are
+   * themselves arrays (pairs), store a single one with {@link storeRecord}.
+   */
+  store(records: readonly T[] | Iterator<T>): void;
+  store(record: T): void;
+  store(data: T | readonly T[] | Iterator<T>): void {
+    const host = this.#host ?? notAttached();
+    if (typeof data === 'object' && data !== null) {
+      if (Array.isArray(data)) {
+        host.pushBlock((data as readonly T[]).slice());
+        return;
+      }
+      if (typeof (data as Partial<Iterator<T>>).next === 'function') {
+        const items: T[] = [];
+        const it = data as Iterator<T>;
+        for (let r = it.next(); r.done !== true; r = it.next()) items.push(r.value);
+        host.pushBlock(items);
+        return;
+      }
+    }
+    host.pushSingle(data as T);
+  }
+
+  /** Stores exactly one record, whatever it is (an array or a pair included). */
+  storeRecord(record: T): void {
+    (this.#host ?? notAttached()).pushSingle(record);
+  }
+
+  /**
+   * Restarts the receiver asynchronously: `onStop()`, a wait of `delayMs` (default
+   * `spark.streaming.receiverRestartDelay`, 2000 ms) on the context's clock, then `onStart()`.
+   * Calls while a restart is under way are ignored.
+   */
+  restart(message: string, error?: unknown, delayMs?: number): void {
+    (this.#host ?? notAttached()).restartReceiver(message, error, delayMs);
+  }
+
+  /** Stops the receiver for good (calls `onStop()`); the stream then brings no more data. */
+  stop(message: string, error?: unknown): void {
+    (this.#host ?? notAttached()).stop(message, error);
+  }
+
+  /** Reports an error to listeners (`onReceiverError`) and the log; receiving goes on. */
+  reportError(message: string, error?: unknown): void {
+    (this.#host ?? notAttached()).reportError(message, error);
+  }
+
+  /** True once `onStart()` has been called, until the receiver stops or restarts. */
+  isStarted(): boolean {
+    return this.#host?.isReceiverStarted() ?? false;
+  }
+
+  /** True after `onStop()` was called (also during the delay of a restart). */
+  isStopped(): boolean {
+    return this.#host?.isReceiverStopped() ?? false;
+  }
+
+  /** The id of the input stream this receiver feeds (-1 before it starts). */
+  get streamId(): number {
+    return this.#id;
+  }
+
+  /** @internal Called by the supervisor before `onStart()`. */
+  attachHost(host: ReceiverHost<T>, streamId: number): void {
+    if (this.#host !== undefined && this.#host !== host && !this.#host.isReceiverStopped()) {
+      throw new DStreamError(
+        'DSTREAM_ERR_RECEIVER',
+        `Receiver ${this.constructor.name} is already running for stream ${this.#id}: create one receiver per stream`,
+      );
+    }
+    this.#host = host;
+    this.#id = streamId;
+  }
+}
+
+function notAttached(): never {
+  throw new DStreamError(
+    'DSTREAM_ERR_RECEIVER',
+    'assertion failed: A ReceiverSupervisor has not been attached to the receiver yet. Maybe you are starting some computation in the receiver before the Receiver.onStart() has been called.',
+  );
+}

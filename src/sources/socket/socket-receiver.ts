@@ -1,0 +1,103 @@
+import { createConnection, type Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { Receiver } from '../../receiver/index.js';
+import { Logger } from '../../util/logging.js';
+
+const log = new Logger('SocketReceiver');
+
+const LF = 10;
+
+/**
+ * A TCP client reading UTF-8 text lines, as Spark's `SocketReceiver` with `bytesToLines`: a line
+ * ends at `\n`, `\r\n` or `\r` (as Java's `readLine`; the terminator is dropped), a character split
+ * across two reads is decoded whole, and a last line without terminator counts when the stream
+ * ends. A refused connection, the end of the stream and any error restart the receiver, which
+ * reconnects after the restart delay for as long as the context runs.
+ */
+export class SocketReceiver extends Receiver<string> {
+  private socket: Socket | undefined;
+  private decoder = new StringDecoder('utf8');
+  private partial = '';
+  /** The previous read ended with `\r`: a `\n` starting the next one belongs to it. */
+  private skipLF = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {
+    super();
+  }
+
+  onStart(): void {
+    const { host, port } = this;
+    log.info(`Connecting to ${host}:${port}`);
+    this.decoder = new StringDecoder('utf8');
+    this.partial = '';
+    this.skipLF = false;
+    let connected = false;
+    const socket = createConnection({ host, port });
+    this.socket = socket;
+    socket.on('connect', () => {
+      connected = true;
+      log.info(`Connected to ${host}:${port}`);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (this.socket === socket) this.receive(this.decoder.write(chunk));
+    });
+    socket.on('end', () => {
+      if (this.socket !== socket) return;
+      this.receive(this.decoder.end());
+      if (this.partial.length > 0) this.store(this.partial);
+      this.partial = '';
+      if (!this.isStopped()) this.restart('Socket data stream had no more data');
+      else log.info('Stopped receiving');
+    });
+    socket.on('error', (error) => {
+      if (this.socket !== socket) return;
+      if (!connected) {
+        this.restart(`Error connecting to ${host}:${port}`, error);
+      } else {
+        log.warn('Error receiving data', error);
+        this.restart('Error receiving data', error);
+      }
+    });
+  }
+
+  onStop(): void {
+    const socket = this.socket;
+    if (socket === undefined) return;
+    this.socket = undefined;
+    socket.destroy();
+    log.info(`Closed socket to ${this.host}:${this.port}`);
+  }
+
+  /** Stores every complete line of `text`; keeps the unterminated rest for the next read. */
+  private receive(text: string): void {
+    const n = text.length;
+    if (n === 0) return;
+    let start = 0;
+    if (this.skipLF) {
+      this.skipLF = false;
+      if (text.charCodeAt(0) === LF) start = 1;
+    }
+    let lf = text.indexOf('\n', start);
+    let cr = text.indexOf('\r', start);
+    while (lf >= 0 || cr >= 0) {
+      const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      let line = text.slice(start, end);
+      if (this.partial.length > 0) {
+        line = this.partial + line;
+        this.partial = '';
+      }
+      this.store(line);
+      start = end + 1;
+      if (end === cr) {
+        if (start === n) this.skipLF = true;
+        else if (text.charCodeAt(start) === LF) start++;
+      }
+      if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+    }
+    if (start < n) this.partial += text.slice(start);
+  }
+}

@@ -1,0 +1,61 @@
+// `dstream demo` (what `npm start` runs) as a real process: its built-in feed, a real TCP
+// connection from socketTextStream, and Spark's print format on stdout.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectBuilt, startCli } from './support/cli.js';
+
+const DASHES = '-'.repeat(43);
+/** One batch as Spark prints it: the header, up to 10 `(word,count)` lines, `...`, a blank line. */
+const BLOCK = new RegExp(
+  `${DASHES}\\nTime: (\\d+) ms\\n${DASHES}\\n((?:\\([a-z]+,\\d+\\)\\n)*)(\\.\\.\\.\\n)?\\n`,
+  'g',
+);
+
+beforeAll(() => expectBuilt());
+
+describe('dstream demo', () => {
+  it('prints the word counts of every batch as Spark does, and stops with 0 on Ctrl-C', async () => {
+    const cli = startCli(['demo', '--port', '0', '--batch', '1', '--rate', '50']);
+    await cli.waitFor('stderr', /feeding 50 lines\/s of words on 127\.0\.0\.1:\d+/);
+    // Two batches with counts: the receiver has connected and the counts keep coming.
+    await cli.waitFor(
+      'stdout',
+      new RegExp(
+        `(\\(\\w+,\\d+\\)\\n[^]*){2}${DASHES}\\nTime: \\d+ ms\\n${DASHES}\\n\\(\\w+,\\d+\\)`,
+      ),
+    );
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr()).toMatch(/stopped after feeding \d+ lines/);
+
+    const stdout = cli.stdout();
+    const blocks = [...stdout.matchAll(BLOCK)];
+    // Nothing but Spark's blocks on stdout.
+    expect(blocks.map((b) => b[0]).join('')).toBe(stdout);
+    const times = blocks.map((b) => Number(b[1]));
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(1000);
+    const counted = blocks.filter((b) => b[2] !== '');
+    expect(counted.length).toBeGreaterThanOrEqual(2);
+    for (const b of counted) {
+      const words = b[2]!
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(1, l.indexOf(',')));
+      expect(words.length).toBeLessThanOrEqual(10);
+      expect(new Set(words).size).toBe(words.length);
+    }
+  });
+
+  it('feeds on another port when the one asked for is taken', async () => {
+    const first = startCli(['demo', '--port', '0', '--batch', '1']);
+    const [, port] = await first.waitFor('stderr', /on 127\.0\.0\.1:(\d+)/);
+    const second = startCli(['demo', '--port', port!, '--batch', '1']);
+    await second.waitFor(
+      'stderr',
+      new RegExp(`port ${port} is in use: feeding on port \\d+ instead`),
+    );
+    second.child.kill('SIGINT');
+    first.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+    expect(await first.exited).toBe(0);
+  });
+});

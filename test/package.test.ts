@@ -1,0 +1,91 @@
+// The package as users install it: every `exports` target of the built dist/ resolves through
+// Node's own resolver and loads, the bin starts, and publint finds nothing wrong.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { publint } from 'publint';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectBuilt, root } from './support/cli.js';
+
+interface ExportTarget {
+  types?: string;
+  import?: string;
+}
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+  exports: Record<string, ExportTarget | string>;
+};
+const subpaths = Object.keys(pkg.exports);
+
+/** What the subpaths known here must export, at least (any subpath must export something). */
+const expectedNames: Record<string, string[]> = {
+  '.': ['StreamingContext', 'Seconds', 'Milliseconds', 'Minutes', 'Time', 'DStream', 'RDD'],
+  './testing': ['runBatches', 'createManualContext', 'ManualClock'],
+  './sinks/files': ['saveAsPartitionedTextFile', 'partitionDirectory'],
+  './package.json': ['default'],
+};
+
+let tmp: string;
+beforeAll(async () => {
+  expectBuilt();
+  await mkdir(join(root, '.tmp'), { recursive: true });
+  tmp = await mkdtemp(join(root, '.tmp', 'package-test-'));
+});
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('package', () => {
+  it('has a types file and an import file for every subpath', () => {
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (subpath === './package.json') continue;
+      expect(typeof target, subpath).toBe('object');
+      const { types, import: js } = target as ExportTarget;
+      expect(Object.keys(target), subpath).toEqual(['types', 'import']);
+      expect(existsSync(join(root, types!)), types).toBe(true);
+      expect(existsSync(join(root, js!)), js).toBe(true);
+    }
+  });
+
+  it("loads every subpath through Node's resolver, by the package's name", async () => {
+    // A module inside the package resolves `dstream/...` through package.json "exports", exactly
+    // as an application that installed the package does.
+    const script = join(tmp, 'import-all.mjs');
+    await writeFile(
+      script,
+      `const out = {};
+for (const subpath of ${JSON.stringify(subpaths)}) {
+  const specifier = ${JSON.stringify(pkg.name)} + subpath.slice(1);
+  const options = subpath.endsWith('.json') ? { with: { type: 'json' } } : undefined;
+  out[subpath] = Object.keys(await import(specifier, options));
+}
+console.log(JSON.stringify(out));
+`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: root });
+    const loaded = JSON.parse(stdout) as Record<string, string[]>;
+    expect(Object.keys(loaded)).toEqual(subpaths);
+    for (const subpath of subpaths) {
+      expect(loaded[subpath]!.length, `${subpath} exports nothing`).toBeGreaterThan(0);
+      const names = expectedNames[subpath];
+      if (names) expect(loaded[subpath], subpath).toEqual(expect.arrayContaining(names));
+    }
+  });
+
+  it('has a bin that Node can run', async () => {
+    const bin = join(root, pkg.bin.dstream!);
+    expect(readFileSync(bin, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, '--version']);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('passes publint with no error and no warning', async () => {
+    const { messages } = await publint({ pkgDir: root, level: 'warning' });
+    expect(messages).toEqual([]);
+  });
+});
