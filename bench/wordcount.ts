@@ -52,7 +52,12 @@ const FULL: readonly SizeConfig[] = [
   { linesPerBatch: 100_000, warmup: 25, measured: 15, intervalMs: 500 },
   { linesPerBatch: 1_000_000, warmup: 3, measured: 10, intervalMs: 1000 },
 ];
-/** Under two minutes with Spark's jars cached; Spark is not fully warm after 10 batches. */
+/**
+ * Under two minutes with Spark's jars cached, even with the machine shared: a Spark run is most of
+ * a round (its JVM starts in 3 s, and its first batches take seconds when other work competes for
+ * the cores its JIT needs). Spark is not fully warm after 10 batches.
+ */
+const QUICK_ROUNDS = 2;
 const QUICK: readonly SizeConfig[] = [
   { linesPerBatch: 100_000, warmup: 10, measured: 5, intervalMs: 250 },
 ];
@@ -571,7 +576,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }));
   await compare({
     quick: values.quick,
-    rounds: Number(values.rounds ?? 3),
+    rounds: Number(values.rounds ?? (values.quick ? QUICK_ROUNDS : 3)),
     sizes,
     spark: !values['no-spark'],
     verbose: values.verbose,
