@@ -9,6 +9,8 @@
  *   node bench/profile.ts --file some.cpuprofile [--window startUs,endUs]
  *
  * `--program raw` profiles the hand-written loop, to see which costs any WordCount pays.
+ * `--no-inline` runs with `--no-turbo-inlining`: slower, but each closure of the fused pipeline
+ * keeps its own frame instead of being folded into the function it was inlined into.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -142,6 +144,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       measured: { type: 'string', default: '10' },
       interval: { type: 'string', default: '500' },
       top: { type: 'string', default: '25' },
+      'no-inline': { type: 'boolean', default: false },
       file: { type: 'string' },
       window: { type: 'string' },
     },
@@ -159,10 +162,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   const program = values.program === 'raw' ? 'raw' : 'dstream';
   const who = program === 'raw' ? 'raw loop' : `dstream ${values.master}`;
   const name = `wordcount-${program === 'raw' ? 'raw' : values.master.replace(/\W/g, '')}-${Date.now()}.cpuprofile`;
-  const label = `${who} under --cpu-prof`;
+  const label = `${who} under --cpu-prof${values['no-inline'] ? ' --no-turbo-inlining' : ''}`;
   const run = await runChild(
     process.execPath,
     [
+      ...(values['no-inline'] ? ['--no-turbo-inlining'] : []),
       '--cpu-prof',
       `--cpu-prof-dir=${dir}`,
       `--cpu-prof-name=${name}`,
@@ -188,7 +192,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const path = join(dir, name);
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   process.stdout.write(
-    `WordCount, ${who}, ${values.lines} lines per batch, ${values.warmup} warm-up + ` +
+    `WordCount, ${label}, ${values.lines} lines per batch, ${values.warmup} warm-up + ` +
       `${values.measured} measured batches: median ${String(s.medianMs)} ms per batch under the profiler\n` +
       `profile: ${relative(REPO_ROOT, path)}\n\n`,
   );

@@ -465,7 +465,7 @@ function markdownReport(
   for (const r of results) {
     out.push('', `### ${describeSize(r, o.rounds)}`, '');
     out.push(
-      '| program | lines/s (median, min–max over rounds) | ms per batch (median of per-run medians) | peak RSS MiB |',
+      '| program | lines/s (median, min–max over rounds) | ms per batch (per-run medians: median, min–max over rounds) | peak RSS MiB |',
     );
     out.push('|---|---|---|---|');
     for (const impl of IMPLS) {
@@ -483,7 +483,11 @@ function markdownReport(
       `| dstream local[2] per core / raw loop | ${formatSpread(r.ofRawPerCore, 0, 100)} % | ≥ 60 % |`,
     );
     out.push(`| dstream local[2] / local[1] | ${formatSpread(r.scaling)} | ≥ 1.7 |`);
-    out.push('', 'Per run (round, program, lines/s, median ms, load at start):', '');
+    out.push(
+      '',
+      'Per run (round, program, lines/s, median ms per batch with min–max over its measured batches, 1-min load at start):',
+      '',
+    );
     for (const run of r.runs) {
       out.push(
         `- ${run.round + 1} ${LABELS[run.impl]}: ${Math.round(run.linesPerSec)} lines/s, ${run.medianMs.toFixed(1)} ms ` +
