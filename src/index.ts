@@ -26,6 +26,7 @@ export {
   type StopOptions,
 } from './streaming/streaming-context.js';
 export type { StreamingListener, ReceiverInfo } from './streaming/listener-bus.js';
+export { PIDRateEstimator, type RateEstimator } from './streaming/rate/rate-estimator.js';
 export {
   BatchInfo,
   type OutputOperationInfo,

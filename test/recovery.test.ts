@@ -465,6 +465,35 @@ describe('recovery with the file stream and an incremental window', () => {
     return { ssc, clock, out };
   }
 
+  it('keeps the zero time and the new files of a run killed before its first batch checkpoint', async () => {
+    const dir = tempDir();
+    const ckpt = tempDir();
+    const crashed = tempDir();
+    const v1 = windowApp(dir, ckpt, 100_000);
+    await v1.ssc.start();
+    // Killed now, before its first batch (whose jobs run while its checkpoint is being written),
+    // the application leaves the checkpoint that start() wrote.
+    cpSync(ckpt, crashed, { recursive: true });
+    await v1.ssc.stop();
+    expect(readdirSync(crashed)).toContain('checkpoint-100000');
+
+    // Files arriving while it is down are new to the first run: the restart counts them, in the
+    // batches of the first run's zero time (104 s takes the file of 104 s, from the future now).
+    for (let s = 101; s <= 104; s++) dropSecond(dir, s);
+    const v2 = windowApp(dir, crashed, 103_300);
+    await startAndCatchUp(v2 as App);
+    for (let s = 105; s <= 106; s++) {
+      dropSecond(dir, s);
+      await v2.clock.advance(1000);
+    }
+    await v2.ssc.stop();
+    expect(v2.ssc.error).toBeUndefined();
+    expect([...v2.out.keys()]).toEqual([102_000, 104_000, 106_000]);
+    for (const t of [104_000, 106_000]) {
+      expect(v2.out.get(t), `window ${t}`).toEqual(expectedWindow(t));
+    }
+  });
+
   it('gives every window exactly what a run without a crash gives, across a new version', async () => {
     const dir = tempDir();
     const ckpt = tempDir();

@@ -20,6 +20,9 @@ const STOPPED = 2;
  *
  * Rate limiting is a token bucket refilled at each tick: records beyond the allowance wait, in
  * order, for the following intervals (a receiver on an event loop cannot block as Spark's does).
+ * The receiver is told when more than one second of allowance waits (`isBackpressured`), and
+ * `onDrain` is called once the backlog falls back under that bound, so that a receiver that can
+ * stop reading (a socket) keeps memory bounded.
  */
 export class BlockGenerator<T> {
   private buffer: T[] = [];
@@ -30,6 +33,10 @@ export class BlockGenerator<T> {
   private nextTick = 0;
   private lastRefill = 0;
   private timer: Cancellable | undefined;
+  /** Waiting records from which the receiver is backpressured (`Infinity`: not rate-limited). */
+  private maxWaiting = Infinity;
+  /** The receiver was told it is backpressured and waits for `onDrain`. */
+  private drainWanted = false;
 
   constructor(
     private readonly clock: Clock,
@@ -37,6 +44,7 @@ export class BlockGenerator<T> {
     private readonly streamId: number,
     private readonly limiter: RateLimiter,
     private readonly onBlock: (block: ReceivedBlock<T>) => void,
+    private readonly onDrain: () => void = () => {},
   ) {
     requirement(
       blockIntervalMs > 0,
@@ -51,6 +59,7 @@ export class BlockGenerator<T> {
     const now = this.clock.now();
     this.lastRefill = now;
     this.tokens = this.initialTokens();
+    this.maxWaiting = this.burst();
     this.nextTick = this.firstTickAfter(now);
     this.schedule();
   }
@@ -76,6 +85,16 @@ export class BlockGenerator<T> {
   }
 
   /**
+   * True while at least one second of allowance (at the current rate) waits for the rate limit;
+   * `onDrain` is then called once fewer wait.
+   */
+  isBackpressured(): boolean {
+    if (this.waiting.length < this.maxWaiting) return false;
+    this.drainWanted = true;
+    return true;
+  }
+
+  /**
    * Cuts the block of an interval that has ended by `now` but whose tick has not run yet, so that
    * a batch at time T takes the records stored up to T whichever timer fires first.
    */
@@ -97,6 +116,10 @@ export class BlockGenerator<T> {
     if (before === Infinity && this.limiter.getCurrentLimit() !== Infinity) {
       this.tokens = this.initialTokens();
     }
+    if (this.state === ACTIVE) {
+      this.maxWaiting = this.burst();
+      this.drainIfBelowBound();
+    }
   }
 
   /** Stops taking records and turns everything buffered (waiting records too) into a last block. */
@@ -110,6 +133,7 @@ export class BlockGenerator<T> {
     const rest = this.waiting.length > 0 ? this.buffer.concat(this.waiting) : this.buffer;
     this.buffer = [];
     this.waiting = [];
+    this.drainWanted = false;
     if (rest.length > 0) {
       this.onBlock({
         blockId: `input-${this.streamId}-${this.nextTick - this.blockIntervalMs}`,
@@ -142,19 +166,31 @@ export class BlockGenerator<T> {
     const rate = this.limiter.getCurrentLimit();
     const elapsed = at - this.lastRefill;
     this.lastRefill = at;
-    if (rate === Infinity) {
-      this.tokens = Infinity;
-    } else {
-      // Up to one second of unused allowance carries over, as Guava's bursty limiter allows.
-      const cap = Math.max(1, (rate * Math.max(this.blockIntervalMs, 1000)) / 1000);
-      this.tokens = Math.min(cap, this.tokens + (rate * elapsed) / 1000);
+    // Up to one second of unused allowance carries over, as Guava's bursty limiter allows.
+    this.tokens =
+      rate === Infinity ? Infinity : Math.min(this.burst(), this.tokens + (rate * elapsed) / 1000);
+    if (this.waiting.length > 0 && this.tokens >= 1) {
+      const n = Math.min(this.waiting.length, Math.floor(this.tokens));
+      this.tokens -= n;
+      const admitted = n === this.waiting.length ? this.waiting : this.waiting.splice(0, n);
+      if (admitted === this.waiting) this.waiting = [];
+      for (let i = 0; i < admitted.length; i++) this.buffer.push(admitted[i]!);
     }
-    if (this.waiting.length === 0 || this.tokens < 1) return;
-    const n = Math.min(this.waiting.length, Math.floor(this.tokens));
-    this.tokens -= n;
-    const admitted = n === this.waiting.length ? this.waiting : this.waiting.splice(0, n);
-    if (admitted === this.waiting) this.waiting = [];
-    for (let i = 0; i < admitted.length; i++) this.buffer.push(admitted[i]!);
+    this.drainIfBelowBound();
+  }
+
+  private drainIfBelowBound(): void {
+    if (!this.drainWanted || this.waiting.length >= this.maxWaiting) return;
+    this.drainWanted = false;
+    this.onDrain();
+  }
+
+  /** One second of allowance at the current rate (at least one block interval's, and 1). */
+  private burst(): number {
+    const rate = this.limiter.getCurrentLimit();
+    return rate === Infinity
+      ? Infinity
+      : Math.max(1, (rate * Math.max(this.blockIntervalMs, 1000)) / 1000);
   }
 
   private initialTokens(): number {

@@ -47,6 +47,7 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
       streamId,
       new RateLimiter(conf),
       onBlock,
+      () => this.drained(),
     );
     this.defaultRestartDelay = conf.getNumber('spark.streaming.receiverRestartDelay', 2000);
     this.nextBlockNumber = ssc.clock.now();
@@ -108,6 +109,10 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
     this.blockGenerator.addData(item);
   }
 
+  isBackpressured(): boolean {
+    return this.blockGenerator.isBackpressured();
+  }
+
   pushBlock(items: T[]): void {
     if (!this.blockGenerator.isActive) throw cannotAddData();
     this.onBlock({ blockId: `input-${this.streamId}-${this.nextBlockNumber++}`, records: items });
@@ -157,6 +162,15 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
   }
 
   // ------------------------------------------------------------- life cycle
+
+  private drained(): void {
+    if (this.receiverState !== 'Started') return;
+    try {
+      this.receiver.onDrain();
+    } catch (e) {
+      log.error(`Error in onDrain of receiver ${this.streamId}`, e);
+    }
+  }
 
   private startReceiver(): void {
     try {

@@ -6,6 +6,7 @@ import { DStreamError } from '../errors.js';
  */
 export interface ReceiverHost<T> {
   pushSingle(item: T): void;
+  isBackpressured(): boolean;
   pushBlock(items: T[]): void;
   restartReceiver(message: string, error: unknown, delayMs: number | undefined): void;
   stop(message: string, error: unknown): void;
@@ -22,7 +23,10 @@ export interface ReceiverHost<T> {
  *
  * - `store(record)` buffers one record; every `spark.streaming.blockInterval` (200 ms) the buffered
  *   records become one block, and each block is one partition of the batch that takes it
- *   (rate-limited by `spark.streaming.receiver.maxRate`).
+ *   (rate-limited by `spark.streaming.receiver.maxRate` and backpressure).
+ * - Over the rate limit, records wait in memory (Spark's `store` would block instead). A receiver
+ *   that can stop reading should do so while `isBackpressured()` is true and start again in
+ *   `onDrain()`, as the socket receiver pauses its socket: memory then stays bounded.
  * - `store(records)` (an array or an iterator) stores the records as one block at once.
  * - `restart(message, error?)` stops the receiver, waits `spark.streaming.receiverRestartDelay`
  *   (2 s) and starts it again: do this when the connection is lost.
@@ -54,6 +58,12 @@ export abstract class Receiver<T> {
 
   /** Releases everything `onStart()` opened. Must not block. */
   abstract onStop(): void;
+
+  /**
+   * Called when the records waiting for the rate limit fall back under the bound after
+   * `isBackpressured()` returned true: resume reading here. Does nothing by default.
+   */
+  onDrain(): void {}
 
   /** The host this receiver would rather run on (Spark's `preferredLocation`); informational. */
   get preferredLocation(): string | undefined {
@@ -107,6 +117,24 @@ export abstract class Receiver<T> {
   /** Reports an error to listeners (`onReceiverError`) and the log; receiving goes on. */
   reportError(message: string, error?: unknown): void {
     (this.#host ?? notAttached()).reportError(message, error);
+  }
+
+  /**
+   * True while the records stored one by one and waiting for the rate limit
+   * (`spark.streaming.receiver.maxRate` or backpressure) hold at least one second of the current
+   * rate. Stores still succeed, but memory grows: stop reading from the source, and resume in
+   * {@link onDrain}. Always false without a rate limit. Cheap enough to ask once per read.
+   *
+   * @example
+   * ```ts
+   * socket.on('data', (chunk) => {
+   *   for (const line of parse(chunk)) this.store(line);
+   *   if (this.isBackpressured()) socket.pause(); // resumed in onDrain()
+   * });
+   * ```
+   */
+  isBackpressured(): boolean {
+    return this.#host?.isBackpressured() ?? false;
   }
 
   /** True once `onStart()` has been called, until the receiver stops or restarts. */

@@ -69,4 +69,9 @@ export interface InputStream extends GraphStream {
    * restart time, so that files that arrived while the application was down are not skipped).
    */
   restorePosition?(position: unknown): void;
+  /**
+   * Takes a new ingestion rate (records per second) from backpressure: a stream that has this
+   * method gets a `RateController` when `spark.streaming.backpressure.enabled` is true.
+   */
+  updateRateLimit?(recordsPerSecond: number): void;
 }

@@ -17,6 +17,8 @@ import { InputInfoTracker } from './input-info-tracker.js';
 import { JobGenerator } from './job-generator.js';
 import { JobScheduler } from './job-scheduler.js';
 import { StreamingListenerBus, type StreamingListener } from './listener-bus.js';
+import { isBackpressureEnabled, RateController } from './rate/rate-controller.js';
+import { createRateEstimator } from './rate/rate-estimator.js';
 import {
   defaultTaskRunner,
   lineageSourceOf,
@@ -226,8 +228,9 @@ export class StreamingContext {
     activating = this;
     try {
       this.graph.validate();
+      let writer: CheckpointWriter | undefined;
       if (this.checkpointDirectory) {
-        const writer = new CheckpointWriter({
+        writer = new CheckpointWriter({
           dir: this.checkpointDirectory,
           appName: this.sparkContext.appName,
           master: this.sparkContext.master,
@@ -244,6 +247,15 @@ export class StreamingContext {
       }
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
       if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
+      // A new application checkpoints before its first batch runs (unlike Spark, which writes the
+      // first checkpoint while that batch's jobs already run). Killed in between, it would restart
+      // as another new application, with a new zero time and a file stream that takes the files
+      // arrived meanwhile for old (newFilesOnly): those would never be counted.
+      if (writer && !plan) {
+        await writer
+          .atStart(zeroTime)
+          .catch((e: unknown) => log.warn(`Could not write checkpoint for time ${zeroTime}`, e));
+      }
       await this.startWorkers();
       await this.graph.startInputs();
       this.state = 'ACTIVE';
@@ -422,8 +434,20 @@ export class StreamingContext {
   }
 
   registerInputStream(stream: InputStream): number {
+    // As Spark's input streams make their rate controller when created, a wrong estimator or gain
+    // fails the call that declares the stream (and leaves no half-registered stream behind).
+    const estimator =
+      stream.updateRateLimit && isBackpressureEnabled(this.conf)
+        ? createRateEstimator(this.conf, this.batchDuration)
+        : undefined;
     this.graph.addInputStream(stream);
-    return this.nextInputStreamId++;
+    const id = this.nextInputStreamId++;
+    if (estimator) {
+      this.addStreamingListener(
+        new RateController(id, estimator, (rate) => stream.updateRateLimit?.(rate)),
+      );
+    }
+    return id;
   }
 
   registerOutputStream(stream: OutputStream): void {

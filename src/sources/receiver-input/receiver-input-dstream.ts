@@ -84,6 +84,14 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
     this.supervisor?.updateRateLimit(recordsPerSecond);
   }
 
+  /**
+   * Records the receiver stored one by one that are not in a block yet, including those waiting
+   * for the rate limit (0 before the stream starts).
+   */
+  get bufferedRecords(): number {
+    return this.supervisor?.bufferedRecords ?? 0;
+  }
+
   /** The current records-per-second limit (`Infinity`: none), once the stream has started. */
   get rateLimit(): number | undefined {
     return this.supervisor?.getCurrentRateLimit();

@@ -12,7 +12,9 @@ const LF = 10;
  * ends at `\n`, `\r\n` or `\r` (as Java's `readLine`; the terminator is dropped), a character split
  * across two reads is decoded whole, and a last line without terminator counts when the stream
  * ends. A refused connection, the end of the stream and any error restart the receiver, which
- * reconnects after the restart delay for as long as the context runs.
+ * reconnects after the restart delay for as long as the context runs. While more than one second
+ * of records waits for the rate limit the socket is paused, so the sender is held back by TCP
+ * instead of the backlog growing in memory.
  */
 export class SocketReceiver extends Receiver<string> {
   private socket: Socket | undefined;
@@ -42,7 +44,10 @@ export class SocketReceiver extends Receiver<string> {
       log.info(`Connected to ${host}:${port}`);
     });
     socket.on('data', (chunk: Buffer) => {
-      if (this.socket === socket) this.receive(this.decoder.write(chunk));
+      if (this.socket !== socket) return;
+      this.receive(this.decoder.write(chunk));
+      // Over the rate limit: stop reading, so that TCP flow control slows the sender down.
+      if (this.isBackpressured()) socket.pause();
     });
     socket.on('end', () => {
       if (this.socket !== socket) return;
@@ -61,6 +66,10 @@ export class SocketReceiver extends Receiver<string> {
         this.restart('Error receiving data', error);
       }
     });
+  }
+
+  override onDrain(): void {
+    this.socket?.resume();
   }
 
   onStop(): void {

@@ -47,7 +47,8 @@ const WRITE_ATTEMPTS = 3;
 
 /**
  * Writes the checkpoints of a running context, as Spark's CheckpointWriter: a metadata checkpoint
- * after every batch is generated and again after it completes, and a snapshot of each stateful
+ * after every batch is generated and again after it completes (and, unlike Spark, one when a new
+ * application starts: {@link CheckpointWriter.atStart}), and a snapshot of each stateful
  * stream's state at that stream's checkpoint interval (written before the metadata checkpoint
  * that refers to it). Writes run one at a time, in the order they were asked for.
  */
@@ -106,6 +107,15 @@ export class CheckpointWriter implements BatchCheckpointer {
   /** After recovery: the snapshots the recovered state came from are the latest ones. */
   setLatestSnapshot(key: string, ref: SnapshotRef | null): void {
     this.latestSnapshots.set(key, ref);
+  }
+
+  /**
+   * The first metadata checkpoint of a new application, before any batch runs: the zero time as
+   * checkpoint time, nothing pending, each input's initial position. A restart from it keeps the
+   * zero time and the inputs' positions (the file stream's threshold), and runs the batches since.
+   */
+  atStart(zeroTime: Time): Promise<void> {
+    return this.enqueue(() => this.writeMetadata(zeroTime, false));
   }
 
   afterGeneration(time: Time): Promise<void> {

@@ -1,0 +1,39 @@
+/** Small statistics for benchmark figures: medians with their ranges. */
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) return { median: NaN, min: NaN, max: NaN, n: 0 };
+  return {
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+    n: values.length,
+  };
+}
+
+/** `1.23 (1.10–1.40)` with the given number of decimals. */
+export function formatSpread(s: Spread, decimals = 2, scale = 1): string {
+  const f = (x: number): string => (x * scale).toFixed(decimals);
+  return s.n <= 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+}
+
+/** Lines per second as `1.23 M` or `456 k`. */
+export function formatRate(linesPerSec: number): string {
+  if (!Number.isFinite(linesPerSec)) return '–';
+  return linesPerSec >= 1e6
+    ? `${(linesPerSec / 1e6).toFixed(2)} M`
+    : `${Math.round(linesPerSec / 1e3)} k`;
+}

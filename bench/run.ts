@@ -1,0 +1,74 @@
+/**
+ * `npm run bench -- [command] [flags]`: the one entry of dstream's benchmarks (bench/README.md).
+ *
+ *   (none) | wordcount   WordCount beside Spark Streaming and a raw loop (--quick: under 2 minutes)
+ *   profile              dstream's WordCount under --cpu-prof, top self-time functions
+ *   check                the data generator's checksums, TypeScript and Java, against the table
+ *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
+ *
+ * Each benchmark is a script of its own with an exported `main(argv)`; adding one is a line in
+ * COMMANDS below.
+ */
+import { generateBatches, KNOWN_CHECKSUMS } from './lib/word-data.ts';
+import { ensureClasses, ensureJars, ensureSpark, javaChecksum } from './spark/spark.ts';
+
+type Command = (argv: readonly string[]) => Promise<void>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  wordcount: {
+    run: async (argv) => (await import('./wordcount.ts')).main(argv),
+    help: 'WordCount: dstream local[1]/local[2], raw loop, Spark Streaming local[2] [--quick]',
+  },
+  profile: {
+    run: async (argv) => (await import('./profile.ts')).main(argv),
+    help: "dstream's WordCount under --cpu-prof: top self-time functions of the measured batches",
+  },
+  check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
+  spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },
+};
+
+async function check(): Promise<void> {
+  ensureSpark();
+  let failures = 0;
+  for (const [batches, lines, want] of KNOWN_CHECKSUMS) {
+    const ts = generateBatches(batches, lines).fnv1a;
+    const java = javaChecksum(batches, lines);
+    const ok = ts === want && java === want;
+    if (!ok) failures++;
+    process.stdout.write(
+      `${String(batches).padStart(3)} × ${String(lines).padStart(9)}: expected ${want}, ` +
+        `TypeScript ${ts}, Java ${java}  ${ok ? 'ok' : 'MISMATCH'}\n`,
+    );
+  }
+  if (failures > 0) throw new Error(`${failures} checksum(s) differ`);
+}
+
+async function spark(argv: readonly string[]): Promise<void> {
+  const what = argv[0];
+  if (what === 'fetch') ensureJars(argv.includes('--force'));
+  else if (what === 'build') ensureClasses(argv.includes('--force'));
+  else throw new Error('usage: npm run bench -- spark fetch|build [--force]');
+}
+
+function usage(): string {
+  return [
+    'usage: npm run bench -- [command] [flags]',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`),
+    'with no command: wordcount',
+  ].join('\n');
+}
+
+const argv = process.argv.slice(2);
+const first = argv[0];
+if (first === 'help' || first === '--help' || first === '-h') {
+  process.stdout.write(usage() + '\n');
+} else {
+  const named = first !== undefined && !first.startsWith('-');
+  const command = COMMANDS[named ? first : 'wordcount'];
+  if (!command) {
+    process.stderr.write(`unknown command ${first}\n${usage()}\n`);
+    process.exitCode = 2;
+  } else {
+    await command.run(named ? argv.slice(1) : argv);
+  }
+}
