@@ -115,17 +115,23 @@ function summary(impl: string, a: ChildArgs, ms: number[], mismatches: number): 
  * output operation that visits every (word, count) pair.
  */
 async function childDstream(a: ChildArgs): Promise<void> {
-  const { StreamingContext, Milliseconds } = await import('dstream');
+  const { StreamingContext, Milliseconds, isDriver } = await import('dstream');
   const total = a.warmup + a.measured;
-  const data = generateBatches(total, a.linesPerBatch);
-  print({
-    event: 'data',
-    impl: 'dstream',
-    batches: total,
-    linesPerBatch: a.linesPerBatch,
-    fnv1a: data.fnv1a,
-    genMs: data.genMs,
-  });
+  // With local[N], every task thread runs this file too: only the driver generates the data
+  // (threads read the batches they need from it) and reports.
+  const data = isDriver()
+    ? generateBatches(total, a.linesPerBatch)
+    : { batches: [], fnv1a: '', genMs: 0 };
+  if (isDriver()) {
+    print({
+      event: 'data',
+      impl: 'dstream',
+      batches: total,
+      linesPerBatch: a.linesPerBatch,
+      fnv1a: data.fnv1a,
+      genMs: data.genMs,
+    });
+  }
 
   const ssc = new StreamingContext({
     master: a.master,
