@@ -8,6 +8,7 @@ import { InlineTaskRunner, type TaskRunner } from '../rdd/scheduler/task-runner.
 import type { StreamLineageSource } from '../rdd/workers/lineage.js';
 import { registerReplayGraph } from '../rdd/workers/runtime.js';
 import { WorkerTaskRunner } from '../rdd/workers/worker-task-runner.js';
+import { Seconds } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
 import { isDriver } from '../util/role.js';
 import { Time } from '../util/time.js';
@@ -130,4 +131,19 @@ export function serveGraphInTaskThread(graph: DStreamGraph, sparkContext: SparkC
     clearMetadata: (time) => graph.clearMetadata(time),
     remembers: (streamId, timeMs) => streams.get(streamId)?.generated?.has(timeMs) ?? false,
   });
+}
+
+/**
+ * Starts the task threads of `local[N]`. As Spark's scheduler in local mode, it does not wait for
+ * them (tasks run on the driver until one is ready) unless
+ * `spark.scheduler.minRegisteredResourcesRatio` asks for a share of them, for at most
+ * `spark.scheduler.maxRegisteredResourcesWaitingTime` (30 s).
+ */
+export async function startTaskThreads(
+  workers: WorkerTaskRunner,
+  conf: StreamingConf,
+): Promise<void> {
+  const ratio = conf.getNumber('spark.scheduler.minRegisteredResourcesRatio', 0);
+  const wait = conf.getDuration('spark.scheduler.maxRegisteredResourcesWaitingTime', Seconds(30));
+  await workers.start(ratio, wait.milliseconds);
 }

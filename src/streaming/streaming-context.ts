@@ -1,11 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DStreamError, requirement } from '../errors.js';
+import { DStreamError } from '../errors.js';
 import { SparkContext } from '../rdd/index.js';
-import type { TaskRunner } from '../rdd/index.js';
-import { systemClock, type Cancellable, type Clock } from '../util/clock.js';
-import { Seconds, type Duration } from '../util/duration.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
+import {
+  checkBatchDuration,
+  type StopOptions,
+  type StreamingContextOptions,
+  type StreamingContextState,
+} from './context-options.js';
 import { isDriver } from '../util/role.js';
 import { Time } from '../util/time.js';
 import { CheckpointWriter } from './checkpoint/checkpoint-writer.js';
@@ -17,10 +22,13 @@ import { InputInfoTracker } from './input-info-tracker.js';
 import { JobGenerator } from './job-generator.js';
 import { JobScheduler } from './job-scheduler.js';
 import { StreamingListenerBus, type StreamingListener } from './listener-bus.js';
+import { shutDown } from './shutdown.js';
+import { Termination } from './termination.js';
 import { isBackpressureEnabled, RateController } from './rate/rate-controller.js';
 import { createRateEstimator } from './rate/rate-estimator.js';
 import {
   defaultTaskRunner,
+  startTaskThreads,
   lineageSourceOf,
   serveGraphInTaskThread,
 } from './parallel-execution.js';
@@ -28,32 +36,11 @@ import { WorkerTaskRunner } from '../rdd/workers/worker-task-runner.js';
 
 const log = new Logger('StreamingContext');
 
-/** The life of a context: declare streams, then `start()` once, then `stop()` once. */
-export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
-
-export interface StreamingContextOptions {
-  /** `local`, `local[N]` or `local[*]`. */
-  master: string;
-  appName: string;
-  /** The batch interval. */
-  batchDuration: Duration;
-  /** Spark settings, such as `spark.streaming.blockInterval` or `spark.default.parallelism`. */
-  conf?: Readonly<Record<string, string>>;
-  /** The clock batches follow: the system clock, or a `ManualClock` in tests. */
-  clock?: Clock;
-  /**
-   * Runs tasks. By default `local[N]` (N > 1) runs them on N worker threads that load the
-   * application module (see docs/architecture.md, "Parallel execution"), else on the main thread.
-   */
-  taskRunner?: TaskRunner;
-}
-
-export interface StopOptions {
-  /** Also stop the SparkContext (default `spark.streaming.stopSparkContextByDefault`, true). */
-  stopSparkContext?: boolean;
-  /** Process all received data before stopping (default false). */
-  stopGracefully?: boolean;
-}
+export type {
+  StopOptions,
+  StreamingContextOptions,
+  StreamingContextState,
+} from './context-options.js';
 
 let activeContext: StreamingContext | undefined;
 /** A context whose start() is in progress (Spark holds its activation lock meanwhile). */
@@ -86,9 +73,7 @@ export class StreamingContext {
   private checkpointDirectory: string | undefined;
   private nextStreamId = 0;
   private nextInputStreamId = 0;
-  private firstError: DStreamError | undefined;
-  private readonly waiters: { resolve(stopped: boolean): void; reject(e: DStreamError): void }[] =
-    [];
+  private readonly termination: Termination;
   private startedAt: string | undefined;
   private starting: Promise<void> | undefined;
   /** The task threads of `local[N]`, when tasks run on them. */
@@ -101,18 +86,7 @@ export class StreamingContext {
   startHooks: ((ssc: StreamingContext) => Promise<StartPlan | Time | undefined>)[] = [];
 
   constructor(options: StreamingContextOptions) {
-    const batch = options.batchDuration as Duration | undefined;
-    requirement(
-      batch !== undefined,
-      'DSTREAM_ERR_INVALID_DURATION',
-      'Batch duration for StreamingContext cannot be null',
-    );
-    if (batch.milliseconds <= 0) {
-      throw new DStreamError(
-        'DSTREAM_ERR_INVALID_DURATION',
-        `requirement failed: Batch duration must be positive, got ${batch}`,
-      );
-    }
+    const batch = checkBatchDuration(options.batchDuration);
     const runner = options.taskRunner ?? defaultTaskRunner(options.master, options.conf);
     this.sparkContext = new SparkContext({
       master: options.master,
@@ -122,6 +96,7 @@ export class StreamingContext {
     });
     this.conf = new StreamingConf(this.sparkContext.conf);
     this.clock = options.clock ?? systemClock;
+    this.termination = new Termination(this.clock);
     this.graph = new DStreamGraph(batch);
     if (runner instanceof WorkerTaskRunner) {
       this.workers = runner;
@@ -256,7 +231,7 @@ export class StreamingContext {
           .atStart(zeroTime)
           .catch((e: unknown) => log.warn(`Could not write checkpoint for time ${zeroTime}`, e));
       }
-      await this.startWorkers();
+      if (this.workers) await startTaskThreads(this.workers, this.conf);
       await this.graph.startInputs();
       this.state = 'ACTIVE';
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
@@ -283,55 +258,13 @@ export class StreamingContext {
   }
 
   /**
-   * Starts the task threads of `local[N]`. As Spark's scheduler in local mode, it does not wait for
-   * them (tasks run on the driver until one is ready) unless
-   * `spark.scheduler.minRegisteredResourcesRatio` asks for a share of them, for at most
-   * `spark.scheduler.maxRegisteredResourcesWaitingTime` (30 s).
-   */
-  private async startWorkers(): Promise<void> {
-    if (!this.workers) return;
-    const ratio = this.conf.getNumber('spark.scheduler.minRegisteredResourcesRatio', 0);
-    const wait = this.conf.getDuration(
-      'spark.scheduler.maxRegisteredResourcesWaitingTime',
-      Seconds(30),
-    );
-    await this.workers.start(ratio, wait.milliseconds);
-  }
-
-  /**
    * Waits until the context stops (resolves `true`) or `timeoutMs` passes (resolves `false`).
    * Rejects with the first batch failure, as soon as it happens.
    */
   awaitTermination(timeoutMs?: number): Promise<boolean> {
     // In a task thread the application must not go on to stop anything: the driver decides.
     if (!isDriver()) return new Promise<boolean>(() => undefined);
-    if (this.firstError) return Promise.reject(this.firstError);
-    if (this.state === 'STOPPED') return Promise.resolve(true);
-    return new Promise<boolean>((resolve, reject) => {
-      // The timer is cancelled when the wait ends otherwise: a pending system timer would keep
-      // the process alive until the timeout.
-      let timer: Cancellable | undefined;
-      const waiter = {
-        resolve: (stopped: boolean) => {
-          timer?.cancel();
-          resolve(stopped);
-        },
-        reject: (e: DStreamError) => {
-          timer?.cancel();
-          reject(e);
-        },
-      };
-      this.waiters.push(waiter);
-      if (timeoutMs !== undefined && timeoutMs >= 0) {
-        timer = this.clock.schedule(this.clock.now() + timeoutMs, () => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) {
-            this.waiters.splice(i, 1);
-            resolve(false);
-          }
-        });
-      }
-    });
+    return this.termination.wait(this.state === 'STOPPED', timeoutMs);
   }
 
   /**
@@ -356,59 +289,23 @@ export class StreamingContext {
       log.warn('StreamingContext has already been stopped');
     } else {
       this.state = 'STOPPED';
-      await this.stopActive(options.stopGracefully ?? false);
+      await shutDown(this, options.stopGracefully ?? false);
       if (activeContext === this) activeContext = undefined;
       log.info('StreamingContext stopped successfully');
     }
     this.listenerBus.drain();
     if (stopSparkContext) await this.sparkContext.stop();
-    for (const w of this.waiters.splice(0)) w.resolve(true);
-  }
-
-  private async stopActive(graceful: boolean): Promise<void> {
-    const timeout = this.conf.getDuration(
-      'spark.streaming.gracefulStopTimeout',
-      this.batchDuration.times(10),
-    ).milliseconds;
-    if (this.scheduler.insideJob) {
-      // Called from a foreachRDD function: its batch cannot end before stop() returns, so stop
-      // must not wait for it (nor, gracefully, for anything after it).
-      if (graceful) log.warn('stop() from inside a batch cannot stop gracefully: stopping now');
-      await this.generator.stopTimer(false);
-      this.scheduler.stopAccepting();
-      await this.graph.stopInputs();
-      return;
-    }
-    if (graceful) {
-      for (const s of this.graph.inputStreams) await s.stopReceiving?.();
-      // Wait for a batch to take what the receivers had buffered.
-      const deadline = this.clock.now() + timeout;
-      while (
-        this.graph.inputStreams.some((s) => s.hasPendingData?.()) &&
-        this.clock.now() < deadline
-      ) {
-        await this.clock.sleep(Math.min(100, this.batchDuration.milliseconds));
-      }
-      await this.generator.stopTimer();
-      await this.scheduler.awaitAll();
-    } else {
-      await this.generator.stopTimer();
-      this.scheduler.stopAccepting();
-    }
-    await this.graph.stopInputs();
-    if (!graceful) await this.scheduler.awaitAll();
+    this.termination.stopped();
   }
 
   /** Records a batch failure; `awaitTermination` rejects with the first one. */
   reportError(error: DStreamError): void {
-    if (this.firstError) return;
-    this.firstError = error;
-    for (const w of this.waiters.splice(0)) w.reject(error);
+    this.termination.fail(error);
   }
 
   /** The first batch failure, if any. */
   get error(): DStreamError | undefined {
-    return this.firstError;
+    return this.termination.error;
   }
 
   // ------------------------------------------------- for the streams of this context

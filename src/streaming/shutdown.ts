@@ -1,0 +1,56 @@
+import type { Clock } from '../util/clock.js';
+import type { Duration } from '../util/duration.js';
+import { Logger } from '../util/logging.js';
+import type { StreamingConf } from './conf.js';
+import type { DStreamGraph } from './dstream-graph.js';
+import type { JobGenerator } from './job-generator.js';
+import type { JobScheduler } from './job-scheduler.js';
+
+const log = new Logger('StreamingContext');
+
+export interface ShutdownParts {
+  readonly conf: StreamingConf;
+  readonly clock: Clock;
+  readonly graph: DStreamGraph;
+  readonly generator: JobGenerator;
+  readonly scheduler: JobScheduler;
+  readonly batchDuration: Duration;
+}
+
+/**
+ * Stops an active context's batches and inputs, in Spark's order. Gracefully: receivers stop
+ * receiving, a batch takes what they had buffered (bounded by `spark.streaming.gracefulStopTimeout`,
+ * 10 batches by default), the timer stops, every batch finishes, then the inputs stop. Otherwise:
+ * the timer stops, queued batches are dropped, the inputs stop, the running job ends.
+ */
+export async function shutDown(parts: ShutdownParts, graceful: boolean): Promise<void> {
+  const { conf, clock, graph, generator, scheduler, batchDuration } = parts;
+  if (scheduler.insideJob) {
+    // Called from a foreachRDD function: its batch cannot end before stop() returns, so stop
+    // must not wait for it (nor, gracefully, for anything after it).
+    if (graceful) log.warn('stop() from inside a batch cannot stop gracefully: stopping now');
+    await generator.stopTimer(false);
+    scheduler.stopAccepting();
+    await graph.stopInputs();
+    return;
+  }
+  if (graceful) {
+    const timeout = conf.getDuration(
+      'spark.streaming.gracefulStopTimeout',
+      batchDuration.times(10),
+    );
+    for (const s of graph.inputStreams) await s.stopReceiving?.();
+    // Wait for a batch to take what the receivers had buffered.
+    const deadline = clock.now() + timeout.milliseconds;
+    while (graph.inputStreams.some((s) => s.hasPendingData?.()) && clock.now() < deadline) {
+      await clock.sleep(Math.min(100, batchDuration.milliseconds));
+    }
+    await generator.stopTimer();
+    await scheduler.awaitAll();
+  } else {
+    await generator.stopTimer();
+    scheduler.stopAccepting();
+  }
+  await graph.stopInputs();
+  if (!graceful) await scheduler.awaitAll();
+}
