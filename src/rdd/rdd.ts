@@ -22,6 +22,13 @@ import { noteRddCreated } from './workers/origin.js';
  * await rdd.map((x) => x * 10).collect(); // [10, 20, 30, 40]
  * ```
  */
+/** Positions `start` (inclusive) to `end` (exclusive) of `items`. */
+export interface ArraySlice<T> {
+  readonly items: readonly T[];
+  readonly start: number;
+  readonly end: number;
+}
+
 export abstract class RDD<T> {
   readonly id: number;
   /** The partitioner of a keyed RDD whose keys are placed by it (after a shuffle). */
@@ -79,6 +86,23 @@ export abstract class RDD<T> {
     const out: T[] = [];
     this.iterate(split, task, (x) => out.push(x));
     return out;
+  }
+
+  /**
+   * Partition `split` as positions `start` to `end` of an array nobody may modify: the records
+   * themselves when this RDD holds them (parallelized data, received blocks, a cached partition),
+   * so that shipping them to a task thread copies nothing first; otherwise computed into a new
+   * array.
+   */
+  partitionSlice(split: number, task: TaskContext): ArraySlice<T> {
+    const held = this.persisted ? this.context.blockManager.get<T>(this.id, split) : undefined;
+    const items = held ?? this.heldPartition(split) ?? this.partitionArray(split, task);
+    return 'items' in items ? items : { items, start: 0, end: items.length };
+  }
+
+  /** The records of partition `split` when this RDD holds them in memory (see partitionSlice). */
+  protected heldPartition(_split: number): ArraySlice<T> | readonly T[] | undefined {
+    return undefined;
   }
 
   /** Keeps computed partitions in memory, so later actions reuse them. */

@@ -24,4 +24,8 @@ export class BlockRDD<T> extends RDD<T> {
     const block = this.blocks[split]!;
     for (let i = 0; i < block.length; i++) emit(block[i]!);
   }
+
+  protected override heldPartition(split: number): readonly T[] {
+    return this.blocks[split]!;
+  }
 }

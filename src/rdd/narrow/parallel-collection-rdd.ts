@@ -1,4 +1,4 @@
-import { RDD } from '../rdd.js';
+import { RDD, type ArraySlice } from '../rdd.js';
 import type { SparkContext } from '../spark-context.js';
 import type { Emit, TaskContext } from '../task-context.js';
 
@@ -24,8 +24,13 @@ export class ParallelCollectionRDD<T> extends RDD<T> {
   }
 
   protected compute(split: number, _task: TaskContext, emit: Emit<T>): void {
+    const { items, start, end } = this.heldPartition(split);
+    for (let i = start; i < end; i++) emit(items[i]!);
+  }
+
+  protected override heldPartition(split: number): ArraySlice<T> {
     const n = this.data.length;
-    const end = Math.floor(((split + 1) * n) / this.numSlices);
-    for (let i = Math.floor((split * n) / this.numSlices); i < end; i++) emit(this.data[i]!);
+    const start = Math.floor((split * n) / this.numSlices);
+    return { items: this.data, start, end: Math.floor(((split + 1) * n) / this.numSlices) };
   }
 }
