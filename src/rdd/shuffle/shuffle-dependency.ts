@@ -1,8 +1,8 @@
-import { KeyMap } from '../../util/keys.js';
 import type { Partitioner } from '../partitioner.js';
 import type { RDD } from '../rdd.js';
 import type { TaskContext } from '../task-context.js';
 import type { Aggregator } from './aggregator.js';
+import { CombineMap } from './combine-map.js';
 
 /** The records of one map partition that go to one reduce partition, as two parallel arrays. */
 export interface ShuffleBucket {
@@ -33,22 +33,14 @@ export class ShuffleDependency<K = unknown, V = unknown, C = unknown> {
     for (let i = 0; i < n; i++) buckets.push({ keys: [], values: [] });
     const agg = this.aggregator;
     if (agg && this.mapSideCombine) {
-      const combined = new KeyMap<K, C>();
-      this.rdd.iterate(split, task, (kv) => {
-        const k = kv[0];
-        const c = combined.get(k);
-        combined.set(
-          k,
-          c !== undefined || combined.has(k)
-            ? agg.mergeValue(c as C, kv[1])
-            : agg.createCombiner(kv[1]),
-        );
-      });
-      combined.forEach((c, k) => {
-        const b = buckets[this.partitioner.getPartition(k)]!;
-        b.keys.push(k);
-        b.values.push(c);
-      });
+      const combined = new CombineMap<K, V, C>(agg);
+      this.rdd.iterate(split, task, (kv) => combined.insertValue(kv[0], kv[1]));
+      const { keys, combiners } = combined;
+      for (let i = 0; i < keys.length; i++) {
+        const b = buckets[this.partitioner.getPartition(keys[i])]!;
+        b.keys.push(keys[i]);
+        b.values.push(combiners[i]);
+      }
     } else {
       this.rdd.iterate(split, task, (kv) => {
         const b = buckets[this.partitioner.getPartition(kv[0])]!;

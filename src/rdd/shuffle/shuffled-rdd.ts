@@ -1,8 +1,8 @@
-import { KeyMap } from '../../util/keys.js';
 import type { Partitioner } from '../partitioner.js';
 import { RDD } from '../rdd.js';
 import type { Emit, TaskContext } from '../task-context.js';
 import type { Aggregator } from './aggregator.js';
+import { CombineMap } from './combine-map.js';
 import { ShuffleDependency } from './shuffle-dependency.js';
 
 /**
@@ -42,22 +42,17 @@ export class ShuffledRDD<K, V, C> extends RDD<readonly [K, C]> {
       }
       return;
     }
-    const combined = new KeyMap<K, C>();
+    const combined = new CombineMap<K, V, C>(agg);
     for (const b of buckets) {
       const keys = b.keys as K[];
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
-        const c = combined.get(k);
-        const present = c !== undefined || combined.has(k);
-        if (dep.mapSideCombine) {
-          const v = b.values[i] as C;
-          combined.set(k, present ? agg.mergeCombiners(c as C, v) : v);
-        } else {
-          const v = b.values[i] as V;
-          combined.set(k, present ? agg.mergeValue(c as C, v) : agg.createCombiner(v));
-        }
+      const values = b.values;
+      if (dep.mapSideCombine) {
+        for (let i = 0; i < keys.length; i++) combined.insertCombiner(keys[i]!, values[i] as C);
+      } else {
+        for (let i = 0; i < keys.length; i++) combined.insertValue(keys[i]!, values[i] as V);
       }
     }
-    combined.forEach((c, k) => emit([k, c]));
+    const { keys, combiners } = combined;
+    for (let i = 0; i < keys.length; i++) emit([keys[i]!, combiners[i]!]);
   }
 }
