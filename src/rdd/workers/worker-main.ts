@@ -33,7 +33,7 @@ import {
   type ReplayGraph,
 } from './runtime.js';
 import { DriverRDD } from './stream-rdds.js';
-import type { WorkerBootData } from './worker-task-runner.js';
+import type { WorkerBootData } from './task-thread.js';
 
 /** This thread cannot run the task as the driver would (data that cannot cross threads...). */
 class CannotShip extends Error {}

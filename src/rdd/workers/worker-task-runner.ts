@@ -1,10 +1,11 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { DStreamError, messageOf } from '../../errors.js';
 import { systemClock, type Cancellable } from '../../util/clock.js';
 import { Logger } from '../../util/logging.js';
 import type { Task, TaskRunner } from '../scheduler/task-runner.js';
 import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
 import { answerFetch, type FetchingTask } from './driver-blocks.js';
+import { spawnTaskThread, type WorkerBootData } from './task-thread.js';
 import { planMapStage, type MapStagePlan, type StreamLineageSource } from './lineage.js';
 import {
   deserializeError,
@@ -27,16 +28,6 @@ export interface WorkerTaskRunnerOptions {
   appModule: string;
   /** The driver's `process.argv`, which the application sees in every thread too. */
   argv: readonly string[];
-}
-
-/** What a task thread receives when it starts (see worker-main.ts). */
-export interface WorkerBootData {
-  readonly index: number;
-  /** The driver's {@link StreamLineageSource.graphSignature}. */
-  readonly graphSignature: string;
-  /** One Int32 the driver sets (and notifies) when it has posted the answer to a fetch. */
-  readonly signal: SharedArrayBuffer;
-  readonly replyPort: MessagePort;
 }
 
 interface RemoteTask extends FetchingTask {
@@ -234,7 +225,7 @@ export class WorkerTaskRunner implements TaskRunner {
       signal,
       replyPort: port2,
     };
-    const worker = this.spawn(data, port2);
+    const worker = spawnTaskThread(this.options.appModule, this.options.argv, data, port2);
     const slot: Slot = {
       index,
       worker,
@@ -249,28 +240,6 @@ export class WorkerTaskRunner implements TaskRunner {
     worker.on('exit', (code) => this.onExit(slot, code));
     this.updateRefs();
     return slot;
-  }
-
-  /**
-   * A thread whose entry is the application module, as in `cluster` (its `import.meta.main` and
-   * `process.argv` are the driver's), with worker-main.js loaded before it. The driver's Node
-   * options go along, unless Node refuses some in a thread (V8 options such as --expose-gc).
-   */
-  private spawn(workerData: WorkerBootData, port: MessagePort): Worker {
-    const preload = ['--import', new URL('./worker-main.js', import.meta.url).href];
-    const options = {
-      workerData,
-      transferList: [port],
-      argv: this.options.argv.slice(2),
-      name: `dstream-task-${workerData.index}`,
-    };
-    const app = new URL(this.options.appModule);
-    try {
-      return new Worker(app, { ...options, execArgv: [...process.execArgv, ...preload] });
-    } catch (e) {
-      if ((e as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-      return new Worker(app, { ...options, execArgv: preload });
-    }
   }
 
   private onMessage(slot: Slot, m: FromWorker): void {
