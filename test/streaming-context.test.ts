@@ -180,6 +180,26 @@ describe('StreamingContextSuite', () => {
     });
   }
 
+  it('stop (not graceful) leaves a job that never ends behind after 2 s', async () => {
+    const ssc = new StreamingContext({
+      master: 'local[2]',
+      appName: 'x',
+      batchDuration: Milliseconds(100),
+    });
+    contexts.push(ssc);
+    let started!: () => void;
+    const jobStarted = new Promise<void>((resolve) => (started = resolve));
+    new TestInputStream(ssc, [[1], [2]], 1).foreachRDD(() => {
+      started();
+      return new Promise<void>(() => undefined); // a sink that never answers
+    });
+    await ssc.start();
+    await jobStarted;
+    const log = await capturingLog(() => ssc.stop());
+    expect(ssc.getState()).toBe('STOPPED');
+    expect(log).toContain('A job was still running 2 s after stop(): stopping without it');
+  });
+
   it('start after stop', async () => {
     const { ssc } = manualContext();
     addInputStream(ssc).foreachRDD(() => {});

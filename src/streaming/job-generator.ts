@@ -76,10 +76,15 @@ export class JobGenerator {
   generateBatch(time: Time): Promise<void> {
     const generated = this.generation.then(() => this.generate(time));
     this.generation = generated.catch(() => undefined);
-    return generated.then((completion) => completion);
+    return generated.then((batch) => batch.completion);
   }
 
-  private async generate(time: Time): Promise<Promise<void>> {
+  /**
+   * Generates one batch. The completion comes back wrapped: a promise returned as such would be
+   * adopted, and the next batch's generation (chained on this one) would wait for this batch's
+   * jobs, hiding the scheduling delay that backpressure and the listeners must see.
+   */
+  private async generate(time: Time): Promise<{ readonly completion: Promise<void> }> {
     const { graph, scheduler, inputInfo } = this.o;
     let jobs;
     try {
@@ -89,7 +94,7 @@ export class JobGenerator {
       const error = asBatchError(e, time);
       log.error(`Error generating jobs for time ${time}`, e);
       this.o.onError(error);
-      return Promise.resolve();
+      return { completion: Promise.resolve() };
     }
     this.lastGenerated = time;
     const completion =
@@ -103,7 +108,7 @@ export class JobGenerator {
         log.warn(`Could not write checkpoint for time ${time}`, e);
       }
     }
-    return completion;
+    return { completion };
   }
 
   /** Cleans up after a batch whose jobs all succeeded, then checkpoints it. */

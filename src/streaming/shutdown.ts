@@ -1,4 +1,4 @@
-import type { Clock } from '../util/clock.js';
+import type { Cancellable, Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
 import type { StreamingConf } from './conf.js';
@@ -52,5 +52,30 @@ export async function shutDown(parts: ShutdownParts, graceful: boolean): Promise
     scheduler.stopAccepting();
   }
   await graph.stopInputs();
-  if (!graceful) await scheduler.awaitAll();
+  if (!graceful) await awaitRunningJobs(scheduler, clock);
+}
+
+/** How long a stop that is not graceful waits for running jobs before it leaves them behind. */
+const RUNNING_JOBS_GRACE_MS = 2000;
+
+/**
+ * Waits for the jobs still running, at most 2 s, as Spark waits for its job threads after
+ * interrupting them. A JavaScript job cannot be interrupted: one that never ends (a `foreachRDD`
+ * awaiting a server that does not answer) is left running, and the context stops anyway.
+ */
+async function awaitRunningJobs(scheduler: JobScheduler, clock: Clock): Promise<void> {
+  let timer: Cancellable | undefined;
+  const gaveUp = await Promise.race([
+    scheduler.awaitAll().then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = clock.schedule(clock.now() + RUNNING_JOBS_GRACE_MS, () => resolve(true));
+    }),
+  ]);
+  timer?.cancel();
+  if (gaveUp) {
+    log.warn(
+      `A job was still running ${RUNNING_JOBS_GRACE_MS / 1000} s after stop(): stopping without it ` +
+        '(its batch stays incomplete; stop gracefully to wait for every batch)',
+    );
+  }
 }
