@@ -180,6 +180,24 @@ describe('StreamingContextSuite', () => {
     });
   }
 
+  it('stop from inside a transform function', async () => {
+    const { ssc, clock } = manualContext();
+    const seen: number[][] = [];
+    let stopping: Promise<void> | undefined;
+    addInputStream(ssc)
+      .transform((rdd, time) => {
+        if (time.milliseconds === 4000) stopping = ssc.stop();
+        return rdd;
+      })
+      .foreachRDD(async (rdd) => void seen.push(await rdd.collect()));
+    await ssc.start();
+    await clock.advance(8000);
+    await stopping;
+    expect(ssc.getState()).toBe('STOPPED');
+    // The batch being generated when stop() was called still runs; none after it.
+    expect(seen).toEqual([[1], [2], [3], [4]]);
+  });
+
   it('stop (not graceful) leaves a job that never ends behind after 2 s', async () => {
     const ssc = new StreamingContext({
       master: 'local[2]',
