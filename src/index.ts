@@ -28,6 +28,12 @@ export {
 export type { StreamingListener, ReceiverInfo } from './streaming/listener-bus.js';
 export { PIDRateEstimator, type RateEstimator } from './streaming/rate/rate-estimator.js';
 export {
+  DirectRateLimit,
+  defaultPerPartitionConfig,
+  type PerPartitionConfig,
+} from './streaming/rate/direct-rate-limit.js';
+export type { StreamingConf } from './streaming/conf.js';
+export {
   BatchInfo,
   type OutputOperationInfo,
   type StreamInputInfo,

@@ -1,6 +1,15 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DStreamError, PIDRateEstimator, Receiver, setLogLevel } from 'dstream';
+import {
+  DirectRateLimit,
+  DStreamError,
+  PIDRateEstimator,
+  Receiver,
+  Seconds,
+  setLogLevel,
+  StreamingContext,
+  type PerPartitionConfig,
+} from 'dstream';
 import { createManualContext } from 'dstream/testing';
 
 // Spark's PIDRateEstimatorSuite and RateControllerSuite, plus what dstream adds because a
@@ -340,5 +349,79 @@ describe('overload over a socket', () => {
     expect(lines.bufferedRecords).toBeGreaterThan(10 * (2 * 1500 + LINES_PER_READ));
     await ssc.stop();
     server.close();
+  });
+});
+
+// Spark's DirectKafkaStreamSuite cases for `maxMessagesPerPartition`, on partitions 0 and 1 (or
+// 0 to 3) of one topic: the arithmetic every direct input (Kafka's) uses to cut its ranges.
+describe('DirectRateLimit', () => {
+  async function limitFor(
+    batchMs: number,
+    conf: Record<string, string>,
+    config?: PerPartitionConfig<number>,
+  ): Promise<DirectRateLimit<number>> {
+    const ssc = new StreamingContext({
+      master: 'local[1]',
+      appName: 'direct-rate',
+      batchDuration: Seconds(1),
+      conf,
+    });
+    const limit = new DirectRateLimit<number>(ssc.conf, batchMs, config);
+    await ssc.stop();
+    return limit;
+  }
+  const offsets = (...xs: number[]) => new Map(xs.map((x, p) => [p, x]));
+
+  it('without backpressure, gives each partition maxRatePerPartition', async () => {
+    const limit = await limitFor(100, { 'spark.streaming.kafka.maxRatePerPartition': '100' });
+    expect(limit.maxRecordsPerPartition(offsets(0, 0), offsets(50, 50))).toEqual(offsets(10, 10));
+    expect(limit.untilOffsets(offsets(0, 45), offsets(50, 50))).toEqual(offsets(10, 50));
+  });
+
+  it('with no lag, limits nothing', async () => {
+    const limit = await limitFor(100, {
+      'spark.streaming.backpressure.enabled': 'true',
+      'spark.streaming.kafka.maxRatePerPartition': '100',
+    });
+    limit.updateRate(100);
+    expect(limit.maxRecordsPerPartition(offsets(0, 0), offsets(0, 0))).toBeUndefined();
+  });
+
+  it('respects the max rate of each partition', async () => {
+    const limit = await limitFor(
+      100,
+      { 'spark.streaming.backpressure.enabled': 'true' },
+      { maxRatePerPartition: (p) => (p === 0 ? 50 : 100), minRatePerPartition: () => 1 },
+    );
+    limit.updateRate(1000);
+    expect(limit.maxRecordsPerPartition(offsets(0, 0), offsets(1000, 1000))).toEqual(
+      offsets(5, 10),
+    );
+  });
+
+  for (const [maxRate, initialRate, expected] of [
+    [1000, 500, 250], // backpressure.initialRate honours maxRatePerPartition
+    [300, 1000, 150], // and the max rate caps the initial rate
+  ] as const) {
+    it(`starts at the initial rate ${initialRate} under maxRatePerPartition ${maxRate}`, async () => {
+      const limit = await limitFor(500, {
+        'spark.streaming.backpressure.enabled': 'true',
+        'spark.streaming.backpressure.initialRate': String(initialRate),
+        'spark.streaming.kafka.maxRatePerPartition': String(maxRate),
+      });
+      expect(limit.maxRecordsPerPartition(offsets(0), offsets(1000))).toEqual(offsets(expected));
+    });
+  }
+
+  it('shares the rate by lag, never below minRatePerPartition', async () => {
+    const limit = await limitFor(60_000, {
+      'spark.streaming.backpressure.enabled': 'true',
+      'spark.streaming.kafka.maxRatePerPartition': '100',
+      'spark.streaming.kafka.minRatePerPartition': '5',
+    });
+    limit.updateRate(1);
+    expect(limit.maxRecordsPerPartition(offsets(0, 0, 0, 0), offsets(0, 100, 200, 300))).toEqual(
+      offsets(5, 10, 20, 30),
+    );
   });
 });
