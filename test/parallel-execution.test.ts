@@ -43,7 +43,7 @@ describe('parallel execution (local[N] on worker threads)', () => {
       runApp('local[2]', 'ok', 'inline'),
     ]);
     expect(two.out.errors).toEqual([]);
-    expect(Object.keys(two.out.results!)).toHaveLength(14);
+    expect(Object.keys(two.out.results!)).toHaveLength(15);
     for (const series of Object.values(two.out.results!)) expect(series).toHaveLength(5);
     expect(two.out.results).toEqual(one.out.results);
     // Same partitioning as local[2] on the main thread: even the order within groups is equal.
@@ -64,11 +64,15 @@ describe('parallel execution (local[N] on worker threads)', () => {
     const shape =
       /^a task thread could not run a stage: this thread's lineage .* is not the driver's /;
     expect([...reasons].filter((r) => !shape.test(r)).sort()).toEqual([
-      'a MapWithStateRDD of stream 29 reads state of the driver',
-      'a ReducedWindowRDD of stream 23 reads state of the driver',
+      'a MapWithStateRDD of stream 33 reads state of the driver',
+      'a ReducedWindowRDD of stream 27 reads state of the driver',
       'a task thread could not run a stage: its keys or values are of a kind that cannot cross threads',
       'task threads could not run this stage in an earlier batch',
     ]);
+    // The threads read the files of the file stream themselves, one per batch.
+    const reads = two.log.split('\n').filter((l) => /reads partition 0 of .* itself/.test(l));
+    expect(reads).toHaveLength(5);
+    expect(two.out.results!.fromFiles!.every((batch) => batch.length > 0)).toBe(true);
     // The transform that builds another lineage in threads was caught by its shape.
     expect([...reasons].filter((r) => shape.test(r))).toHaveLength(1);
   });

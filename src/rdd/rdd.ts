@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DStreamError } from '../errors.js';
 import { formatValue } from '../util/format.js';
 import { KeyMap } from '../util/keys.js';
+import type { PartitionRecipe } from './partition-recipe.js';
 import type { Partitioner } from './partitioner.js';
 import type { ShuffleDependency } from './shuffle/shuffle-dependency.js';
 import type { SparkContext } from './spark-context.js';
@@ -98,6 +99,14 @@ export abstract class RDD<T> {
     const held = this.persisted ? this.context.blockManager.get<T>(this.id, split) : undefined;
     const items = held ?? this.heldPartition(split) ?? this.partitionArray(split, task);
     return 'items' in items ? items : { items, start: 0, end: items.length };
+  }
+
+  /**
+   * How a task thread can compute partition `split` by itself (read a slice of a file) instead of
+   * receiving its records from the driver; `undefined` when only the driver can compute it.
+   */
+  threadRecipe(_split: number): PartitionRecipe | undefined {
+    return undefined;
   }
 
   /** The records of partition `split` when this RDD holds them in memory (see partitionSlice). */

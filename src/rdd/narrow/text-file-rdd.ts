@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DStreamError } from '../../errors.js';
+import { readTextFileSlice, type TextFileSlice } from '../partition-recipe.js';
 import { RDD } from '../rdd.js';
 import type { SparkContext } from '../spark-context.js';
 import type { Emit, TaskContext } from '../task-context.js';
@@ -39,21 +40,15 @@ export class TextFileRDD extends RDD<string> {
   }
 
   protected compute(split: number, _task: TaskContext, emit: Emit<string>): void {
+    readTextFileSlice(this.threadRecipe(split), emit);
+  }
+
+  /** A task thread reads its slice of the file itself. */
+  override threadRecipe(split: number): TextFileSlice {
     const { files, slices } = this.input;
     const file = files[Math.floor(split / slices)]!;
-    const lines = splitLines(readFileSync(file, 'utf8'));
-    const slice = split % slices;
-    const n = lines.length;
-    const end = Math.floor(((slice + 1) * n) / slices);
-    for (let i = Math.floor((slice * n) / slices); i < end; i++) emit(lines[i]!);
+    return { kind: 'textFile', file, slice: split % slices, slices };
   }
-}
-
-export function splitLines(text: string): string[] {
-  if (text.length === 0) return [];
-  const lines = text.split(/\r\n|\n|\r/);
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
 
 function listInputFiles(path: string): string[] {

@@ -1,3 +1,4 @@
+import type { PartitionRecipe } from '../partition-recipe.js';
 import { RDD } from '../rdd.js';
 import type { SparkContext } from '../spark-context.js';
 import type { Emit, TaskContext } from '../task-context.js';
@@ -37,14 +38,23 @@ export class UnionRDD<T> extends RDD<T> {
   }
 
   protected compute(split: number, task: TaskContext, emit: Emit<T>): void {
+    const [r, s] = this.parentPartition(split);
+    r?.iterate(s, task, emit);
+  }
+
+  override threadRecipe(split: number): PartitionRecipe | undefined {
+    const [r, s] = this.parentPartition(split);
+    return r && !r.isPersisted ? r.threadRecipe(s) : undefined;
+  }
+
+  /** The parent RDD and its partition that partition `split` of the union is. */
+  private parentPartition(split: number): [RDD<T> | undefined, number] {
     let s = split;
     for (const r of this.rdds) {
-      if (s < r.numPartitions) {
-        r.iterate(s, task, emit);
-        return;
-      }
+      if (s < r.numPartitions) return [r, s];
       s -= r.numPartitions;
     }
+    return [undefined, s];
   }
 }
 

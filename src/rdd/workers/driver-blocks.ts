@@ -1,4 +1,5 @@
 // The driver's side of a fetch: the blocks a task thread asks for while it runs a task.
+import { Logger } from '../../util/logging.js';
 import type { ArraySlice, RDD } from '../rdd.js';
 import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
 import type { MapStagePlan } from './lineage.js';
@@ -12,6 +13,8 @@ import {
   type MapTaskMessage,
   type PartitionChunk,
 } from './protocol.js';
+
+const log = new Logger('WorkerTaskRunner');
 
 /** A task running in a thread, as the driver sees it while answering its fetches. */
 export interface FetchingTask {
@@ -36,7 +39,12 @@ export function answerFetch(task: FetchingTask, request: FetchRequest): FetchRep
       return { ok: true, data: buckets satisfies ShuffleBucket[] };
     }
     const chunk = nextChunk(task, request);
-    if (request.type === 'fetchPartition' && !chunk.buffers && !clonesFaithfully(chunk.items[0])) {
+    if (
+      request.type === 'fetchPartition' &&
+      !chunk.recipe &&
+      !chunk.buffers &&
+      !clonesFaithfully(chunk.items[0])
+    ) {
       task.open.delete(`${request.rddId}:${request.split}`);
       return refuse('partition data');
     }
@@ -60,6 +68,11 @@ function nextChunk(
   } else {
     const rdd = task.plan.fetchable.get(request.rddId);
     if (!rdd) throw new Error(`RDD ${request.rddId} was not shipped with this task`);
+    const recipe = rdd.isPersisted ? undefined : rdd.threadRecipe(request.split);
+    if (recipe) {
+      log.debug(`A task thread reads partition ${request.split} of ${rdd.toString()} itself`);
+      return { items: [], offset: 0, total: 0, buffers: false, recipe };
+    }
     slice = rdd.partitionSlice(request.split, {
       stageId: task.message.stageId,
       partitionId: request.split,

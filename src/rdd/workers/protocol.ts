@@ -1,6 +1,7 @@
 // Messages between the driver and its task threads. Data moves as whole blocks (a partition, the
 // buckets of a map task): one structured clone per block, never one message per record.
 import { DStreamError, ErrorCodes, type ErrorCode } from '../../errors.js';
+import type { PartitionRecipe } from '../partition-recipe.js';
 import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
 import type { MapTarget, ShippedRdd } from './lineage.js';
 import type { RddOrigin } from './origin.js';
@@ -65,6 +66,8 @@ export interface PartitionChunk {
    * become Buffers again on the other side, without a copy.
    */
   readonly buffers: boolean;
+  /** Instead of records: the thread computes the partition itself from this (reads a file). */
+  readonly recipe?: PartitionRecipe;
 }
 
 /**

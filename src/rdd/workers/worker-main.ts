@@ -9,6 +9,7 @@ import { messageOf } from '../../errors.js';
 import { markWorkerThread } from '../../util/role.js';
 import { Time } from '../../util/time.js';
 import type { RDD } from '../rdd.js';
+import { computeRecipe } from '../partition-recipe.js';
 import { HashPartitioner } from '../partitioner.js';
 import { ShuffleDependency, type ShuffleBucket } from '../shuffle/shuffle-dependency.js';
 import { walkMapSide } from './lineage.js';
@@ -90,6 +91,12 @@ function readPartition(
   each: (items: readonly unknown[]) => void,
 ): void {
   const first = receive(send({ type: 'fetchPartition', rddId, split })) as PartitionChunk;
+  if (first.recipe) {
+    const records: unknown[] = [];
+    computeRecipe(first.recipe, (r) => records.push(r));
+    each(records);
+    return;
+  }
   // Ask for the next chunks first: the driver serialises them while this thread computes.
   const ahead: number[] = [];
   let asked = first.items.length;
