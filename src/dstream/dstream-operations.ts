@@ -80,15 +80,21 @@ DStream.prototype.union = function <T>(this: DStream<T>, other: DStream<T>) {
   return new UnionDStream([this, other]);
 };
 
+/** The pair every record of `count()` becomes: one shared value, nothing allocated per record. */
+const ONE: readonly [null, number] = Object.freeze([null, 1] as const);
+const ZERO: readonly [null, number] = Object.freeze([null, 0] as const);
+
+// As Spark: a pair per record, a zero so that an empty batch counts 0, and a shuffle combining on
+// the map side, so that with local[N] each task thread counts its own partitions.
 DStream.prototype.count = function <T>(this: DStream<T>) {
-  return new MappedDStream(this, 'count', (rdd) => {
-    const sc = rdd.context;
-    return rdd
-      .mapPartitions((items) => [items.length])
-      .union(sc.parallelize([0], 1))
-      .coalesce(1)
-      .mapPartitions((counts) => [counts.reduce((a, b) => a + b, 0)]);
-  });
+  const n = this.ssc.sparkContext.defaultParallelism;
+  return new MappedDStream(this, 'count', (rdd) =>
+    rdd
+      .map((): readonly [null, number] => ONE)
+      .union(rdd.context.parallelize([ZERO], 1))
+      .reduceByKey((a, b) => a + b, n)
+      .map((kv) => kv[1]),
+  );
 };
 
 DStream.prototype.countByValue = function <T>(this: DStream<T>, numPartitions?: number) {
