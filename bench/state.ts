@@ -85,10 +85,18 @@ function nowUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
-function gcHeap(): number {
+/**
+ * Heap used + array buffers after full collections. The engine drops a shuffle's outputs when its
+ * dependency is collected (a FinalizationRegistry), whose callbacks run in a later task: collect,
+ * let them run, and collect again.
+ */
+async function gcHeap(): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('the measured program needs node --expose-gc');
-  gc();
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   gc();
   // Typed arrays (and the times column of a state with timeouts) live outside the heap.
   const m = process.memoryUsage();
@@ -96,13 +104,23 @@ function gcHeap(): number {
 }
 
 /** Heap bytes of one key string, from `n` of them held in an array (minus the array's slot). */
-function keyStringBytes(n: number): number {
-  const before = gcHeap();
+async function keyStringBytes(n: number): Promise<number> {
+  const before = await gcHeap();
   const ks = new Array<string>(n);
   for (let i = 0; i < n; i++) ks[i] = keyOf(i);
-  const after = gcHeap();
+  const after = await gcHeap();
   if (ks.length !== n) throw new Error('unreachable');
   return (after - before) / n - 8;
+}
+
+/**
+ * The records of a fill batch: keys `from` … `from + n - 1`, value 1. Made in a function of their
+ * own, so that no variable keeps them alive when memory is read after the batch.
+ */
+function fillRecords(from: number, n: number): (readonly [string, number])[] {
+  const records = new Array<readonly [string, number]>(n);
+  for (let i = 0; i < n; i++) records[i] = [keyOf(from + i), 1];
+  return records;
 }
 
 /** xorshift32: the same sequence of batches on every run. */
@@ -264,26 +282,24 @@ async function dstreamJob(
   // stream has forgotten the input and mapped records): the growth over the keys added is what a
   // key costs, without what the engine holds whatever the state (compiled code, buffers sized by
   // the batch size, the last batch's shuffle output).
-  const base = gcHeap();
+  const base = await gcHeap();
   const fillStart = performance.now();
   const f = fillBatchSize(a.keys);
   let firstFill = NaN;
   for (let from = 0; from < a.keys; from += f) {
     const n = Math.min(f, a.keys - from);
-    const pairs = new Array<readonly [string, number]>(n);
-    for (let i = 0; i < n; i++) pairs[i] = [keyOf(from + i), 1];
-    const r = await runBatch(pairs);
+    const r = await runBatch(fillRecords(from, n));
     if (r.n !== n || r.sum !== n) {
       throw new Error(`fill batch at ${from}: ${r.n} records, sum ${r.sum}`);
     }
     if (from === 0) {
       await idle();
-      firstFill = gcHeap();
+      firstFill = await gcHeap();
     }
   }
   const fillMs = performance.now() - fillStart;
   await idle();
-  const full = gcHeap();
+  const full = await gcHeap();
   const mem = { total: full - base, growth: full - firstFill, keysAdded: a.keys - f };
   print({ event: 'filled', keys: a.keys, fillBatch: f, fillMs: Math.round(fillMs), ...mem });
 
@@ -313,25 +329,40 @@ async function dstreamJob(
   return { fillMs, mem, batches };
 }
 
-/** The ceiling: a `Map<string, number>` filled with the same keys, then the same batches. */
-function bareMap(a: ChildArgs, w: Workload): { mem: Memory; batches: BatchResult[] } {
-  const base = gcHeap();
+function setAll(m: Map<string, number>, records: readonly (readonly [string, number])[]): void {
+  for (let i = 0; i < records.length; i++) m.set(records[i]![0], records[i]![1]);
+}
+
+/**
+ * The ceiling: a `Map<string, number>` filled with the same keys, then the same batches, get and
+ * set per record. Its keys and records are allocated as the job's are, each key inside a
+ * `[key, 1]` record: where the key strings sit in memory matters (keys allocated back to back,
+ * sharing pages, are found faster).
+ */
+async function bareMap(
+  a: ChildArgs,
+  w: Workload,
+): Promise<{ mem: Memory; batches: BatchResult[] }> {
+  const base = await gcHeap();
   const m = new Map<string, number>();
   const f = fillBatchSize(a.keys);
-  for (let i = 0; i < f; i++) m.set(keyOf(i), 1);
-  const firstFill = gcHeap();
-  for (let i = f; i < a.keys; i++) m.set(keyOf(i), 1);
-  const full = gcHeap();
+  let firstFill = NaN;
+  for (let from = 0; from < a.keys; from += f) {
+    setAll(m, fillRecords(from, Math.min(f, a.keys - from)));
+    if (from === 0) firstFill = await gcHeap();
+  }
+  const full = await gcHeap();
   const mem = { total: full - base, growth: full - firstFill, keysAdded: a.keys - f };
-  const all = w.batches.map((idx) => Array.from(idx, keyOf));
+  const all = w.batches.map((idx) => Array.from(idx, (k) => [keyOf(k), 1] as const));
   const batches: BatchResult[] = [];
   for (let b = 0; b < all.length; b++) {
-    const keys = all[b]!;
+    const records = all[b]!;
     const t0 = performance.now();
     let sum = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const count = (m.get(k) ?? 0) + 1;
+    for (let i = 0; i < records.length; i++) {
+      const kv = records[i]!;
+      const k = kv[0];
+      const count = (m.get(k) ?? 0) + kv[1];
       m.set(k, count);
       sum += count;
     }
@@ -351,10 +382,10 @@ async function child(a: ChildArgs): Promise<void> {
     await dstreamJob(a, undefined);
     return;
   }
-  const keyBytes = keyStringBytes(Math.min(a.keys, 1_000_000));
+  const keyBytes = await keyStringBytes(Math.min(a.keys, 1_000_000));
   const w = workload(a);
   const job = (await dstreamJob(a, w))!;
-  const map = bareMap(a, w);
+  const map = await bareMap(a, w);
   const measured = (r: BatchResult[], f: (x: BatchResult) => number) => r.slice(a.warmup).map(f);
   const failures = [...job.batches, ...map.batches].filter((r) => !r.ok).length;
   print({
