@@ -576,7 +576,7 @@ const LEGEND = [
   'round. "state" = first to last call of the mapping function (applying the batch to the state',
   'maps); the rest of a batch is the shuffle into the state partitions, scheduling and the output.',
   '"bare Map" = the same gets and sets on a Map<string, number> holding the same keys, in the same',
-  "process after the job stopped (the ceiling; its table is warm in the caches, the job's is not).",
+  "process after the job stopped, keys and records allocated as the job's are (the ceiling).",
   'B/key: heap + array buffers after gc, growth from the first of the 10 fill batches to the end,',
   'over the keys added, key string included; "key string" is its own share; "all/N" is the whole',
   "growth since before the fill over N (the engine's fixed costs included).",
