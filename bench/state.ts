@@ -225,7 +225,8 @@ async function dstreamJob(
 
   // What the output saw, by batch time; the listener hands each batch with records to `waiting`.
   const seen = new Map<number, { n: number; sum: number }>();
-  let waiting: ((r: { n: number; sum: number; processingMs: number }) => void) | undefined;
+  type Seen = { n: number; sum: number; processingMs: number };
+  let waiting: { resolve: (r: Seen) => void; reject: (e: Error) => void } | undefined;
   ssc
     .queueStream(queue, true)
     .mapWithState(spec)
@@ -250,10 +251,15 @@ async function dstreamJob(
     onBatchCompleted: ({ batchInfo }) => {
       const r = seen.get(batchInfo.batchTime.milliseconds);
       seen.delete(batchInfo.batchTime.milliseconds);
-      if (!r || r.n === 0 || !waiting) return; // an empty batch between two of ours
-      const resolve = waiting;
+      const w = waiting;
+      if (w && batchInfo.failureReason) {
+        waiting = undefined;
+        w.reject(new Error(`batch ${batchInfo.batchTime} failed: ${batchInfo.failureReason}`));
+        return;
+      }
+      if (!r || r.n === 0 || !w) return; // an empty batch between two of ours
       waiting = undefined;
-      resolve({ ...r, processingMs: batchInfo.processingDelay ?? NaN });
+      w.resolve({ ...r, processingMs: batchInfo.processingDelay ?? NaN });
     },
   });
   if (!isDriver() || !w) {
@@ -269,9 +275,7 @@ async function dstreamJob(
   const runBatch = (pairs: (readonly [string, number])[]) => {
     calls = 0;
     expectedCalls = pairs.length;
-    const done = new Promise<{ n: number; sum: number; processingMs: number }>(
-      (resolve) => (waiting = resolve),
-    );
+    const done = new Promise<Seen>((resolve, reject) => (waiting = { resolve, reject }));
     queue.push(sc.parallelize(pairs));
     return done;
   };
