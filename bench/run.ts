@@ -2,6 +2,8 @@
  * `npm run bench -- [command] [flags]`: the one entry of dstream's benchmarks (bench/README.md).
  *
  *   (none) | wordcount   WordCount beside Spark Streaming and a raw loop (--quick: under 2 minutes)
+ *   state                mapWithState per-batch time with 100 K, 1 M, 10 M keys in state; bytes per key
+ *   recovery             restart (getOrCreate) to the first completed new batch, 1 M keys of state
  *   profile              dstream's WordCount under --cpu-prof, top self-time functions
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
@@ -18,6 +20,14 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   wordcount: {
     run: async (argv) => (await import('./wordcount.ts')).main(argv),
     help: 'WordCount: dstream local[1]/local[2], raw loop, Spark Streaming local[2] [--quick]',
+  },
+  state: {
+    run: async (argv) => (await import('./state.ts')).main(argv),
+    help: 'mapWithState per-batch time at 100K/1M/10M keys in state, B/key [--quick] [--keys]',
+  },
+  recovery: {
+    run: async (argv) => (await import('./recovery.ts')).main(argv),
+    help: 'restart (getOrCreate) to the first completed new batch with 1M keys of state',
   },
   profile: {
     run: async (argv) => (await import('./profile.ts')).main(argv),
