@@ -75,11 +75,17 @@ export class JobGenerator {
    */
   generateBatch(time: Time): Promise<void> {
     const generated = this.generation.then(() => this.generate(time));
+    // The next batch waits for this one's generation only, never for its jobs: under a system
+    // clock a slow batch makes later ones queue in the scheduler (their scheduling delay grows).
     this.generation = generated.catch(() => undefined);
-    return generated.then((completion) => completion);
+    return generated.then(({ completion }) => completion);
   }
 
-  private async generate(time: Time): Promise<Promise<void>> {
+  /**
+   * Generates the batch and submits its jobs. The completion is wrapped: an async function that
+   * returned the promise itself would settle only when the batch has run.
+   */
+  private async generate(time: Time): Promise<{ completion: Promise<void> }> {
     const { graph, scheduler, inputInfo } = this.o;
     let jobs;
     try {
@@ -89,7 +95,7 @@ export class JobGenerator {
       const error = asBatchError(e, time);
       log.error(`Error generating jobs for time ${time}`, e);
       this.o.onError(error);
-      return Promise.resolve();
+      return { completion: Promise.resolve() };
     }
     this.lastGenerated = time;
     const completion =
@@ -103,7 +109,7 @@ export class JobGenerator {
         log.warn(`Could not write checkpoint for time ${time}`, e);
       }
     }
-    return completion;
+    return { completion };
   }
 
   /** Cleans up after a batch whose jobs all succeeded, then checkpoints it. */
