@@ -5,6 +5,8 @@
  *   state                mapWithState per-batch time with 100 K, 1 M, 10 M keys in state; bytes per key
  *   recovery             restart (getOrCreate) to the first completed new batch, 1 M keys of state
  *   profile              dstream's WordCount under --cpu-prof, top self-time functions
+ *   latency              socket WordCount, 100 ms batches, 100,000 lines/s: p50/p99 total delay
+ *   overload             10x overload with and without backpressure: RSS, scheduling delay
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -32,6 +34,14 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   profile: {
     run: async (argv) => (await import('./profile.ts')).main(argv),
     help: "dstream's WordCount under --cpu-prof: top self-time functions of the measured batches",
+  },
+  latency: {
+    run: async (argv) => (await import('./latency.ts')).main(argv),
+    help: 'socket latency: 100 ms batches, 100,000 lines/s over TCP, p50/p99 total delay',
+  },
+  overload: {
+    run: async (argv) => (await import('./overload.ts')).main(argv),
+    help: 'backpressure on and off under 10x overload: RSS and scheduling delay over time',
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },

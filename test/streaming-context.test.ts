@@ -8,6 +8,7 @@ import {
   setLogLevel,
   StreamingContext,
   type BatchInfo,
+  type Clock,
   type DStream,
   type OutputOperationInfo,
   type StreamingListener,
@@ -594,6 +595,119 @@ describe('StreamingListener', () => {
       code: 'DSTREAM_ERR_STOP_IN_LISTENER',
       message: 'Cannot stop StreamingContext within listener bus thread.',
     });
+  });
+});
+
+/**
+ * A clock that starts due tasks without waiting for them, as the system clock does, but moves only
+ * when told to: what a slow batch does to the following ones, without timing anything.
+ */
+class FireAndForgetClock implements Clock {
+  private time = 0;
+  private readonly tasks: { at: number; task: () => unknown }[] = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  schedule(at: number, task: () => unknown): { cancel(): void } {
+    const entry = { at, task };
+    this.tasks.push(entry);
+    return { cancel: () => void this.tasks.splice(this.tasks.indexOf(entry) >>> 0, 1) };
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.schedule(this.time + ms, resolve));
+  }
+
+  /** Sets the time and starts every task due by then, in time order, without awaiting them. */
+  async moveTo(time: number): Promise<void> {
+    this.time = time;
+    for (;;) {
+      const due = this.tasks.filter((t) => t.at <= time).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.tasks.splice(this.tasks.indexOf(due), 1);
+      void due.task();
+      await turns();
+    }
+    await turns();
+  }
+}
+
+/** A few turns of the event loop: enough for promise chains and listener events to settle. */
+async function turns(n = 10): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('batches behind a slow one', () => {
+  it('are generated at their time and wait in the scheduler: their scheduling delay grows', async () => {
+    const clock = new FireAndForgetClock();
+    const ssc = new StreamingContext({
+      master: 'local[2]',
+      appName: 'slow batch',
+      batchDuration: Seconds(1),
+      conf: { 'spark.dstream.workers.enabled': 'false' },
+      clock,
+    });
+    contexts.push(ssc);
+    const events: string[] = [];
+    const completed: BatchInfo[] = [];
+    ssc.addStreamingListener({
+      onBatchSubmitted: (e) => events.push(`submitted@${e.batchInfo.batchTime.milliseconds}`),
+      onBatchCompleted: (e) => {
+        events.push(`completed@${e.batchInfo.batchTime.milliseconds}`);
+        completed.push(e.batchInfo);
+      },
+    });
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    addInputStream(ssc).foreachRDD(async (_rdd, time) => {
+      if (time.milliseconds === 1000) await slow;
+    });
+    await ssc.start();
+    await clock.moveTo(1000);
+    await clock.moveTo(2000);
+    await clock.moveTo(3000);
+    // The first batch still runs; the next two were generated and submitted all the same.
+    expect(events).toEqual(['submitted@1000', 'submitted@2000', 'submitted@3000']);
+    await clock.moveTo(3500);
+    release();
+    await turns();
+    expect(events.slice(3)).toEqual(['completed@1000', 'completed@2000', 'completed@3000']);
+    expect(completed.map((b) => [b.submissionTime, b.schedulingDelay])).toEqual([
+      [1000, 0],
+      [2000, 1500],
+      [3000, 500],
+    ]);
+  });
+
+  it('are dropped by a stop that is not graceful, and run by a graceful one', async () => {
+    for (const stopGracefully of [false, true]) {
+      const clock = new FireAndForgetClock();
+      const ssc = new StreamingContext({
+        master: 'local[2]',
+        appName: 'slow batch',
+        batchDuration: Seconds(1),
+        conf: { 'spark.dstream.workers.enabled': 'false' },
+        clock,
+      });
+      contexts.push(ssc);
+      const ran: number[] = [];
+      let release: () => void = () => {};
+      const slow = new Promise<void>((resolve) => (release = resolve));
+      addInputStream(ssc).foreachRDD(async (_rdd, time) => {
+        ran.push(time.milliseconds);
+        if (time.milliseconds === 1000) await slow;
+      });
+      await ssc.start();
+      await clock.moveTo(3000);
+      expect(ran).toEqual([1000]);
+      const stopped = ssc.stop({ stopGracefully });
+      await turns();
+      release();
+      await stopped;
+      expect(ran).toEqual(stopGracefully ? [1000, 2000, 3000] : [1000]);
+    }
   });
 });
 

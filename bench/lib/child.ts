@@ -23,6 +23,10 @@ export interface ChildOptions {
   /** Copy the child's stderr to ours as it comes (else it is shown only if the child fails). */
   verbose?: boolean;
   label: string;
+  /** Called with each event as it is printed (a run that must react while the child runs). */
+  onEvent?: (event: BenchEvent) => void;
+  /** Aborting it kills the child (SIGTERM): a run whose partner process failed. */
+  signal?: AbortSignal;
 }
 
 const STDERR_LINES_KEPT = 40;
@@ -37,6 +41,7 @@ export function runChild(
   const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: options.env ?? process.env,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const events: BenchEvent[] = [];
   const stderrTail: string[] = [];
@@ -55,11 +60,15 @@ export function runChild(
   lines(child.stdout, (line) => {
     const t = line.trim();
     if (!t.startsWith('{')) return;
+    let event: BenchEvent;
     try {
-      events.push(JSON.parse(t) as BenchEvent);
+      event = JSON.parse(t) as BenchEvent;
     } catch {
       stderrTail.push(`(unparsed stdout) ${t}`);
+      return;
     }
+    events.push(event);
+    options.onEvent?.(event);
   });
   lines(child.stderr, (line) => {
     if (options.verbose) process.stderr.write(`  [${options.label}] ${line}\n`);

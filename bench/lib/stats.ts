@@ -37,3 +37,32 @@ export function formatRate(linesPerSec: number): string {
     ? `${(linesPerSec / 1e6).toFixed(2)} M`
     : `${Math.round(linesPerSec / 1e3)} k`;
 }
+
+/** The nearest-rank percentile `p` (0–100) of `values`: a value that occurred, never interpolated. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * s.length));
+  return s[Math.min(rank, s.length) - 1]!;
+}
+
+/** The least-squares slope of `ys` over `xs` (NaN with fewer than two distinct xs). */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = Math.min(xs.length, ys.length);
+  if (n < 2) return NaN;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += xs[i]!;
+    sy += ys[i]!;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? NaN : num / den;
+}

@@ -9,6 +9,9 @@ import type { StreamingListenerBus } from './listener-bus.js';
 
 const log = new Logger('JobScheduler');
 
+/** What a job that never got a slot returns: the context stopped while it waited. */
+const DROPPED = Symbol('dropped');
+
 export interface JobSchedulerHooks {
   /** Called after every job of a batch succeeded (clean old RDDs, write the checkpoint). */
   onBatchCompleted(time: Time): Promise<void>;
@@ -23,7 +26,8 @@ export interface JobSchedulerHooks {
  */
 export class JobScheduler {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Jobs waiting for a slot, oldest first; `resume(false)` drops one (the context stopped). */
+  private readonly waiting: { batch: BatchInfo; resume: (run: boolean) => void }[] = [];
   private readonly active = new Map<number, Promise<void>>();
   private accepting = true;
   /** The job whose function is running, seen from the code it calls (one store per job). */
@@ -80,19 +84,35 @@ export class JobScheduler {
     return this.runningJob.getStore() !== undefined;
   }
 
-  /** Stops taking new batches (graceful stop first waits with `awaitAll`). */
+  /**
+   * Stops taking new batches and drops the queued batches that have not started (a graceful stop
+   * first waits with `awaitAll`); the running ones finish.
+   */
   stopAccepting(): void {
     this.accepting = false;
+    for (let i = 0; i < this.waiting.length;) {
+      const w = this.waiting[i]!;
+      if (w.batch.processingStartTime !== undefined) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      w.resume(false);
+    }
   }
 
   private async runJobSet(jobSet: JobSet, info: BatchInfo): Promise<void> {
     let failure: DStreamError | undefined;
     await Promise.all(
       jobSet.jobs.map(async (job) => {
-        const error = await this.withSlot(() => this.runJob(job, info));
-        failure ??= error;
+        const error = await this.withSlot(info, () => this.runJob(job, info));
+        if (error !== DROPPED) failure ??= error;
       }),
     );
+    if (info.processingStartTime === undefined) {
+      log.info(`Dropped the jobs of time ${jobSet.time}: the context stopped before they started`);
+      return;
+    }
     info.processingEndTime = this.clock.now();
     this.bus.post({ type: 'onBatchCompleted', event: { batchInfo: info } });
     if (failure) {
@@ -133,10 +153,11 @@ export class JobScheduler {
     return error;
   }
 
-  private async withSlot<R>(f: () => Promise<R>): Promise<R> {
+  private async withSlot<R>(batch: BatchInfo, f: () => Promise<R>): Promise<R | typeof DROPPED> {
     // A freed slot passes straight to the longest waiter, so jobs start in submission order.
     if (this.running >= this.concurrentJobs) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      const run = await new Promise<boolean>((resume) => this.waiting.push({ batch, resume }));
+      if (!run) return DROPPED;
     } else {
       this.running++;
     }
@@ -144,7 +165,7 @@ export class JobScheduler {
       return await f();
     } finally {
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.resume(true);
       else this.running--;
     }
   }
