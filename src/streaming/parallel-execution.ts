@@ -135,7 +135,7 @@ export function serveGraphInTaskThread(graph: DStreamGraph, sparkContext: SparkC
 
 /**
  * Starts the task threads of `local[N]`. As Spark's scheduler in local mode, it does not wait for
- * them (tasks run on the driver until one is ready) unless
+ * them (map tasks wait for a thread to be ready, about 0.2 s) unless
  * `spark.scheduler.minRegisteredResourcesRatio` asks for a share of them, for at most
  * `spark.scheduler.maxRegisteredResourcesWaitingTime` (30 s).
  */

@@ -83,8 +83,8 @@ export class WorkerTaskRunner implements TaskRunner {
   }
 
   /**
-   * Starts the task threads. Until one is ready (it has loaded the application and registered its
-   * graph, about 0.2 s), tasks run on the driver. With `minReadyRatio` > 0 (Spark's
+   * Starts the task threads (each is ready once it has loaded the application and registered its
+   * graph, about 0.2 s; map tasks wait for it meanwhile). With `minReadyRatio` > 0 (Spark's
    * `spark.scheduler.minRegisteredResourcesRatio`), resolves once that share of the threads is
    * ready or `maxWaitMs` has passed, and rejects (`DSTREAM_ERR_WORKER_FAILED`) when a thread
    * could not load the application.
@@ -122,8 +122,9 @@ export class WorkerTaskRunner implements TaskRunner {
     tasks.forEach((task, i) => {
       const spec = task.spec;
       const source = this.source;
-      // Until a thread is ready, tasks run here: starting does not wait for the threads.
-      if (!spec || !source || this.closed || (this.readyThreads() === 0 && !this.bootError)) {
+      // A map task waits for a thread that is still starting rather than running here: run here,
+      // a long first batch would hold the event loop (and its receivers) for all its length.
+      if (!spec || !source || this.closed) {
         here.push(i);
         return;
       }
