@@ -181,6 +181,38 @@ describe('StreamingContextSuite', () => {
     });
   }
 
+  it('a job cut short by stop() is not an application error', async () => {
+    const ssc = new StreamingContext({
+      master: 'local[2]',
+      appName: 'x',
+      batchDuration: Milliseconds(100),
+    });
+    contexts.push(ssc);
+    let started!: () => void;
+    const jobStarted = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let failure: unknown;
+    new TestInputStream(ssc, [[1], [2]], 1).foreachRDD(async (rdd) => {
+      started();
+      await gate; // still running 2 s after stop(): the context stops without it
+      await rdd.count().catch((e: unknown) => {
+        failure = e;
+        throw e;
+      });
+    });
+    await ssc.start();
+    await jobStarted;
+    const log = await capturingLog(async () => {
+      await ssc.stop();
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect((failure as DStreamError).code).toBe('DSTREAM_ERR_CONTEXT_STOPPED');
+    expect(log).toContain('did not complete: the context stopped while it ran');
+    expect(await ssc.awaitTermination()).toBe(true);
+  });
+
   it('stop from inside a transform function', async () => {
     const { ssc, clock } = manualContext();
     const seen: number[][] = [];

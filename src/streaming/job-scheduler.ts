@@ -115,6 +115,14 @@ export class JobScheduler {
     }
     info.processingEndTime = this.clock.now();
     this.bus.post({ type: 'onBatchCompleted', event: { batchInfo: info } });
+    if (failure && !this.accepting && causedByStop(failure)) {
+      // The stop cut the batch short: not an application error. It stays pending (a recovery
+      // from a checkpoint runs it again), as a batch whose jobs failed does.
+      log.warn(
+        `The batch of time ${jobSet.time} did not complete: the context stopped while it ran`,
+      );
+      return;
+    }
     if (failure) {
       this.hooks.onError(failure);
       return;
@@ -175,6 +183,14 @@ export class JobScheduler {
  * The error a failing batch reports: dstream's own errors keep their code and gain the batch time;
  * anything a user function threw becomes the `cause` of a `DSTREAM_ERR_BATCH_FAILED`.
  */
+/** Whether an error, or one of its causes, says the context (or its SparkContext) stopped. */
+function causedByStop(e: unknown): boolean {
+  for (let c = e, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++) {
+    if (c instanceof DStreamError && c.code === 'DSTREAM_ERR_CONTEXT_STOPPED') return true;
+  }
+  return false;
+}
+
 export function asBatchError(e: unknown, time: Time): DStreamError {
   if (e instanceof DStreamError) {
     e.batchTime ??= time;

@@ -191,7 +191,7 @@ export class WorkerTaskRunner implements TaskRunner {
     if (this.closed) return;
     this.closed = true;
     const stopped = new DStreamError(
-      'DSTREAM_ERR_WORKER_FAILED',
+      'DSTREAM_ERR_CONTEXT_STOPPED',
       'Task threads stopped: the context was stopped while tasks were running',
     );
     for (const t of this.pending.splice(0)) t.reject(stopped);
