@@ -1,4 +1,5 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
+import { systemClock } from '../../util/clock.js';
 
 /** What a task thread receives when it starts (see worker-main.ts). */
 export interface WorkerBootData {
@@ -35,4 +36,25 @@ export function spawnTaskThread(
     if ((e as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
     return new Worker(app, { ...options, execArgv: preload });
   }
+}
+
+/** How long the driver waits for a thread to exit: one still loading the application may never. */
+const TERMINATE_WAIT_MS = 1000;
+
+/**
+ * Terminates a thread, resolving when it has exited or after {@link TERMINATE_WAIT_MS}: Node's
+ * `terminate()` of a thread still loading its module may never settle, and nothing else would
+ * keep the process alive (a `stop()` awaiting it was left unsettled). The timer keeps the process
+ * alive meanwhile, and is cleared as soon as the thread exits.
+ */
+export function terminateTaskThread(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = systemClock.schedule(systemClock.now() + TERMINATE_WAIT_MS, resolve);
+    const done = (): void => {
+      timer.cancel();
+      resolve();
+    };
+    worker.once('exit', done);
+    worker.terminate().then(done, done);
+  });
 }

@@ -5,7 +5,7 @@ import { Logger } from '../../util/logging.js';
 import type { Task, TaskRunner } from '../scheduler/task-runner.js';
 import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
 import { answerFetch, type FetchingTask } from './driver-blocks.js';
-import { spawnTaskThread, type WorkerBootData } from './task-thread.js';
+import { spawnTaskThread, terminateTaskThread, type WorkerBootData } from './task-thread.js';
 import { planMapStage, type MapStagePlan, type StreamLineageSource } from './lineage.js';
 import {
   deserializeError,
@@ -201,7 +201,7 @@ export class WorkerTaskRunner implements TaskRunner {
       if (!slot) continue;
       slot.current?.reject(stopped);
       slot.current = undefined;
-      if (slot.state !== 'exited') exits.push(slot.worker.terminate());
+      if (slot.state !== 'exited') exits.push(terminateTaskThread(slot.worker));
       slot.replies.close();
     }
     await Promise.all(exits);
