@@ -10,6 +10,13 @@ import type { SparkContext } from './spark-context.js';
 import type { Emit, TaskContext } from './task-context.js';
 import { noteRddCreated } from './workers/origin.js';
 
+/** Positions `start` (inclusive) to `end` (exclusive) of `items`. */
+export interface ArraySlice<T> {
+  readonly items: readonly T[];
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
  * A Resilient Distributed Dataset: an immutable, partitioned collection computed lazily from its
  * lineage, as in Spark. Transformations (`map`, `filter`, `reduceByKey`...) build new RDDs and run
@@ -23,13 +30,6 @@ import { noteRddCreated } from './workers/origin.js';
  * await rdd.map((x) => x * 10).collect(); // [10, 20, 30, 40]
  * ```
  */
-/** Positions `start` (inclusive) to `end` (exclusive) of `items`. */
-export interface ArraySlice<T> {
-  readonly items: readonly T[];
-  readonly start: number;
-  readonly end: number;
-}
-
 export abstract class RDD<T> {
   readonly id: number;
   /** The partitioner of a keyed RDD whose keys are placed by it (after a shuffle). */
