@@ -31,6 +31,7 @@ import {
   BENCH_WORK,
   ensureBuilt,
   formatLoad,
+  reportHeader,
   machine,
   REPO_ROOT,
   type Machine,
@@ -323,8 +324,7 @@ function markdownReport(
   return [
     `Command: \`${command}\``,
     '',
-    `Started ${m.date}, ended ${end.date}; ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB; ` +
-      `Node ${m.node}; load average ${formatLoad(m.loadAverage)} at start, ${formatLoad(end.loadAverage)} at end.`,
+    reportHeader(m, end),
     '',
     describe(o) + '.',
     '',

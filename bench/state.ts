@@ -33,6 +33,7 @@ import {
   BENCH_WORK,
   ensureBuilt,
   formatLoad,
+  reportHeader,
   machine,
   REPO_ROOT,
   type Machine,
@@ -687,8 +688,7 @@ function markdownReport(
   return [
     `Command: \`${command}\``,
     '',
-    `Started ${m.date}, ended ${end.date}; ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB; ` +
-      `Node ${m.node}; load average ${formatLoad(m.loadAverage)} at start, ${formatLoad(end.loadAverage)} at end.`,
+    reportHeader(m, end),
     '',
     describe(o, runs) + '.',
     '',

@@ -24,6 +24,7 @@ import {
   BENCH_WORK,
   ensureBuilt,
   formatLoad,
+  reportHeader,
   machine,
   REPO_ROOT,
   type Machine,
@@ -462,12 +463,7 @@ function markdownReport(
   end: Machine,
   command: string,
 ): string {
-  const out: string[] = [
-    `Command: \`${command}\``,
-    '',
-    `Started ${m.date}, ended ${end.date}; ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB; ` +
-      `Node ${m.node}; ${javaVersion()}; load average ${formatLoad(m.loadAverage)} at start, ${formatLoad(end.loadAverage)} at end.`,
-  ];
+  const out: string[] = [`Command: \`${command}\``, '', reportHeader(m, end, javaVersion())];
   for (const r of results) {
     out.push('', `### ${describeSize(r, o.rounds)}`, '');
     out.push(

@@ -29,6 +29,18 @@ export function machine(): Machine {
   };
 }
 
+/**
+ * The opening line of a Markdown report: when the run started and ended, the machine, Node (and
+ * `extra`, such as Java's version) and the load average at both ends.
+ */
+export function reportHeader(m: Machine, end: Machine, extra?: string): string {
+  return (
+    `Started ${m.date}, ended ${end.date}; ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB; ` +
+    `Node ${m.node}; ${extra ? `${extra}; ` : ''}load average ${formatLoad(m.loadAverage)} at start, ` +
+    `${formatLoad(end.loadAverage)} at end.`
+  );
+}
+
 export function formatLoad(l: readonly number[]): string {
   return l.map((x) => x.toFixed(2)).join(' ');
 }
