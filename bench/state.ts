@@ -7,7 +7,7 @@
  * the hardware (random memory access over a larger table) rather than dstream.
  *
  *   node bench/state.ts [--quick] [--keys 100000,1000000,10000000] [--rounds 3]
- *                       [--records 100000] [--new-percent 3] [--warmup 5] [--measured 15]
+ *                       [--records 100000] [--new-percent 3] [--hot-keys 0] [--warmup 5] [--measured 15]
  *                       [--master local[2]] [--timeout] [--verbose] [--report FILE]
  *
  * The state is first filled up to N keys (one record per key, in 10 batches, not timed); then
@@ -51,6 +51,8 @@ interface ChildArgs {
   keys: number;
   records: number;
   newPercent: number;
+  /** Existing keys are drawn from this many of them (every N/hotKeys-th key); 0: all N. */
+  hotKeys: number;
   warmup: number;
   measured: number;
   master: string;
@@ -147,7 +149,8 @@ interface Workload {
 
 /**
  * Draws the batches: each record is a new key (index N, N + 1...) with probability newPercent %,
- * else one of the N keys uniformly at random. The expected results are computed here, once.
+ * else one of the N keys uniformly at random, or with `hotKeys` one of that many keys spread over
+ * the N (the active keys of a large state). The expected results are computed here, once.
  */
 function workload(a: ChildArgs): Workload {
   const total = a.warmup + a.measured;
@@ -155,6 +158,8 @@ function workload(a: ChildArgs): Workload {
   counts.fill(1, 0, a.keys); // the fill gave every key one record
   const rnd = new Random();
   const p = a.newPercent / 100;
+  const hot = a.hotKeys > 0 ? Math.min(a.hotKeys, a.keys) : a.keys;
+  const stride = Math.floor(a.keys / hot);
   let next = a.keys;
   const batches: Uint32Array[] = [];
   const expectedSums: number[] = [];
@@ -162,7 +167,7 @@ function workload(a: ChildArgs): Workload {
     const idx = new Uint32Array(a.records);
     let sum = 0;
     for (let i = 0; i < a.records; i++) {
-      const k = rnd.next() < p ? next++ : Math.floor(rnd.next() * a.keys);
+      const k = rnd.next() < p ? next++ : Math.floor(rnd.next() * hot) * stride;
       idx[i] = k;
       sum += ++counts[k]!;
     }
@@ -420,6 +425,8 @@ interface Options {
   rounds: number;
   records: number;
   newPercent: number;
+  /** Existing keys are drawn from this many of them (every N/hotKeys-th key); 0: all N. */
+  hotKeys: number;
   warmup: number;
   measured: number;
   master: string;
@@ -485,6 +492,8 @@ async function measure(n: number, round: number, o: Options): Promise<Run> {
       String(o.records),
       '--new-percent',
       String(o.newPercent),
+      '--hot-keys',
+      String(o.hotKeys),
       '--warmup',
       String(o.warmup),
       '--measured',
@@ -560,8 +569,12 @@ function describe(o: Options, runs: readonly Run[]): string {
   const newPerBatch = median(runs.map((r) => r.newKeysPerBatch));
   return (
     `mapWithState, ${o.records.toLocaleString('en-US')} records per batch, keys drawn uniformly at ` +
-    `random from the N keys in state plus ${o.newPercent} % new keys (${Math.round(newPerBatch)} per batch; ` +
-    `uniform random is the worst case for caches); ${o.warmup} warm-up + ${o.measured} measured batches ` +
+    (o.hotKeys > 0
+      ? `random from ${o.hotKeys.toLocaleString('en-US')} active keys spread over the N keys in state `
+      : 'random from the N keys in state ') +
+    `plus ${o.newPercent} % new keys (${Math.round(newPerBatch)} per batch; ` +
+    `${o.hotKeys > 0 ? 'the active keys are the working set' : 'uniform random over all N is the worst case for caches'}); ` +
+    `${o.warmup} warm-up + ${o.measured} measured batches ` +
     `after filling the state; ${o.rounds} round${o.rounds === 1 ? '' : 's'}; ${o.master}; string keys, numeric state, ` +
     `${o.timeout ? 'with a timeout (last-updated times kept)' : 'no timeout'}`
   );
@@ -758,6 +771,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       rounds: { type: 'string' },
       records: { type: 'string', default: '100000' },
       'new-percent': { type: 'string', default: '3' },
+      'hot-keys': { type: 'string', default: '0' },
       warmup: { type: 'string', default: '5' },
       measured: { type: 'string', default: '15' },
       master: { type: 'string', default: 'local[2]' },
@@ -777,6 +791,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const common = {
     records: int('records', values.records),
     newPercent: Number(values['new-percent']),
+    hotKeys: int('hot-keys', values['hot-keys']),
     warmup: int('warmup', values.warmup),
     measured: int('measured', values.measured),
     master: values.master,
