@@ -43,7 +43,7 @@ describe('parallel execution (local[N] on worker threads)', () => {
       runApp('local[2]', 'ok', 'inline'),
     ]);
     expect(two.out.errors).toEqual([]);
-    expect(Object.keys(two.out.results!)).toHaveLength(16);
+    expect(Object.keys(two.out.results!)).toHaveLength(15);
     for (const series of Object.values(two.out.results!)) expect(series).toHaveLength(5);
     expect(two.out.results).toEqual(one.out.results);
     // Same partitioning as local[2] on the main thread: even the order within groups is equal.

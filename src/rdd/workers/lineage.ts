@@ -36,9 +36,7 @@ export interface ShippedRdd {
  * reading the shuffle, and uses that RDD's dependency `depIndex` (its aggregator combines on the
  * map side). `mapSide`: the shuffle does not combine on the map side and places keys with a
  * HashPartitioner, so the thread needs only the map side: it replays that RDD's stream and places
- * keys among `hashPartitions`. `input`: the same, where the map side is an input batch itself (a
- * `queueStream` of pairs into `mapWithState`): the thread reads it from the driver, replaying
- * nothing (`origin` is the input stream and the batch time).
+ * keys among `hashPartitions`.
  */
 export type MapTarget =
   | {
@@ -48,7 +46,7 @@ export type MapTarget =
       readonly depIndex: number;
     }
   | {
-      readonly kind: 'mapSide' | 'input';
+      readonly kind: 'mapSide';
       readonly origin: RddOrigin;
       readonly rddClass: string;
       readonly hashPartitions: number;
@@ -124,11 +122,10 @@ export function planMapStage(
   source: StreamLineageSource,
 ): MapStagePlan | string {
   const dep = spec.owner.shuffleDependencies[spec.depIndex]!;
-  const owner = originOf(spec.owner);
-  // A map side no stream created may still be an input batch, which threads read from the driver.
-  const mapSide = originOf(dep.rdd) ?? (owner && inputOrigin(source, owner.timeMs, dep.rdd));
+  const mapSide = originOf(dep.rdd);
   if (!mapSide) return `the map side (${describe(dep.rdd)}) was not created by a stream`;
   if (source.isPinned(mapSide.streamId)) return `${describe(dep.rdd)} reads state of the driver`;
+  const owner = originOf(spec.owner);
   let target: MapTarget;
   if (owner && !source.isPinned(owner.streamId)) {
     const rddClass = spec.owner.constructor.name;
@@ -136,8 +133,7 @@ export function planMapStage(
   } else if (!dep.mapSideCombine && dep.partitioner instanceof HashPartitioner) {
     const rddClass = dep.rdd.constructor.name;
     const hashPartitions = dep.partitioner.numPartitions;
-    const kind = originOf(dep.rdd) ? 'mapSide' : 'input';
-    target = { kind, origin: mapSide, rddClass, hashPartitions };
+    target = { kind: 'mapSide', origin: mapSide, rddClass, hashPartitions };
   } else {
     return `${describe(spec.owner)} combines with functions only the driver's graph holds`;
   }
@@ -192,18 +188,6 @@ export function planMapStage(
     shape,
     fetchable,
   };
-}
-
-/** Where an input batch of the task's batch time came from, if `rdd` is one (index 0). */
-function inputOrigin(
-  source: StreamLineageSource,
-  batchTimeMs: number,
-  rdd: RDD<unknown>,
-): RddOrigin | undefined {
-  for (const p of source.providedRdds(batchTimeMs)) {
-    if (p.rdd === rdd) return { streamId: p.streamId, timeMs: p.timeMs, index: 0 };
-  }
-  return undefined;
 }
 
 /** An RDD in words that stay the same from batch to batch (debug lines are logged once each). */

@@ -158,8 +158,17 @@ function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
     latestBatchMs = batchMs;
   }
   provided = new Map(m.provided.map((p) => [originKey(p.streamId, p.timeMs), p]));
-  const found = targetRdd(graph, m);
-  if (typeof found === 'string') return mismatch(m, found);
+  try {
+    graph.getOrCompute(target.origin.streamId, new Time(batchMs));
+  } catch (e) {
+    // The driver computed this stream for this time without error: this thread's copy differs.
+    return mismatch(m, `replaying stream ${target.origin.streamId} threw: ${messageOf(e)}`);
+  }
+  const found = recordedRdd(target.origin) as RDD<unknown> | undefined;
+  if (!found || found.constructor.name !== target.rddClass) {
+    const built = found?.toString() ?? 'nothing';
+    return mismatch(m, `expected a ${target.rddClass}, replay built ${built}`);
+  }
   const dep =
     target.kind === 'owner'
       ? found.shuffleDependencies[target.depIndex]
@@ -223,32 +232,6 @@ function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
     return mismatch(m, 'its keys or values are of a kind that cannot cross threads');
   }
   return { type: 'done', taskId: m.taskId, buckets };
-}
-
-/**
- * The RDD a task's target names in this thread: what replaying its stream built, or for an input
- * batch the driver's RDD itself. A string says why this thread cannot run the task.
- */
-function targetRdd(graph: ReplayGraph, m: MapTaskMessage): RDD<unknown> | string {
-  const { target } = m;
-  const { streamId, timeMs } = target.origin;
-  if (target.kind === 'input') {
-    const p = provided.get(originKey(streamId, timeMs));
-    return p
-      ? new DriverRDD(graph.sparkContext, p)
-      : `no input batch ${originKey(streamId, timeMs)}`;
-  }
-  try {
-    graph.getOrCompute(streamId, new Time(timeMs));
-  } catch (e) {
-    // The driver computed this stream for this time without error: this thread's copy differs.
-    return `replaying stream ${streamId} threw: ${messageOf(e)}`;
-  }
-  const found = recordedRdd(target.origin) as RDD<unknown> | undefined;
-  if (!found || found.constructor.name !== target.rddClass) {
-    return `expected a ${target.rddClass}, replay built ${found?.toString() ?? 'nothing'}`;
-  }
-  return found;
 }
 
 function mismatch(m: MapTaskMessage, reason: string): FromWorker {
