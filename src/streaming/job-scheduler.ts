@@ -179,10 +179,6 @@ export class JobScheduler {
   }
 }
 
-/**
- * The error a failing batch reports: dstream's own errors keep their code and gain the batch time;
- * anything a user function threw becomes the `cause` of a `DSTREAM_ERR_BATCH_FAILED`.
- */
 /** Whether an error, or one of its causes, says the context (or its SparkContext) stopped. */
 function causedByStop(e: unknown): boolean {
   for (let c = e, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++) {
@@ -191,6 +187,10 @@ function causedByStop(e: unknown): boolean {
   return false;
 }
 
+/**
+ * The error a failing batch reports: dstream's own errors keep their code and gain the batch time;
+ * anything a user function threw becomes the `cause` of a `DSTREAM_ERR_BATCH_FAILED`.
+ */
 export function asBatchError(e: unknown, time: Time): DStreamError {
   if (e instanceof DStreamError) {
     e.batchTime ??= time;
