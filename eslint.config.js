@@ -10,7 +10,7 @@ const layers = {
   state: ['util'],
   rdd: ['util'],
   streaming: ['rdd', 'state', 'util'],
-  dstream: ['streaming', 'rdd', 'state', 'util'],
+  dstream: ['receiver', 'streaming', 'rdd', 'state', 'util'],
   receiver: ['streaming', 'rdd', 'util'],
   sinks: ['rdd', 'util'],
   sources: ['receiver', 'dstream', 'streaming', 'rdd', 'util'],

@@ -40,10 +40,11 @@ export {
 } from './streaming/batch-info.js';
 export { Receiver } from './receiver/index.js';
 export type { ReceivedBlock } from './receiver/index.js';
-export { ReceiverInputDStream, FileInputDStream, type FileStreamOptions } from './sources/index.js';
+export { FileInputDStream, type FileStreamOptions } from './sources/index.js';
 export {
   DStream,
   InputDStream,
+  ReceiverInputDStream,
   MapWithStateDStream,
   StateSpec,
   type State,

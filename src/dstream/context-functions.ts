@@ -1,11 +1,14 @@
 import type { RDD } from '../rdd/index.js';
+import type { Receiver } from '../receiver/index.js';
 import { StreamingContext } from '../streaming/streaming-context.js';
 import type { Time } from '../util/time.js';
 import type { DStream } from './dstream.js';
+import { PluggableInputDStream, type ReceiverInputDStream } from './receiver-input.js';
 import { TransformedDStream } from './transformed.js';
 import { UnionDStream } from './union.js';
 
-// Operations of the context over several streams.
+// Operations of the context that need no source of their own: over several streams, and a stream
+// fed by a custom receiver.
 declare module '../streaming/streaming-context.js' {
   interface StreamingContext {
     /** The elements of all the streams, batch by batch (same context, same slide). */
@@ -15,6 +18,17 @@ declare module '../streaming/streaming-context.js' {
       streams: readonly DStream<unknown>[],
       f: (rdds: RDD<unknown>[], time: Time) => RDD<T>,
     ): DStream<T>;
+    /**
+     * A stream fed by a custom {@link Receiver}, as Spark's `receiverStream`: the receiver runs on
+     * the driver's event loop while the context runs, and each batch holds what it stored since
+     * the previous batch, one partition per block.
+     *
+     * @example
+     * ```ts
+     * ssc.receiverStream(new MyReceiver()).count().print();
+     * ```
+     */
+    receiverStream<T>(receiver: Receiver<T>): ReceiverInputDStream<T>;
   }
 }
 
@@ -27,4 +41,11 @@ StreamingContext.prototype.transform = function <T>(
   f: (rdds: RDD<unknown>[], time: Time) => RDD<T>,
 ): DStream<T> {
   return new TransformedDStream<T>(streams, f);
+};
+
+StreamingContext.prototype.receiverStream = function <T>(
+  this: StreamingContext,
+  receiver: Receiver<T>,
+): ReceiverInputDStream<T> {
+  return new PluggableInputDStream(this, receiver);
 };

@@ -1,6 +1,6 @@
 import { DStreamError, requirement } from '../errors.js';
 import type { RDD } from '../rdd/index.js';
-import { computeStreamRDD } from '../rdd/workers/stream-rdds.js';
+import { computeStreamRDD } from '../streaming/task-threads/stream-rdds.js';
 import type { GraphStream } from '../streaming/graph-stream.js';
 import type { StreamingContext } from '../streaming/streaming-context.js';
 import { Seconds, type Duration } from '../util/duration.js';

@@ -9,6 +9,7 @@ import './map-with-state.js';
 
 export { DStream } from './dstream.js';
 export { InputDStream } from './input.js';
+export { ReceiverInputDStream, PluggableInputDStream } from './receiver-input.js';
 export { rddToFileName } from './output-operations.js';
 export { WindowedDStream } from './windowed.js';
 export { ReducedWindowedDStream } from './reduced-windowed.js';

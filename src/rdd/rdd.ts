@@ -8,7 +8,7 @@ import type { Partitioner } from './partitioner.js';
 import type { ShuffleDependency } from './shuffle/shuffle-dependency.js';
 import type { SparkContext } from './spark-context.js';
 import type { Emit, TaskContext } from './task-context.js';
-import { noteRddCreated } from './workers/origin.js';
+import { noteRddCreated } from './creation-scope.js';
 
 /** Positions `start` (inclusive) to `end` (exclusive) of `items`. */
 export interface ArraySlice<T> {

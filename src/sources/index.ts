@@ -1,13 +1,8 @@
 // The built-in sources. Importing this attaches their factories to StreamingContext.
 import './queue/index.js';
-import './receiver-input/index.js';
 import './socket/index.js';
 import './file/index.js';
 
-export {
-  ReceiverInputDStream,
-  PluggableInputDStream,
-} from './receiver-input/receiver-input-dstream.js';
 export { SocketInputDStream } from './socket/socket-input-dstream.js';
 export { SocketReceiver } from './socket/socket-receiver.js';
 export {

@@ -32,7 +32,7 @@ import {
   lineageSourceOf,
   serveGraphInTaskThread,
 } from './parallel-execution.js';
-import { WorkerTaskRunner } from '../rdd/workers/worker-task-runner.js';
+import { WorkerTaskRunner } from './task-threads/worker-task-runner.js';
 
 const log = new Logger('StreamingContext');
 

@@ -1,6 +1,6 @@
 import { DStreamError } from '../../errors.js';
 import { StreamingContext } from '../../streaming/streaming-context.js';
-import type { ReceiverInputDStream } from '../receiver-input/receiver-input-dstream.js';
+import type { ReceiverInputDStream } from '../../dstream/receiver-input.js';
 import { SocketInputDStream } from './socket-input-dstream.js';
 
 declare module '../../streaming/streaming-context.js' {

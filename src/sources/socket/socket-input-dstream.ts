@@ -1,6 +1,6 @@
 import type { Receiver } from '../../receiver/index.js';
 import type { StreamingContext } from '../../streaming/streaming-context.js';
-import { ReceiverInputDStream } from '../receiver-input/receiver-input-dstream.js';
+import { ReceiverInputDStream } from '../../dstream/receiver-input.js';
 import { SocketReceiver } from './socket-receiver.js';
 
 /** The stream of `ssc.socketTextStream(host, port)`, named `Socket stream [id]` as in Spark. */

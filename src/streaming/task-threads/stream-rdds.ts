@@ -1,7 +1,7 @@
-import { HashPartitioner } from '../partitioner.js';
-import { RDD } from '../rdd.js';
-import type { SparkContext } from '../spark-context.js';
-import type { Emit, TaskContext } from '../task-context.js';
+import { HashPartitioner } from '../../rdd/partitioner.js';
+import { RDD } from '../../rdd/rdd.js';
+import type { SparkContext } from '../../rdd/spark-context.js';
+import type { Emit, TaskContext } from '../../rdd/task-context.js';
 import { computeInFrame } from './origin.js';
 import { taskThreadRuntime, type ProvidedRdd } from './runtime.js';
 

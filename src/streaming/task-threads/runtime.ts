@@ -2,8 +2,8 @@
 // application registered, and, while a task runs, where data shipped from the driver comes from.
 // Kept on globalThis (two copies of dstream in one thread still meet here).
 import type { Time } from '../../util/time.js';
-import type { RDD } from '../rdd.js';
-import type { SparkContext } from '../spark-context.js';
+import type { RDD } from '../../rdd/rdd.js';
+import type { SparkContext } from '../../rdd/spark-context.js';
 
 /** An RDD of the driver that a task thread reads instead of computing it (an input's batch). */
 export interface ProvidedRdd {

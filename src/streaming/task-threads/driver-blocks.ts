@@ -1,7 +1,7 @@
 // The driver's side of a fetch: the blocks a task thread asks for while it runs a task.
 import { Logger } from '../../util/logging.js';
-import type { ArraySlice, RDD } from '../rdd.js';
-import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import type { ArraySlice, RDD } from '../../rdd/rdd.js';
+import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
 import type { MapStagePlan } from './lineage.js';
 import {
   bucketsCloneFaithfully,

@@ -1,6 +1,6 @@
-import { HashPartitioner } from '../partitioner.js';
-import type { RDD } from '../rdd.js';
-import type { ShuffleMapTaskSpec } from '../scheduler/task-runner.js';
+import { HashPartitioner } from '../../rdd/partitioner.js';
+import type { RDD } from '../../rdd/rdd.js';
+import type { ShuffleMapTaskSpec } from '../../rdd/scheduler/task-runner.js';
 import { originOf, type RddOrigin } from './origin.js';
 import type { ShuffleLink } from './protocol.js';
 import type { ProvidedRdd } from './runtime.js';

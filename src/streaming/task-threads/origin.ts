@@ -4,7 +4,10 @@
 // sending any code. RDDs created elsewhere (at top level, inside a `foreachRDD` callback) have no
 // origin: the scheduler runs their tasks on the driver.
 //
-// The state lives on globalThis so that two copies of dstream loaded in one thread share it.
+// The RDD layer only says which RDDs are created inside a scope (creation-scope.ts); the meaning
+// of the scope is given here. The state lives on globalThis so that two copies of dstream loaded
+// in one thread share it.
+import { withRddCreationScope, type RddCreationScope } from '../../rdd/creation-scope.js';
 
 /** The (stream id, batch time, creation index) that names an RDD across threads. */
 export interface RddOrigin {
@@ -13,15 +16,8 @@ export interface RddOrigin {
   readonly index: number;
 }
 
-interface Frame {
-  readonly streamId: number;
-  readonly timeMs: number;
-  readonly created: object[];
-}
-
 interface OriginState {
   readonly tags: WeakMap<object, RddOrigin>;
-  readonly frames: Frame[];
   /** In task threads only: the RDDs each (stream, time) created, by {@link originKey}. */
   records: Map<string, object[]> | undefined;
 }
@@ -30,25 +26,12 @@ const STATE = Symbol.for('dstream.rddOrigins');
 const holder = globalThis as { [STATE]?: OriginState };
 const state: OriginState = (holder[STATE] ??= {
   tags: new WeakMap(),
-  frames: [],
   records: undefined,
 });
 
 /** The key of a (stream, time) pair in maps. */
 export function originKey(streamId: number, timeMs: number): string {
   return `${streamId}@${timeMs}`;
-}
-
-/** Called by every RDD's constructor: tags it when a stream is computing. */
-export function noteRddCreated(rdd: object): void {
-  const frame = state.frames[state.frames.length - 1];
-  if (!frame) return;
-  state.tags.set(rdd, {
-    streamId: frame.streamId,
-    timeMs: frame.timeMs,
-    index: frame.created.length,
-  });
-  frame.created.push(rdd);
 }
 
 /** The origin of an RDD, if a stream's computation created it. */
@@ -58,13 +41,17 @@ export function originOf(rdd: object): RddOrigin | undefined {
 
 /** Runs a stream's `compute(time)`, tagging the RDDs it creates (nested streams tag their own). */
 export function computeInFrame<R>(streamId: number, timeMs: number, compute: () => R): R {
-  const frame: Frame = { streamId, timeMs, created: [] };
-  state.frames.push(frame);
+  const created: object[] = [];
+  const frame: RddCreationScope = {
+    rddCreated(rdd) {
+      state.tags.set(rdd, { streamId, timeMs, index: created.length });
+      created.push(rdd);
+    },
+  };
   try {
-    return compute();
+    return withRddCreationScope(frame, compute);
   } finally {
-    state.frames.pop();
-    state.records?.set(originKey(streamId, timeMs), frame.created);
+    state.records?.set(originKey(streamId, timeMs), created);
   }
 }
 

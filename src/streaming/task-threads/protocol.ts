@@ -1,8 +1,8 @@
 // Messages between the driver and its task threads. Data moves as whole blocks (a partition, the
 // buckets of a map task): one structured clone per block, never one message per record.
 import { DStreamError, ErrorCodes, type ErrorCode } from '../../errors.js';
-import type { PartitionRecipe } from '../partition-recipe.js';
-import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import type { PartitionRecipe } from '../../rdd/partition-recipe.js';
+import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
 import type { MapTarget, ShippedRdd } from './lineage.js';
 import type { RddOrigin } from './origin.js';
 import type { ProvidedRdd } from './runtime.js';

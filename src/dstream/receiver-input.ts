@@ -1,14 +1,14 @@
-import { InputDStream } from '../../dstream/input.js';
-import type { RDD } from '../../rdd/index.js';
-import { BlockRDD } from '../../rdd/narrow/block-rdd.js';
+import { InputDStream } from './input.js';
+import type { RDD } from '../rdd/index.js';
+import { BlockRDD } from '../rdd/narrow/block-rdd.js';
 import {
   ReceiverSupervisor,
   STOPPED_BY_DRIVER,
   type ReceivedBlock,
   type Receiver,
-} from '../../receiver/index.js';
-import type { StreamingContext } from '../../streaming/streaming-context.js';
-import type { Time } from '../../util/time.js';
+} from '../receiver/index.js';
+import type { StreamingContext } from '../streaming/streaming-context.js';
+import type { Time } from '../util/time.js';
 
 /**
  * An input stream fed by a {@link Receiver}, as Spark's `ReceiverInputDStream`: the receiver runs

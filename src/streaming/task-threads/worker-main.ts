@@ -8,10 +8,10 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { messageOf } from '../../errors.js';
 import { markWorkerThread } from '../../util/role.js';
 import { Time } from '../../util/time.js';
-import type { RDD } from '../rdd.js';
-import { computeRecipe } from '../partition-recipe.js';
-import { HashPartitioner } from '../partitioner.js';
-import { ShuffleDependency, type ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import type { RDD } from '../../rdd/rdd.js';
+import { computeRecipe } from '../../rdd/partition-recipe.js';
+import { HashPartitioner } from '../../rdd/partitioner.js';
+import { ShuffleDependency, type ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
 import { walkMapSide } from './lineage.js';
 import { keepCreationRecords, originKey, pruneCreationRecords, recordedRdd } from './origin.js';
 import {

@@ -2,8 +2,8 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import { DStreamError, messageOf } from '../../errors.js';
 import { systemClock, type Cancellable } from '../../util/clock.js';
 import { Logger } from '../../util/logging.js';
-import type { Task, TaskRunner } from '../scheduler/task-runner.js';
-import type { ShuffleBucket } from '../shuffle/shuffle-dependency.js';
+import type { Task, TaskRunner } from '../../rdd/scheduler/task-runner.js';
+import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
 import { answerFetch, type FetchingTask } from './driver-blocks.js';
 import { spawnTaskThread, terminateTaskThread, type WorkerBootData } from './task-thread.js';
 import { planMapStage, type MapStagePlan, type StreamLineageSource } from './lineage.js';
