@@ -18,7 +18,18 @@ export { setLogLevel } from './util/logging.js';
 export { isDriver, onDriver } from './util/role.js';
 export type { Pair } from './util/types.js';
 export { DStreamError, ErrorCodes, type ErrorCode } from './errors.js';
-export { RDD, SparkContext, HashPartitioner, type Partitioner } from './rdd/index.js';
+export {
+  RDD,
+  SparkContext,
+  HashPartitioner,
+  SourceRDD,
+  registerPartitionReader,
+  type Partitioner,
+  type PartitionSource,
+  type PartitionReader,
+  type TaskContext,
+  type Emit,
+} from './rdd/index.js';
 export {
   StreamingContext,
   type StreamingContextOptions,

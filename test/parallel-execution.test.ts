@@ -77,6 +77,34 @@ describe('parallel execution (local[N] on worker threads)', () => {
     expect([...reasons].filter((r) => shape.test(r))).toHaveLength(1);
   });
 
+  it('task threads read partition sources themselves, waiting for asynchronous ones', async () => {
+    const sourceApp = join(root, 'test', 'fixtures', 'workers', 'async-source-app.ts');
+    const runSourceApp = async (...args: string[]) =>
+      JSON.parse((await run(node, [sourceApp, ...args], { cwd: root })).stdout.trim()) as {
+        results: string[][];
+        readers: number[];
+        reads: number;
+        error?: string;
+      };
+    const [two, inline] = await Promise.all([
+      runSourceApp('local[2]'),
+      runSourceApp('local[2]', 'inline'),
+    ]);
+    expect(two.error).toBeUndefined();
+    expect(two.results).toEqual([
+      ['b1:2', 'p0:1', 'p1:1', 'same:2'],
+      ['b2:2', 'p0:1', 'p1:1', 'same:4'],
+      ['b3:2', 'p0:1', 'p1:1', 'same:6'],
+    ]);
+    expect(inline.results).toEqual(two.results);
+    // Each partition was read once (a task that waited ran again with the records it had).
+    expect(two.reads).toBe(6);
+    expect(inline.reads).toBe(6);
+    // By the task threads, not the main thread (id 0) that holds the input batches.
+    expect(two.readers).not.toContain(0);
+    expect(new Set(inline.readers)).toEqual(new Set([0]));
+  });
+
   it('reads RDDs created outside streams from the driver', async () => {
     const { out } = await runApp('local[2]', 'ok');
     const mixed = out.results!.mixed!.flat();

@@ -6,5 +6,11 @@ export { RDD } from './rdd.js';
 export { SparkContext, type SparkContextOptions } from './spark-context.js';
 export { HashPartitioner, type Partitioner } from './partitioner.js';
 export { defaultPartitioner, type Partitioning } from './pair-rdd-functions.js';
-export type { TaskContext } from './task-context.js';
+export type { TaskContext, Emit } from './task-context.js';
+export { SourceRDD } from './narrow/source-rdd.js';
+export {
+  registerPartitionReader,
+  type PartitionSource,
+  type PartitionReader,
+} from './partition-source.js';
 export type { TaskRunner, Task } from './scheduler/task-runner.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DStreamError } from '../errors.js';
 import { formatValue } from '../util/format.js';
 import { KeyMap } from '../util/keys.js';
-import type { PartitionRecipe } from './partition-recipe.js';
+import type { PartitionSource } from './partition-source.js';
 import type { Partitioner } from './partitioner.js';
 import type { ShuffleDependency } from './shuffle/shuffle-dependency.js';
 import type { SparkContext } from './spark-context.js';
@@ -102,10 +102,12 @@ export abstract class RDD<T> {
   }
 
   /**
-   * How a task thread can compute partition `split` by itself (read a slice of a file) instead of
-   * receiving its records from the driver; `undefined` when only the driver can compute it.
+   * Partition `split` as plain data that any thread can read by itself (a slice of a file, an
+   * offset range), instead of receiving its records from the driver; `undefined` when only the
+   * driver can compute it. An RDD that returns one reads it in `compute` with
+   * `readPartitionSource`, and registers the reader of its kind (`registerPartitionReader`).
    */
-  threadRecipe(_split: number): PartitionRecipe | undefined {
+  partitionSource(_split: number): PartitionSource | undefined {
     return undefined;
   }
 

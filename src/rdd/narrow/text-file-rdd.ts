@@ -1,17 +1,34 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DStreamError } from '../../errors.js';
-import { readTextFileSlice, type TextFileSlice } from '../partition-recipe.js';
-import { RDD } from '../rdd.js';
+import { registerPartitionReader } from '../partition-source.js';
 import type { SparkContext } from '../spark-context.js';
-import type { Emit, TaskContext } from '../task-context.js';
+import { SourceRDD } from './source-rdd.js';
+
+/** Lines `slice` of `slices` equal parts (by line position) of a UTF-8 text file. */
+export interface TextFileSlice {
+  readonly kind: 'textFile';
+  readonly file: string;
+  readonly slice: number;
+  readonly slices: number;
+}
+
+registerPartitionReader<TextFileSlice, string>({
+  kind: 'textFile',
+  read({ file, slice, slices }) {
+    const lines = splitLines(readFileSync(file, 'utf8'));
+    if (slices === 1) return lines;
+    const n = lines.length;
+    return lines.slice(Math.floor((slice * n) / slices), Math.floor(((slice + 1) * n) / slices));
+  },
+});
 
 /**
  * The lines of a UTF-8 text file, or of every visible file in a directory (one partition per file;
  * a single file is cut into `minPartitions` partitions by line position). Lines end at `\n`,
  * `\r\n` or `\r`; a final line terminator does not make an empty last line.
  */
-export class TextFileRDD extends RDD<string> {
+export class TextFileRDD extends SourceRDD<string> {
   private listed: { files: string[]; slices: number } | undefined;
 
   constructor(
@@ -19,7 +36,7 @@ export class TextFileRDD extends RDD<string> {
     private readonly path: string,
     private readonly minPartitions: number,
   ) {
-    super(context, []);
+    super(context);
   }
 
   /** The input files, listed when first needed: as in Spark, a missing path fails the action. */
@@ -39,12 +56,8 @@ export class TextFileRDD extends RDD<string> {
     return 'textFile';
   }
 
-  protected compute(split: number, _task: TaskContext, emit: Emit<string>): void {
-    readTextFileSlice(this.threadRecipe(split), emit);
-  }
-
-  /** A task thread reads its slice of the file itself. */
-  override threadRecipe(split: number): TextFileSlice {
+  /** Whichever thread runs the task reads its slice of the file itself. */
+  override partitionSource(split: number): TextFileSlice {
     const { files, slices } = this.input;
     const file = files[Math.floor(split / slices)]!;
     return { kind: 'textFile', file, slice: split % slices, slices };
@@ -65,4 +78,12 @@ function listInputFiles(path: string): string[] {
     .sort()
     .map((name) => join(path, name))
     .filter((file) => statSync(file).isFile());
+}
+
+/** Lines end at `\n`, `\r\n` or `\r`; a final terminator does not make an empty last line. */
+function splitLines(text: string): string[] {
+  if (text.length === 0) return [];
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }

@@ -1,4 +1,4 @@
-import type { PartitionRecipe } from '../partition-recipe.js';
+import type { PartitionSource } from '../partition-source.js';
 import { RDD } from '../rdd.js';
 import type { SparkContext } from '../spark-context.js';
 import type { Emit, TaskContext } from '../task-context.js';
@@ -42,9 +42,9 @@ export class UnionRDD<T> extends RDD<T> {
     r?.iterate(s, task, emit);
   }
 
-  override threadRecipe(split: number): PartitionRecipe | undefined {
+  override partitionSource(split: number): PartitionSource | undefined {
     const [r, s] = this.parentPartition(split);
-    return r && !r.isPersisted ? r.threadRecipe(s) : undefined;
+    return r && !r.isPersisted ? r.partitionSource(s) : undefined;
   }
 
   /** The parent RDD and its partition that partition `split` of the union is. */

@@ -1,3 +1,4 @@
+import { runAttempts } from '../partition-source.js';
 import type { RDD } from '../rdd.js';
 import type { ShuffleDependency } from '../shuffle/shuffle-dependency.js';
 import type { ShuffleManager } from '../shuffle/shuffle-manager.js';
@@ -33,8 +34,11 @@ export class DAGScheduler {
     for (const stage of this.missingShuffles(rdd)) await this.runMapStage(stage);
     const stageId = this.nextStageId++;
     const parts = partitions ?? Array.from({ length: rdd.numPartitions }, (_, i) => i);
+    // A task whose partitions arrive asynchronously runs again once they have (runAttempts).
     return this.runner.runTasks(
-      parts.map((p) => () => func(rdd.partitionArray(p, { stageId, partitionId: p }), p)),
+      parts.map(
+        (p) => () => runAttempts(() => func(rdd.partitionArray(p, { stageId, partitionId: p }), p)),
+      ),
     );
   }
 
@@ -43,7 +47,7 @@ export class DAGScheduler {
     const rdd = dep.rdd;
     const outputs = await this.runner.runTasks(
       Array.from({ length: rdd.numPartitions }, (_, p) => {
-        const task = () => dep.writePartition(p, { stageId, partitionId: p });
+        const task = () => runAttempts(() => dep.writePartition(p, { stageId, partitionId: p }));
         const spec: ShuffleMapTaskSpec = {
           kind: 'shuffleMap',
           owner,

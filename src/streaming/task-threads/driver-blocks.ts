@@ -1,4 +1,5 @@
 // The driver's side of a fetch: the blocks a task thread asks for while it runs a task.
+import { PartitionNotReady } from '../../rdd/partition-source.js';
 import { Logger } from '../../util/logging.js';
 import type { ArraySlice, RDD } from '../../rdd/rdd.js';
 import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
@@ -35,21 +36,25 @@ export function answerFetch(task: FetchingTask, request: FetchRequest): FetchRep
   try {
     if (request.type === 'fetchShuffle') {
       const buckets = task.context.shuffleManager.read(request.shuffleId, request.reduceId);
-      if (!bucketsCloneFaithfully(buckets)) return refuse('shuffle output');
+      if (!bucketsCloneFaithfully(buckets))
+        return refuse('shuffle output of a kind that cannot cross threads');
       return { ok: true, data: buckets satisfies ShuffleBucket[] };
     }
     const chunk = nextChunk(task, request);
     if (
       request.type === 'fetchPartition' &&
-      !chunk.recipe &&
+      !chunk.source &&
       !chunk.buffers &&
       !clonesFaithfully(chunk.items[0])
     ) {
       task.open.delete(`${request.rddId}:${request.split}`);
-      return refuse('partition data');
+      return refuse('partition data of a kind that cannot cross threads');
     }
     return { ok: true, data: chunk };
   } catch (e) {
+    // A partition only the driver reads, and asynchronously (a cached one): the task runs here.
+    if (e instanceof PartitionNotReady)
+      return refuse('a partition the driver reads asynchronously');
     return { ok: false, error: serializeError(e), unsupported: false };
   }
 }
@@ -68,10 +73,10 @@ function nextChunk(
   } else {
     const rdd = task.plan.fetchable.get(request.rddId);
     if (!rdd) throw new Error(`RDD ${request.rddId} was not shipped with this task`);
-    const recipe = rdd.isPersisted ? undefined : rdd.threadRecipe(request.split);
-    if (recipe) {
+    const source = rdd.isPersisted ? undefined : rdd.partitionSource(request.split);
+    if (source) {
       log.debug(`A task thread reads partition ${request.split} of ${rdd.toString()} itself`);
-      return { items: [], offset: 0, total: 0, buffers: false, recipe };
+      return { items: [], offset: 0, total: 0, buffers: false, source };
     }
     slice = rdd.partitionSlice(request.split, {
       stageId: task.message.stageId,
@@ -103,7 +108,8 @@ function packedCopy(items: readonly unknown[], from: number, to: number): unknow
   return out;
 }
 
-function refuse(what: string): FetchReply {
-  const error = serializeError(new Error(`${what} of a kind that cannot cross threads`));
+/** The task cannot run in the thread: the driver runs it. */
+function refuse(why: string): FetchReply {
+  const error = serializeError(new Error(why));
   return { ok: false, error, unsupported: true };
 }

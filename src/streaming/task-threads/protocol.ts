@@ -1,7 +1,7 @@
 // Messages between the driver and its task threads. Data moves as whole blocks (a partition, the
 // buckets of a map task): one structured clone per block, never one message per record.
 import { DStreamError, ErrorCodes, type ErrorCode } from '../../errors.js';
-import type { PartitionRecipe } from '../../rdd/partition-recipe.js';
+import type { PartitionSource } from '../../rdd/partition-source.js';
 import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
 import type { MapTarget, ShippedRdd } from './lineage.js';
 import type { RddOrigin } from './origin.js';
@@ -66,8 +66,8 @@ export interface PartitionChunk {
    * become Buffers again on the other side, without a copy.
    */
   readonly buffers: boolean;
-  /** Instead of records: the thread computes the partition itself from this (reads a file). */
-  readonly recipe?: PartitionRecipe;
+  /** Instead of records: the thread reads the partition itself (a slice of a file...). */
+  readonly source?: PartitionSource;
 }
 
 /**

@@ -9,7 +9,11 @@ import { messageOf } from '../../errors.js';
 import { markWorkerThread } from '../../util/role.js';
 import { Time } from '../../util/time.js';
 import type { RDD } from '../../rdd/rdd.js';
-import { computeRecipe } from '../../rdd/partition-recipe.js';
+import {
+  hasPartitionReader,
+  readPartitionSource,
+  runAttempts,
+} from '../../rdd/partition-source.js';
 import { HashPartitioner } from '../../rdd/partitioner.js';
 import { ShuffleDependency, type ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
 import { walkMapSide } from './lineage.js';
@@ -91,10 +95,14 @@ function readPartition(
   each: (items: readonly unknown[]) => void,
 ): void {
   const first = receive(send({ type: 'fetchPartition', rddId, split })) as PartitionChunk;
-  if (first.recipe) {
-    const records: unknown[] = [];
-    computeRecipe(first.recipe, (r) => records.push(r));
-    each(records);
+  if (first.source) {
+    // Read here, as an executor reads its split; asynchronously read records end this attempt.
+    if (!hasPartitionReader(first.source.kind)) {
+      throw new CannotShip(
+        `no reader of partition sources of kind '${first.source.kind}' in this thread`,
+      );
+    }
+    each(readPartitionSource(first.source));
     return;
   }
   // Ask for the next chunks first: the driver serialises them while this thread computes.
@@ -239,30 +247,42 @@ function mismatch(m: MapTaskMessage, reason: string): FromWorker {
 }
 
 function serve(graph: ReplayGraph): void {
-  port.on('message', (m: ToWorker) => {
-    let reply: FromWorker;
-    firstTicketOfTask = requested + 1;
-    early.clear();
-    try {
-      reply = runMapTask(graph, m);
-    } catch (e) {
-      reply =
-        e instanceof CannotShip
-          ? mismatch(m, e.message)
-          : { type: 'failed', taskId: m.taskId, error: serializeError(e) };
-    } finally {
-      provided = new Map();
-      graph.sparkContext.blockManager.remote = undefined;
-      graph.sparkContext.shuffleManager.remote = undefined;
-    }
-    try {
-      post(reply);
-    } catch (e) {
-      // A value structured clone refuses (a function, a symbol) in the buckets.
-      post(mismatch(m, messageOf(e)));
-    }
-  });
+  port.on('message', (m: ToWorker) => void runTask(graph, m));
   post({ type: 'ready' });
+}
+
+/**
+ * Runs a map task and posts its outcome. The driver sends a thread one task at a time, so an
+ * attempt that waits for a partition's records (see partition-source.ts) holds no other task up.
+ */
+async function runTask(graph: ReplayGraph, m: MapTaskMessage): Promise<void> {
+  let reply: FromWorker;
+  try {
+    reply = await runAttempts(() => attemptMapTask(graph, m));
+  } catch (e) {
+    reply =
+      e instanceof CannotShip
+        ? mismatch(m, e.message)
+        : { type: 'failed', taskId: m.taskId, error: serializeError(e) };
+  }
+  try {
+    post(reply);
+  } catch (e) {
+    // A value structured clone refuses (a function, a symbol) in the buckets.
+    post(mismatch(m, messageOf(e)));
+  }
+}
+
+function attemptMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
+  firstTicketOfTask = requested + 1;
+  early.clear();
+  try {
+    return runMapTask(graph, m);
+  } finally {
+    provided = new Map();
+    graph.sparkContext.blockManager.remote = undefined;
+    graph.sparkContext.shuffleManager.remote = undefined;
+  }
 }
 
 // The application module may never finish loading (`start()` never resolves in a task thread):
