@@ -29,6 +29,10 @@ export {
   type PartitionReader,
   type TaskContext,
   type Emit,
+  OffsetRange,
+  hasOffsetRanges,
+  type HasOffsetRanges,
+  type TopicPartition,
 } from './rdd/index.js';
 export {
   StreamingContext,

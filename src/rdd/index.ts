@@ -14,3 +14,9 @@ export {
   type PartitionReader,
 } from './partition-source.js';
 export type { TaskRunner, Task } from './scheduler/task-runner.js';
+export {
+  OffsetRange,
+  hasOffsetRanges,
+  type HasOffsetRanges,
+  type TopicPartition,
+} from './offset-range.js';
