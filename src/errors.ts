@@ -54,6 +54,7 @@ export const ErrorCodes = {
   DSTREAM_ERR_WORKER_FAILED: 'a local[N] task thread that could not load the app or died',
   DSTREAM_ERR_UNKNOWN_PARTITION_SOURCE: 'a partition source whose kind has no registered reader',
   DSTREAM_ERR_ASYNC_READ_OUTSIDE_TASK: 'a partition read asynchronously outside an RDD action',
+  DSTREAM_ERR_NOT_PREPARED: 'an RDD of fromAsync read before a job ran its function',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

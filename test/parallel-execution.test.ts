@@ -77,13 +77,16 @@ describe('parallel execution (local[N] on worker threads)', () => {
     expect([...reasons].filter((r) => shape.test(r))).toHaveLength(1);
   });
 
-  it('task threads read partition sources themselves, waiting for asynchronous ones', async () => {
+  it('task threads read partition sources themselves (waiting for asynchronous ones) and read fromAsync RDDs from the driver', async () => {
     const sourceApp = join(root, 'test', 'fixtures', 'workers', 'async-source-app.ts');
     const runSourceApp = async (...args: string[]) =>
       JSON.parse((await run(node, [sourceApp, ...args], { cwd: root })).stdout.trim()) as {
         results: string[][];
         readers: number[];
         reads: number;
+        lookedResults: string[][];
+        fromAsyncRuns: number[];
+        mappers: number[];
         error?: string;
       };
     const [two, inline] = await Promise.all([
@@ -103,6 +106,18 @@ describe('parallel execution (local[N] on worker threads)', () => {
     // By the task threads, not the main thread (id 0) that holds the input batches.
     expect(two.readers).not.toContain(0);
     expect(new Set(inline.readers)).toEqual(new Set([0]));
+    // A transform's asynchronous work (fromAsync) ran once per batch on the driver, and task
+    // threads mapped its records, read from the driver.
+    expect(two.lookedResults).toEqual([
+      ['X@1000:1', 'Y@1000:1', 'Z1@1000:1'],
+      ['X@2000:1', 'Y@2000:1', 'Z2@2000:1'],
+      ['X@3000:1', 'Y@3000:1', 'Z3@3000:1'],
+    ]);
+    expect(inline.lookedResults).toEqual(two.lookedResults);
+    expect(two.fromAsyncRuns).toEqual([0, 0, 0]);
+    expect(two.mappers.length).toBeGreaterThan(0);
+    expect(two.mappers).not.toContain(0);
+    expect(inline.mappers).toEqual([0]);
   });
 
   it('reads RDDs created outside streams from the driver', async () => {

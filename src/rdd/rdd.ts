@@ -111,6 +111,22 @@ export abstract class RDD<T> {
     return undefined;
   }
 
+  /**
+   * Whether this RDD has asynchronous work to do, on the driver, before its partitions can be
+   * computed ({@link prepare}); such an RDD is never recomputed by a task thread.
+   */
+  get needsPreparation(): boolean {
+    return false;
+  }
+
+  /**
+   * The asynchronous work announced by {@link needsPreparation}. The scheduler awaits it, for every
+   * RDD of a job's lineage, parents first, before it runs the job's stages.
+   */
+  prepare(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** The records of partition `split` when this RDD holds them in memory (see partitionSlice). */
   protected heldPartition(_split: number): ArraySlice<T> | readonly T[] | undefined {
     return undefined;

@@ -2,6 +2,7 @@ import { DStreamError } from '../errors.js';
 import { setLogLevel } from '../util/logging.js';
 import { BlockManager } from './block-manager.js';
 import { parseMaster } from './master.js';
+import { AsyncRDD } from './narrow/async-rdd.js';
 import { BlockRDD } from './narrow/block-rdd.js';
 import { ParallelCollectionRDD } from './narrow/parallel-collection-rdd.js';
 import { TextFileRDD } from './narrow/text-file-rdd.js';
@@ -68,6 +69,28 @@ export class SparkContext {
     this.assertNotStopped();
     checkPartitionCount(numSlices);
     return new ParallelCollectionRDD(this, data, numSlices);
+  }
+
+  /**
+   * An RDD of what an asynchronous function produces (a query on an external engine, a lookup in
+   * a store), cut into `numSlices` partitions by position. The function runs once, on the driver,
+   * when the first job that reads the RDD starts, and may run jobs itself. Returned from a
+   * `transform` function, it is how a stream does asynchronous work per batch.
+   *
+   * @example
+   * ```ts
+   * const enriched = orders.transform((rdd) =>
+   *   rdd.context.fromAsync(async () => {
+   *     const rows = await rdd.collect();
+   *     return Promise.all(rows.map(async (row) => ({ ...row, region: await lookUpRegion(row) })));
+   *   }),
+   * );
+   * ```
+   */
+  fromAsync<T>(produce: () => Promise<readonly T[]>, numSlices = 1): RDD<T> {
+    this.assertNotStopped();
+    checkPartitionCount(numSlices);
+    return new AsyncRDD(this, produce, numSlices);
   }
 
   /** The lines of a text file, or of the files of a directory. */

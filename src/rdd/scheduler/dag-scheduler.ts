@@ -31,6 +31,7 @@ export class DAGScheduler {
     func: (items: T[], partition: number) => U | Promise<U>,
     partitions?: readonly number[],
   ): Promise<U[]> {
+    for (const r of this.unprepared(rdd)) await r.prepare();
     for (const stage of this.missingShuffles(rdd)) await this.runMapStage(stage);
     const stageId = this.nextStageId++;
     const parts = partitions ?? Array.from({ length: rdd.numPartitions }, (_, i) => i);
@@ -59,6 +60,27 @@ export class DAGScheduler {
       }),
     );
     outputs.forEach((buckets, mapId) => this.shuffles.put(dep.shuffleId, mapId, buckets));
+  }
+
+  /**
+   * RDDs of the lineage of `rdd` with asynchronous work to do before their partitions can be
+   * computed (`fromAsync`), parents first; lineage already computed (cached, shuffled) is skipped.
+   */
+  private unprepared(rdd: RDD<unknown>): RDD<unknown>[] {
+    const ordered: RDD<unknown>[] = [];
+    const seen = new Set<number>();
+    const visit = (r: RDD<unknown>): void => {
+      if (seen.has(r.id)) return;
+      seen.add(r.id);
+      if (r.isPersisted && this.blocks.hasAll(r.id, r.numPartitions)) return;
+      for (const p of r.narrowParents) visit(p);
+      for (const dep of r.shuffleDependencies) {
+        if (!this.shuffles.isComplete(dep.shuffleId, dep.rdd.numPartitions)) visit(dep.rdd);
+      }
+      if (r.needsPreparation) ordered.push(r);
+    };
+    visit(rdd);
+    return ordered;
   }
 
   /** Shuffles with missing outputs in the lineage of `rdd`, each after those it depends on. */

@@ -96,7 +96,8 @@ export function walkMapSide(root: RDD<unknown>, visitor: MapSideVisitor): string
       shape.push(`driver:${r.numPartitions}`);
       return;
     }
-    const origin = originOf(r);
+    // What the driver prepared asynchronously (fromAsync) is read from it, never recomputed here.
+    const origin = r.needsPreparation ? undefined : originOf(r);
     if (!origin) {
       shape.push(`shipped:${r.numPartitions}`);
       visitor.external(r);
