@@ -1,17 +1,29 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+// The engine's own tests import 'dstream' and its subpaths exactly as users do, compiled from the
+// sources: each export's "dstream:source" condition in package.json names its source file (as it
+// does for `tsc`, through `customConditions`), so a new subpath is one entry in package.json.
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  exports: Record<string, string | Record<string, string>>;
+};
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const alias = Object.entries(pkg.exports).flatMap(([subpath, target]) => {
+  const source = typeof target === 'object' ? target['dstream:source'] : undefined;
+  if (source === undefined) return [];
+  const specifier = pkg.name + subpath.slice(1);
+  return [
+    {
+      find: new RegExp(`^${escape(specifier)}$`),
+      replacement: fileURLToPath(new URL(source, import.meta.url)),
+    },
+  ];
+});
 
 export default defineConfig({
-  resolve: {
-    // The engine's own tests import 'dstream' exactly as users do, compiled from the sources.
-    alias: [
-      { find: /^dstream\/testing$/, replacement: src('testing/index.ts') },
-      { find: /^dstream\/sinks\/files$/, replacement: src('sinks/files/index.ts') },
-      { find: /^dstream$/, replacement: src('index.ts') },
-    ],
-  },
+  resolve: { alias },
   test: {
     include: ['test/**/*.test.ts'],
     // Builds dist/ when it is older than the sources: the CLI and package tests run it.

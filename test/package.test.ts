@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBuilt, root } from './support/cli.js';
 
 interface ExportTarget {
+  'dstream:source'?: string;
   types?: string;
   import?: string;
 }
@@ -41,14 +42,20 @@ afterAll(async () => {
 });
 
 describe('package', () => {
-  it('has a types file and an import file for every subpath', () => {
+  it('has a source, a types file and an import file for every subpath, built one from the other', () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (subpath === './package.json') continue;
       expect(typeof target, subpath).toBe('object');
-      const { types, import: js } = target as ExportTarget;
-      expect(Object.keys(target), subpath).toEqual(['types', 'import']);
+      const { 'dstream:source': source, types, import: js } = target as ExportTarget;
+      // The source condition comes first: tsc (customConditions) and vitest (aliases derived from
+      // it) resolve the package's own name to its sources; Node and users skip it.
+      expect(Object.keys(target), subpath).toEqual(['dstream:source', 'types', 'import']);
+      expect(existsSync(join(root, source!)), source).toBe(true);
       expect(existsSync(join(root, types!)), types).toBe(true);
       expect(existsSync(join(root, js!)), js).toBe(true);
+      // tsc builds src/ into dist/ file for file: the targets are the source's outputs.
+      const built = source!.replace(/^\.\/src\//, './dist/').replace(/\.ts$/, '');
+      expect([types, js], subpath).toEqual([`${built}.d.ts`, `${built}.js`]);
     }
   });
 
