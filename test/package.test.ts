@@ -91,8 +91,117 @@ console.log(JSON.stringify(out));
     expect(stdout.trim()).toBe(pkg.version);
   });
 
+  it("publishes types a strict compiler accepts, without the engine's internals", async () => {
+    // A user's program, compiled against dist/*.d.ts by the package's name with skipLibCheck off:
+    // the published declarations hold together, and what is marked @internal is not in them.
+    const dir = join(tmp, 'consumer');
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2024',
+          lib: ['ES2024'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+        },
+        files: ['app.ts'],
+      }),
+    );
+    await writeFile(join(dir, 'app.ts'), consumerApp);
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', dir]).then(
+      () => '',
+      (e: Error & { stdout?: string }) => e.stdout || e.message,
+    );
+    expect(result).toBe('');
+  });
+
   it('passes publint with no error and no warning', async () => {
     const { messages } = await publint({ pkgDir: root, level: 'warning' });
     expect(messages).toEqual([]);
   });
 });
+
+/** What users write, with every extension point, and the internals they must not reach. */
+const consumerApp = `
+import {
+  InputDStream, OffsetRange, Receiver, Seconds, SourceRDD, StateSpec, StreamingContext,
+  hasOffsetRanges, registerPartitionReader,
+  type BatchInfo, type DStream, type PartitionSource, type RDD, type State, type StreamingListener, type Time,
+} from 'dstream';
+import { runBatches } from 'dstream/testing';
+import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
+
+const ssc = new StreamingContext({ master: 'local[2]', appName: 'app', batchDuration: Seconds(1) });
+const counts: DStream<readonly [string, number]> = ssc
+  .socketTextStream('localhost', 9999)
+  .flatMap((line) => line.split(' '))
+  .map((w) => [w, 1] as const)
+  .reduceByKey((a, b) => a + b);
+counts.print(10);
+counts.mapWithState(
+  StateSpec.function((_k: string, v: number | undefined, s: State<number>) => {
+    s.update((s.getOption() ?? 0) + (v ?? 0));
+    return s.get();
+  }),
+);
+counts.foreachRDD(async (rdd: RDD<readonly [string, number]>, time: Time) => {
+  if (hasOffsetRanges(rdd)) rdd.offsetRanges.map((r: OffsetRange) => r.count());
+  await saveAsPartitionedTextFile(rdd, time, '/tmp/out');
+});
+const listener: StreamingListener = {
+  onBatchCompleted: ({ batchInfo }: { batchInfo: BatchInfo }) => void batchInfo.totalDelay,
+};
+ssc.addStreamingListener(listener);
+
+interface Range extends PartitionSource { readonly kind: 'app.range'; readonly n: number }
+registerPartitionReader<Range, number>({ kind: 'app.range', read: async ({ n }) => [n] });
+class RangeRDD extends SourceRDD<number> {
+  get numPartitions(): number { return 1; }
+  protected get kind(): string { return 'range'; }
+  partitionSource(): Range { return { kind: 'app.range', n: 1 }; }
+}
+class RangeStream extends InputDStream<number> {
+  override async prepareBatch(_time: Time): Promise<void> {}
+  compute(_time: Time): RDD<number> { return new RangeRDD(this.context.sparkContext); }
+}
+new RangeStream(ssc).count().print();
+class Lines extends Receiver<string> {
+  onStart(): void { this.store('line'); }
+  onStop(): void {}
+}
+ssc.receiverStream(new Lines()).print();
+void runBatches({ inputs: [[[1]]], numBatches: 1, build: (_ssc, [a]) => a!.map((x: number) => x + 1) });
+
+// The engine's own members are not in the published types.
+// @ts-expect-error internal
+void ssc.graph;
+// @ts-expect-error internal
+void ssc.scheduler;
+// @ts-expect-error internal
+void ssc.generator;
+// @ts-expect-error internal
+void ssc.listenerBus;
+// @ts-expect-error internal
+void ssc.startHooks;
+// @ts-expect-error internal
+ssc.registerInputStream;
+// @ts-expect-error internal
+void counts.zeroTime;
+// @ts-expect-error internal
+void counts.rememberDuration;
+// @ts-expect-error internal
+void counts.checkpointDuration;
+// @ts-expect-error internal
+counts.initialize;
+// @ts-expect-error internal
+counts.clearMetadata;
+// @ts-expect-error internal
+void ssc.sparkContext.blockManager;
+`;

@@ -1,7 +1,6 @@
 import { DStreamError, requirement } from '../errors.js';
 import type { RDD } from '../rdd/index.js';
 import { computeStreamRDD } from '../streaming/task-threads/stream-rdds.js';
-import type { GraphStream } from '../streaming/graph-stream.js';
 import type { StreamingContext } from '../streaming/streaming-context.js';
 import { Seconds, type Duration } from '../util/duration.js';
 import { Logger } from '../util/logging.js';
@@ -20,17 +19,31 @@ const log = new Logger('DStream');
  * they are, arrays and plain objects by their content.
  *
  * Every DStream family overrides the same three members: its `dependencies`, its `slideDuration`
- * and `compute(time)`, which returns the RDD for that time or `undefined` for none.
+ * and `compute(time)`, which returns the RDD for that time or `undefined` for none; a family
+ * reads its parents' RDDs with `getOrCompute(time)`. That is also how a new family is written
+ * outside dstream (docs/extending.md).
  */
-export abstract class DStream<T> implements GraphStream {
+export abstract class DStream<T> {
   readonly id: number;
+  /** @internal (users and new families use `context`) */
   readonly ssc: StreamingContext;
-  /** The RDDs generated so far, by batch time (ms), kept for the remember duration. */
+  /**
+   * The RDDs generated so far, by batch time (ms), kept for the remember duration.
+   * @internal
+   */
   protected readonly generatedRDDs = new Map<number, RDD<T>>();
+  // The graph's life (zero time, remembering, checkpoints) is the engine's: left out of the
+  // published types, as Spark keeps it private[streaming].
+  /** @internal */
   zeroTime: Time | undefined;
+  /** @internal */
   rememberDuration: Duration | undefined;
+  /** @internal */
   checkpointDuration: Duration | undefined;
-  /** Stateful streams set this: they need a checkpoint directory and interval. */
+  /**
+   * Stateful streams set this: they need a checkpoint directory and interval.
+   * @internal
+   */
   protected mustCheckpoint = false;
   private persisted = false;
   private userName: string | undefined;
@@ -61,6 +74,7 @@ export abstract class DStream<T> implements GraphStream {
     return this;
   }
 
+  /** @internal */
   get givenName(): string | undefined {
     return this.userName;
   }
@@ -69,14 +83,20 @@ export abstract class DStream<T> implements GraphStream {
     return `${this.constructor.name}[${this.id}]`;
   }
 
-  /** Whether a batch at `time` falls on this stream's slide grid. */
+  /**
+   * Whether a batch at `time` falls on this stream's slide grid.
+   * @internal
+   */
   isTimeValid(time: Time): boolean {
     if (this.zeroTime === undefined) return false;
     if (time.lessEq(this.zeroTime)) return false;
     return time.minus(this.zeroTime).isMultipleOf(this.slideDuration);
   }
 
-  /** The RDD for `time`: generated once, then remembered. */
+  /**
+   * The RDD for `time`: generated once, then remembered. A family's `compute(time)` reads its
+   * parents' RDDs with it.
+   */
   getOrCompute(time: Time): RDD<T> | undefined {
     const cached = this.generatedRDDs.get(time.milliseconds);
     if (cached) return cached;
@@ -96,13 +116,17 @@ export abstract class DStream<T> implements GraphStream {
     return rdd;
   }
 
-  /** The RDDs generated so far, by time (for checkpoints and tests). */
+  /**
+   * The RDDs generated so far, by time (for checkpoints and tests).
+   * @internal
+   */
   get generated(): ReadonlyMap<number, RDD<T>> {
     return this.generatedRDDs;
   }
 
   // ----------------------------------------------------------- graph life
 
+  /** @internal */
   initialize(zeroTime: Time): void {
     if (this.zeroTime !== undefined && !this.zeroTime.equals(zeroTime)) {
       throw new DStreamError(
@@ -124,11 +148,15 @@ export abstract class DStream<T> implements GraphStream {
     for (const p of this.dependencies) p.initialize(zeroTime);
   }
 
-  /** The smallest multiple of the slide that is at least 10 s (Spark's default). */
+  /**
+   * The smallest multiple of the slide that is at least 10 s (Spark's default).
+   * @internal
+   */
   protected defaultCheckpointInterval(): Duration {
     return this.slideDuration.times(Math.ceil(Seconds(10).div(this.slideDuration)));
   }
 
+  /** @internal */
   rememberAtLeast(duration: Duration | undefined): void {
     if (duration && (!this.rememberDuration || duration.greater(this.rememberDuration))) {
       this.rememberDuration = duration;
@@ -137,11 +165,15 @@ export abstract class DStream<T> implements GraphStream {
     for (const p of this.dependencies) p.rememberAtLeast(parents);
   }
 
-  /** How long parents must remember their RDDs for this stream (windows add their length). */
+  /**
+   * How long parents must remember their RDDs for this stream (windows add their length).
+   * @internal
+   */
   protected parentRememberDuration(): Duration | undefined {
     return this.rememberDuration;
   }
 
+  /** @internal */
   validateAtStart(): void {
     const name = this.constructor.name;
     requirement(
@@ -176,6 +208,7 @@ export abstract class DStream<T> implements GraphStream {
     );
   }
 
+  /** @internal */
   clearMetadata(time: Time): void {
     const remember = this.rememberDuration ?? this.slideDuration;
     const horizon = time.minus(remember).milliseconds;

@@ -41,16 +41,16 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
   }
 
   /** Stops the receiver; what it had buffered becomes a block for the next batch. */
-  async stopReceiving(): Promise<void> {
+  override async stopReceiving(): Promise<void> {
     this.supervisor?.stop(STOPPED_BY_DRIVER);
   }
 
-  hasPendingData(): boolean {
+  override hasPendingData(): boolean {
     return this.unallocated.length > 0 || (this.supervisor?.bufferedRecords ?? 0) > 0;
   }
 
   /** Gives the blocks received so far to the batch at `time`. */
-  prepareBatch(time: Time): void {
+  override prepareBatch(time: Time): void {
     this.supervisor?.generateDueBlock(this.ssc.clock.now());
     this.allocated.set(time.milliseconds, this.unallocated);
     this.unallocated = [];
@@ -80,7 +80,7 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
    * Changes the records-per-second limit of the receiver's single-record stores (bounded by
    * `spark.streaming.receiver.maxRate`): the hook backpressure uses.
    */
-  updateRateLimit(recordsPerSecond: number): void {
+  override updateRateLimit(recordsPerSecond: number): void {
     this.supervisor?.updateRateLimit(recordsPerSecond);
   }
 

@@ -4,7 +4,7 @@ import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
 import type { StateSnapshot, StatefulStream } from '../streaming/checkpoint/stateful-stream.js';
 import type { Duration } from '../util/duration.js';
 import { Time } from '../util/time.js';
-import type { Pair } from '../util/types.js';
+import { conformsTo, type Pair } from '../util/types.js';
 import { DStream } from './dstream.js';
 import { MappedDStream } from './mapped.js';
 import { ReducedWindowRDD, type WindowFunctions } from './reduced-window-rdd.js';
@@ -19,7 +19,7 @@ import { checkWindowDuration } from './windowed.js';
  * It is stateful: it needs `ssc.checkpoint(dir)` (Spark's message at start otherwise), and
  * checkpoints snapshot its latest window ({@link latestWindow}, {@link restoreWindow}).
  */
-export class ReducedWindowedDStream<K, V> extends DStream<Pair<K, V>> implements StatefulStream {
+export class ReducedWindowedDStream<K, V> extends DStream<Pair<K, V>> {
   /** One reduced value per key per batch, placed by the window's partitioner. */
   private readonly reducedStream: DStream<Pair<K, V>>;
 
@@ -154,3 +154,6 @@ function min(a: Time, b: Time): Time {
 function max(a: Time, b: Time): Time {
   return a.greater(b) ? a : b;
 }
+
+// Checkpoints snapshot and restore the latest window (see conformsTo for why not `implements`).
+conformsTo<StatefulStream>()(ReducedWindowedDStream);

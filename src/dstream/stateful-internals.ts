@@ -4,7 +4,7 @@ import { StateMap } from '../state/index.js';
 import type { StatefulStream, StateSnapshot } from '../streaming/checkpoint/stateful-stream.js';
 import type { Duration } from '../util/duration.js';
 import type { Time } from '../util/time.js';
-import type { Pair } from '../util/types.js';
+import { conformsTo, type Pair } from '../util/types.js';
 import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
 import { DStream } from './dstream.js';
 
@@ -15,7 +15,7 @@ import { DStream } from './dstream.js';
  * A stream whose state lives in one {@link StateMap} per partition of its partitioner. Its RDD for
  * batch `t` applies the batch to the maps (once, whoever reads it first) and reads them as of `t`.
  */
-export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> implements StatefulStream {
+export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
   protected override mustCheckpoint = true;
   readonly stores: StateMap<K, S>[];
   /** Set once a state RDD was generated or the state restored: later batches build on it. */
@@ -268,3 +268,6 @@ function stateUnavailable(stream: DStream<unknown>, time: Time): DStreamError {
     `The state of ${stream} as of ${time} is no longer available: the RDDs of a stateful stream can be read only while the stream remembers them (use ssc.remember(duration) to keep them longer)`,
   );
 }
+
+// Checkpoints snapshot and restore the state (see conformsTo for why not `implements`).
+conformsTo<StatefulStream>()(KeyedStateDStream);

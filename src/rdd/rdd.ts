@@ -82,7 +82,10 @@ export abstract class RDD<T> {
     for (let i = 0; i < block.length; i++) emit(block[i]!);
   }
 
-  /** Partition `split` as an array. */
+  /**
+   * Partition `split` as an array.
+   * @internal
+   */
   partitionArray(split: number, task: TaskContext): T[] {
     const out: T[] = [];
     this.iterate(split, task, (x) => out.push(x));
@@ -94,6 +97,7 @@ export abstract class RDD<T> {
    * themselves when this RDD holds them (parallelized data, received blocks, a cached partition),
    * so that shipping them to a task thread copies nothing first; otherwise computed into a new
    * array.
+   * @internal
    */
   partitionSlice(split: number, task: TaskContext): ArraySlice<T> {
     const held = this.persisted ? this.context.blockManager.get<T>(this.id, split) : undefined;
@@ -127,7 +131,10 @@ export abstract class RDD<T> {
     return Promise.resolve();
   }
 
-  /** The records of partition `split` when this RDD holds them in memory (see partitionSlice). */
+  /**
+   * The records of partition `split` when this RDD holds them in memory (see partitionSlice).
+   * @internal
+   */
   protected heldPartition(_split: number): ArraySlice<T> | readonly T[] | undefined {
     return undefined;
   }

@@ -38,7 +38,9 @@ export class SparkContext {
   readonly conf: ReadonlyMap<string, string>;
   /** Task slots given by the master (`local[N]` → N). */
   readonly cores: number;
+  /** @internal */
   readonly blockManager = new BlockManager();
+  /** @internal */
   readonly shuffleManager = new ShuffleManager();
   private readonly scheduler: DAGScheduler;
   private readonly runner: TaskRunner;
@@ -151,6 +153,7 @@ export class SparkContext {
     }
   }
 
+  /** @internal */
   newRddId(): number {
     return this.nextRddId++;
   }

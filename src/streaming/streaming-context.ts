@@ -61,13 +61,23 @@ let activating: StreamingContext | undefined;
  * ```
  */
 export class StreamingContext {
+  /** The RDD context under the streams: `parallelize`, `textFile`, `fromAsync`... */
   readonly sparkContext: SparkContext;
-  readonly graph: DStreamGraph;
+  /** The settings given at creation (`spark.*` keys), read-only. */
   readonly conf: StreamingConf;
+  // What follows is the engine's: marked @internal, it is left out of the published types (as
+  // Spark keeps it private[streaming]). Sources and sinks need none of it (docs/extending.md).
+  /** @internal */
+  readonly graph: DStreamGraph;
+  /** @internal */
   readonly clock: Clock;
+  /** @internal */
   readonly listenerBus = new StreamingListenerBus();
+  /** @internal */
   readonly inputInfoTracker = new InputInfoTracker();
+  /** @internal */
   readonly scheduler: JobScheduler;
+  /** @internal */
   readonly generator: JobGenerator;
   private state: StreamingContextState = 'INITIALIZED';
   private checkpointDirectory: string | undefined;
@@ -82,8 +92,9 @@ export class StreamingContext {
    * Called at start, before the inputs start and the timer runs: recovery from a checkpoint plugs
    * in here, and returns the batches to run before the timer resumes (or only the time at which
    * the timer resumes).
+   * @internal
    */
-  startHooks: ((ssc: StreamingContext) => Promise<StartPlan | Time | undefined>)[] = [];
+  readonly startHooks: ((ssc: StreamingContext) => Promise<StartPlan | Time | undefined>)[] = [];
 
   constructor(options: StreamingContextOptions) {
     const batch = checkBatchDuration(options.batchDuration);
@@ -298,7 +309,10 @@ export class StreamingContext {
     this.termination.stopped();
   }
 
-  /** Records a batch failure; `awaitTermination` rejects with the first one. */
+  /**
+   * Records a batch failure; `awaitTermination` rejects with the first one.
+   * @internal
+   */
   reportError(error: DStreamError): void {
     this.termination.fail(error);
   }
@@ -310,7 +324,10 @@ export class StreamingContext {
 
   // ------------------------------------------------- for the streams of this context
 
-  /** Throws Spark's error when a stream is declared on a started or stopped context. */
+  /**
+   * Throws Spark's error when a stream is declared on a started or stopped context.
+   * @internal
+   */
   assertCanAddStreams(): void {
     if (this.state === 'ACTIVE') {
       throw new DStreamError(
@@ -326,10 +343,12 @@ export class StreamingContext {
     }
   }
 
+  /** @internal */
   newStreamId(): number {
     return this.nextStreamId++;
   }
 
+  /** @internal */
   registerInputStream(stream: InputStream): number {
     // As Spark's input streams make their rate controller when created, a wrong estimator or gain
     // fails the call that declares the stream (and leaves no half-registered stream behind).
@@ -347,6 +366,7 @@ export class StreamingContext {
     return id;
   }
 
+  /** @internal */
   registerOutputStream(stream: OutputStream): void {
     this.graph.addOutputStream(stream);
   }

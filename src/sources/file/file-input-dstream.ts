@@ -64,7 +64,7 @@ export class FileInputDStream extends InputDStream<string> {
   }
 
   /** Lists the directory and selects the new files of the batch at `time`. */
-  async prepareBatch(time: Time): Promise<void> {
+  override async prepareBatch(time: Time): Promise<void> {
     const t = time.milliseconds;
     // A batch restored from a checkpoint reads the files it had selected before.
     if (this.batchTimeToSelectedFiles.has(t)) return;
@@ -125,14 +125,14 @@ export class FileInputDStream extends InputDStream<string> {
    * threshold of the stream's creation (a recovered stream must keep the original one, or the
    * files that arrived while the application was down would count as old).
    */
-  checkpointPosition(): unknown {
+  override checkpointPosition(): unknown {
     return {
       initialModTimeIgnoreThreshold: this.initialModTimeIgnoreThreshold,
       files: [...this.selectedFiles],
     };
   }
 
-  restorePosition(position: unknown): void {
+  override restorePosition(position: unknown): void {
     const p = position as {
       initialModTimeIgnoreThreshold: number;
       files: [number, readonly string[]][];
