@@ -48,11 +48,7 @@ export {
   type PerPartitionConfig,
 } from './streaming/rate/direct-rate-limit.js';
 export type { StreamingConf } from './streaming/conf.js';
-export {
-  BatchInfo,
-  type OutputOperationInfo,
-  type StreamInputInfo,
-} from './streaming/batch-info.js';
+export { BatchInfo, OutputOperationInfo, type StreamInputInfo } from './streaming/batch-info.js';
 export { Receiver } from './receiver/index.js';
 export type { ReceivedBlock } from './receiver/index.js';
 export { FileInputDStream, type FileStreamOptions } from './sources/index.js';

@@ -537,7 +537,7 @@ describe('StreamingListener', () => {
       events.push({
         type,
         batchTime: e.outputOperationInfo.batchTime.milliseconds,
-        op: { ...e.outputOperationInfo },
+        op: e.outputOperationInfo,
       });
     const listener: StreamingListener = {
       onStreamingStarted: (e) => events.push({ type: 'streamingStarted', time: e.time }),

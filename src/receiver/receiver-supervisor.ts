@@ -228,12 +228,12 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
     type: 'onReceiverStarted' | 'onReceiverError' | 'onReceiverStopped',
     info: Pick<ReceiverInfo, 'active' | 'lastErrorMessage' | 'lastError' | 'lastErrorTime'>,
   ): void {
-    const receiverInfo: ReceiverInfo = {
+    const receiverInfo: ReceiverInfo = Object.freeze({
       streamId: this.streamId,
       name: this.receiverName,
       location: this.location,
       ...info,
-    };
+    });
     this.ssc.listenerBus.post({ type, event: { receiverInfo } });
   }
 }

@@ -1,38 +1,75 @@
 import type { Time } from '../util/time.js';
 
-/** What one input stream brought into one batch. */
+/** What one input stream brought into one batch (frozen once reported). */
 export interface StreamInputInfo {
   readonly inputStreamId: number;
   readonly numRecords: number;
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-/** One output operation of one batch, as Spark's `OutputOperationInfo`. */
-export interface OutputOperationInfo {
-  readonly batchTime: Time;
-  readonly id: number;
-  readonly name: string;
-  readonly description: string;
-  startTime: number | undefined;
-  endTime: number | undefined;
-  failureReason: string | undefined;
+/** A frozen copy of a stream's input info (its metadata record too; the values in it as they are). */
+export function frozenInputInfo(info: StreamInputInfo): StreamInputInfo {
+  if (Object.isFrozen(info) && Object.isFrozen(info.metadata)) return info;
+  return Object.freeze({ ...info, metadata: Object.freeze({ ...info.metadata }) });
 }
 
 /**
- * One batch, as Spark's `BatchInfo`: when it was submitted, started and ended (wall-clock ms),
- * what each input stream brought, and its output operations. The delays are derived:
- * scheduling delay = start − submission, processing delay = end − start, total = both.
+ * One output operation of one batch at one moment, as Spark's `OutputOperationInfo` (an immutable
+ * case class): a listener event carries the operation as it was when the event was posted, and
+ * the object is frozen. `startTime` and `endTime` are wall-clock ms, `failureReason` the error's
+ * stack.
+ */
+export class OutputOperationInfo {
+  constructor(
+    readonly batchTime: Time,
+    readonly id: number,
+    readonly name: string,
+    readonly description: string,
+    readonly startTime: number | undefined,
+    readonly endTime: number | undefined,
+    readonly failureReason: string | undefined,
+  ) {
+    Object.freeze(this);
+  }
+
+  /** `endTime − startTime`, once both are known. */
+  get duration(): number | undefined {
+    return this.startTime === undefined || this.endTime === undefined
+      ? undefined
+      : this.endTime - this.startTime;
+  }
+}
+
+/**
+ * One batch at one moment, as Spark's `BatchInfo` (an immutable case class): when it was submitted,
+ * started and ended (wall-clock ms), what each input stream brought, and its output operations.
+ * Each listener event carries its own frozen `BatchInfo`, the batch as it was when the event was
+ * posted: `onBatchSubmitted` has no processing times, `onBatchStarted` a start time,
+ * `onBatchCompleted` both. The UI and the JSON API are built on these snapshots. The delays are
+ * derived: scheduling delay = start − submission, processing delay = end − start, total = both.
+ *
+ * The maps are the snapshot's own (built from the ones given); their values are frozen.
  */
 export class BatchInfo {
-  processingStartTime: number | undefined;
-  processingEndTime: number | undefined;
+  readonly streamIdToInputInfo: ReadonlyMap<number, StreamInputInfo>;
+  readonly outputOperationInfos: ReadonlyMap<number, OutputOperationInfo>;
 
   constructor(
     readonly batchTime: Time,
-    readonly streamIdToInputInfo: ReadonlyMap<number, StreamInputInfo>,
+    streamIdToInputInfo: ReadonlyMap<number, StreamInputInfo>,
     readonly submissionTime: number,
-    readonly outputOperationInfos: ReadonlyMap<number, OutputOperationInfo>,
-  ) {}
+    readonly processingStartTime: number | undefined,
+    readonly processingEndTime: number | undefined,
+    outputOperationInfos: ReadonlyMap<number, OutputOperationInfo>,
+  ) {
+    const inputs = new Map<number, StreamInputInfo>();
+    for (const [id, info] of streamIdToInputInfo) inputs.set(id, frozenInputInfo(info));
+    const ops = new Map<number, OutputOperationInfo>();
+    for (const [id, op] of outputOperationInfos) ops.set(id, Object.freeze(op));
+    this.streamIdToInputInfo = inputs;
+    this.outputOperationInfos = ops;
+    Object.freeze(this);
+  }
 
   get schedulingDelay(): number | undefined {
     return this.processingStartTime === undefined

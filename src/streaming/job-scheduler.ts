@@ -3,7 +3,7 @@ import { DStreamError, messageOf } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { Logger } from '../util/logging.js';
 import { Time } from '../util/time.js';
-import { BatchInfo, type OutputOperationInfo } from './batch-info.js';
+import { BatchInfo, OutputOperationInfo, type StreamInputInfo } from './batch-info.js';
 import type { Job, JobSet } from './job.js';
 import type { StreamingListenerBus } from './listener-bus.js';
 
@@ -11,6 +11,33 @@ const log = new Logger('JobScheduler');
 
 /** What a job that never got a slot returns: the context stopped while it waited. */
 const DROPPED = Symbol('dropped');
+
+/**
+ * The scheduler's own bookkeeping of a batch (Spark's `JobSet`), changed as the batch runs. Only
+ * frozen snapshots of it leave the scheduler: a new `BatchInfo` (or `OutputOperationInfo`) for
+ * every listener event, since listeners receive events later, when the batch has moved on.
+ */
+interface BatchRecord {
+  readonly time: Time;
+  readonly inputInfos: ReadonlyMap<number, StreamInputInfo>;
+  readonly submissionTime: number;
+  processingStartTime: number | undefined;
+  processingEndTime: number | undefined;
+  /** The latest snapshot of each output operation, replaced when the operation starts and ends. */
+  readonly ops: Map<number, OutputOperationInfo>;
+}
+
+/** The batch as it is now, frozen (the maps are the snapshot's own). */
+function snapshot(batch: BatchRecord): BatchInfo {
+  return new BatchInfo(
+    batch.time,
+    batch.inputInfos,
+    batch.submissionTime,
+    batch.processingStartTime,
+    batch.processingEndTime,
+    batch.ops,
+  );
+}
 
 export interface JobSchedulerHooks {
   /** Called after every job of a batch succeeded (clean old RDDs, write the checkpoint). */
@@ -27,7 +54,7 @@ export interface JobSchedulerHooks {
 export class JobScheduler {
   private running = 0;
   /** Jobs waiting for a slot, oldest first; `resume(false)` drops one (the context stopped). */
-  private readonly waiting: { batch: BatchInfo; resume: (run: boolean) => void }[] = [];
+  private readonly waiting: { batch: BatchRecord; resume: (run: boolean) => void }[] = [];
   private readonly active = new Map<number, Promise<void>>();
   private accepting = true;
   /** The job whose function is running, seen from the code it calls (one store per job). */
@@ -53,21 +80,30 @@ export class JobScheduler {
   /** Queues a batch; the promise settles (never rejects) when all its jobs have ended. */
   submitJobSet(jobSet: JobSet): Promise<void> {
     if (!this.accepting) return Promise.resolve();
-    const infos = new Map<number, OutputOperationInfo>();
+    const batch: BatchRecord = {
+      time: jobSet.time,
+      inputInfos: new Map(jobSet.inputInfos),
+      submissionTime: this.clock.now(),
+      processingStartTime: undefined,
+      processingEndTime: undefined,
+      ops: new Map(),
+    };
     for (const job of jobSet.jobs) {
-      infos.set(job.outputOpId, {
-        batchTime: jobSet.time,
-        id: job.outputOpId,
-        name: job.name,
-        description: job.name,
-        startTime: undefined,
-        endTime: undefined,
-        failureReason: undefined,
-      });
+      batch.ops.set(
+        job.outputOpId,
+        new OutputOperationInfo(
+          jobSet.time,
+          job.outputOpId,
+          job.name,
+          job.name,
+          undefined,
+          undefined,
+          undefined,
+        ),
+      );
     }
-    const info = new BatchInfo(jobSet.time, jobSet.inputInfos, this.clock.now(), infos);
-    this.bus.post({ type: 'onBatchSubmitted', event: { batchInfo: info } });
-    const done = this.runJobSet(jobSet, info).finally(() =>
+    this.bus.post({ type: 'onBatchSubmitted', event: { batchInfo: snapshot(batch) } });
+    const done = this.runJobSet(jobSet, batch).finally(() =>
       this.active.delete(jobSet.time.milliseconds),
     );
     this.active.set(jobSet.time.milliseconds, done);
@@ -101,19 +137,20 @@ export class JobScheduler {
     }
   }
 
-  private async runJobSet(jobSet: JobSet, info: BatchInfo): Promise<void> {
+  private async runJobSet(jobSet: JobSet, batch: BatchRecord): Promise<void> {
     let failure: DStreamError | undefined;
     await Promise.all(
       jobSet.jobs.map(async (job) => {
-        const error = await this.withSlot(info, () => this.runJob(job, info));
+        const error = await this.withSlot(batch, () => this.runJob(job, batch));
         if (error !== DROPPED) failure ??= error;
       }),
     );
-    if (info.processingStartTime === undefined) {
+    if (batch.processingStartTime === undefined) {
       log.info(`Dropped the jobs of time ${jobSet.time}: the context stopped before they started`);
       return;
     }
-    info.processingEndTime = this.clock.now();
+    batch.processingEndTime = this.clock.now();
+    const info = snapshot(batch);
     this.bus.post({ type: 'onBatchCompleted', event: { batchInfo: info } });
     if (failure && !this.accepting && causedByStop(failure)) {
       // The stop cut the batch short: not an application error. It stays pending (a recovery
@@ -139,29 +176,31 @@ export class JobScheduler {
     }
   }
 
-  private async runJob(job: Job, info: BatchInfo): Promise<DStreamError | undefined> {
-    const op = info.outputOperationInfos.get(job.outputOpId)!;
+  private async runJob(job: Job, batch: BatchRecord): Promise<DStreamError | undefined> {
+    const op = batch.ops.get(job.outputOpId)!;
     const now = this.clock.now();
-    if (info.processingStartTime === undefined) {
-      info.processingStartTime = now;
-      this.bus.post({ type: 'onBatchStarted', event: { batchInfo: info } });
+    if (batch.processingStartTime === undefined) {
+      batch.processingStartTime = now;
+      this.bus.post({ type: 'onBatchStarted', event: { batchInfo: snapshot(batch) } });
     }
-    op.startTime = now;
-    this.bus.post({ type: 'onOutputOperationStarted', event: { outputOperationInfo: op } });
+    const started = withTimes(op, now, undefined, undefined);
+    batch.ops.set(op.id, started);
+    this.bus.post({ type: 'onOutputOperationStarted', event: { outputOperationInfo: started } });
     let error: DStreamError | undefined;
     try {
       await this.runningJob.run(job, () => job.run());
     } catch (e) {
       error = asBatchError(e, job.time);
-      op.failureReason = error.stack ?? error.message;
       log.error(`Error running job ${job.id}`, e);
     }
-    op.endTime = this.clock.now();
-    this.bus.post({ type: 'onOutputOperationCompleted', event: { outputOperationInfo: op } });
+    const failureReason = error === undefined ? undefined : (error.stack ?? error.message);
+    const ended = withTimes(op, now, this.clock.now(), failureReason);
+    batch.ops.set(op.id, ended);
+    this.bus.post({ type: 'onOutputOperationCompleted', event: { outputOperationInfo: ended } });
     return error;
   }
 
-  private async withSlot<R>(batch: BatchInfo, f: () => Promise<R>): Promise<R | typeof DROPPED> {
+  private async withSlot<R>(batch: BatchRecord, f: () => Promise<R>): Promise<R | typeof DROPPED> {
     // A freed slot passes straight to the longest waiter, so jobs start in submission order.
     if (this.running >= this.concurrentJobs) {
       const run = await new Promise<boolean>((resume) => this.waiting.push({ batch, resume }));
@@ -177,6 +216,24 @@ export class JobScheduler {
       else this.running--;
     }
   }
+}
+
+/** A new snapshot of an output operation with these times and failure. */
+function withTimes(
+  op: OutputOperationInfo,
+  startTime: number,
+  endTime: number | undefined,
+  failureReason: string | undefined,
+): OutputOperationInfo {
+  return new OutputOperationInfo(
+    op.batchTime,
+    op.id,
+    op.name,
+    op.description,
+    startTime,
+    endTime,
+    failureReason,
+  );
 }
 
 /** Whether an error, or one of its causes, says the context (or its SparkContext) stopped. */

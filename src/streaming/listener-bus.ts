@@ -1,7 +1,7 @@
 import { Logger } from '../util/logging.js';
 import type { BatchInfo, OutputOperationInfo } from './batch-info.js';
 
-/** A receiver as listeners see it, as Spark's `ReceiverInfo`. */
+/** A receiver as listeners see it, as Spark's `ReceiverInfo` (frozen). */
 export interface ReceiverInfo {
   readonly streamId: number;
   readonly name: string;
@@ -16,18 +16,20 @@ export interface ReceiverInfo {
  * Receives the life of a streaming application, as Spark's `StreamingListener`: every method is
  * optional. Events arrive asynchronously, in order: per batch Submitted → Started →
  * (OutputOperationStarted → OutputOperationCompleted)* → Completed. The web UI and metrics are
- * built on these events only.
+ * built on these events only. Since they arrive later, each event carries a frozen snapshot, as
+ * Spark's immutable case classes: its `BatchInfo` or `OutputOperationInfo` says what was true when
+ * the event was posted, and never changes (a listener may keep it).
  */
 export interface StreamingListener {
-  onStreamingStarted?(event: { time: number }): void;
-  onReceiverStarted?(event: { receiverInfo: ReceiverInfo }): void;
-  onReceiverError?(event: { receiverInfo: ReceiverInfo }): void;
-  onReceiverStopped?(event: { receiverInfo: ReceiverInfo }): void;
-  onBatchSubmitted?(event: { batchInfo: BatchInfo }): void;
-  onBatchStarted?(event: { batchInfo: BatchInfo }): void;
-  onBatchCompleted?(event: { batchInfo: BatchInfo }): void;
-  onOutputOperationStarted?(event: { outputOperationInfo: OutputOperationInfo }): void;
-  onOutputOperationCompleted?(event: { outputOperationInfo: OutputOperationInfo }): void;
+  onStreamingStarted?(event: { readonly time: number }): void;
+  onReceiverStarted?(event: { readonly receiverInfo: ReceiverInfo }): void;
+  onReceiverError?(event: { readonly receiverInfo: ReceiverInfo }): void;
+  onReceiverStopped?(event: { readonly receiverInfo: ReceiverInfo }): void;
+  onBatchSubmitted?(event: { readonly batchInfo: BatchInfo }): void;
+  onBatchStarted?(event: { readonly batchInfo: BatchInfo }): void;
+  onBatchCompleted?(event: { readonly batchInfo: BatchInfo }): void;
+  onOutputOperationStarted?(event: { readonly outputOperationInfo: OutputOperationInfo }): void;
+  onOutputOperationCompleted?(event: { readonly outputOperationInfo: OutputOperationInfo }): void;
 }
 
 export type StreamingListenerEvent = {
@@ -41,7 +43,8 @@ const log = new Logger('StreamingListenerBus');
 
 /**
  * Delivers events to listeners off the scheduler's path (on a later turn of the event loop), in
- * the order they were posted. A listener that throws is logged and keeps receiving events.
+ * the order they were posted; every listener gets the same frozen event. A listener that throws is
+ * logged and keeps receiving events.
  */
 export class StreamingListenerBus {
   private readonly listeners: StreamingListener[] = [];
@@ -65,6 +68,7 @@ export class StreamingListenerBus {
 
   post(e: StreamingListenerEvent): void {
     if (this.listeners.length === 0) return;
+    Object.freeze(e.event);
     this.queue.push(e);
     if (!this.scheduled) {
       this.scheduled = true;
