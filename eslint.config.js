@@ -1,8 +1,10 @@
 // @ts-check
+import { join } from 'node:path';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 // Layers of DESIGN.md: data flows down this list; nothing imports from a layer above its own.
 const layers = {
@@ -36,6 +38,18 @@ export default defineConfig(
       },
     },
     plugins: { 'import-x': importX },
+    settings: {
+      // Sources import '../x.js' (the compiled name) of a file 'x.ts': without this resolver no
+      // import resolves, and the layer and cycle rules below silently check nothing.
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: join(import.meta.dirname, 'tsconfig.json'),
+          extensionAlias: { '.js': ['.ts', '.js'] },
+        }),
+      ],
+      // Files import-x parses to follow imports (no-cycle); the default is .js only.
+      'import-x/extensions': ['.ts', '.js'],
+    },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-restricted-paths': ['error', { zones }],
