@@ -112,8 +112,8 @@ export default defineConfig(
       'import-x/extensions': ['.ts', '.js'],
     },
     rules: {
-      // Type-only imports are erased at compile time, so only runtime cycles count (import-x's
-      // default): a runtime cycle can see a class before it is defined; a type cycle cannot.
+      // Only runtime cycles count (import-x always skips `import type`): a runtime cycle can meet
+      // a class before its module has defined it; a type-only import is erased when compiled.
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-restricted-paths': ['error', { zones, basePath: import.meta.dirname }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
