@@ -5,6 +5,6 @@ import './pair-rdd-functions.js';
 export { RDD } from './rdd.js';
 export { SparkContext, type SparkContextOptions } from './spark-context.js';
 export { HashPartitioner, type Partitioner } from './partitioner.js';
-export { defaultPartitioner, type Partitioning } from './pair-rdd-functions.js';
+export { defaultPartitioner, type Partitioning } from './pair-rdd-internals.js';
 export type { TaskContext } from './task-context.js';
 export type { TaskRunner, Task } from './scheduler/task-runner.js';
