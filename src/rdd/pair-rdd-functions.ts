@@ -84,7 +84,7 @@ export interface PairRDDFunctions {
    * @example
    * ```ts
    * const sums = sc.parallelize([['a', 1], ['a', 2], ['b', 5]] as const).foldByKey(0, (a, b) => a + b);
-   * await sums.collectAsMap(); // Map { 'a' => 3, 'b' => 5 }
+   * await sums.collectAsMap(); // a => 3, b => 5
    * ```
    */
   foldByKey<K, V>(
