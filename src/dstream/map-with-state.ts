@@ -1,6 +1,7 @@
 import type { RDD } from '../rdd/index.js';
 import type { Duration } from '../util/duration.js';
 import type { Time } from '../util/time.js';
+import { attachOperations, type Implementation } from '../util/attach.js';
 import type { Pair, Widen } from '../util/types.js';
 import { DStream } from './dstream.js';
 import {
@@ -10,46 +11,51 @@ import {
   type MapWithStateRDD,
 } from './map-with-state-internals.js';
 import type { StateSpec } from './state-spec.js';
+import { widenValues } from './widen.js';
 
-declare module './dstream.js' {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- merges with the class's own T
-  interface DStream<T> {
-    /**
-     * A state per key, kept across batches and updated record by record, like Spark's
-     * `mapWithState`: the spec's function is called for every record of a batch (never for keys
-     * without records, except once when they time out), and what it returns, except `undefined`,
-     * makes the returned stream. `stateSnapshots()` on it gives every `[key, state]` after each
-     * batch. Keys are compared by value.
-     *
-     * Needs `ssc.checkpoint(dir)`; the state is snapshotted every checkpoint interval (by default
-     * ten batches), which is also when idle keys time out.
-     *
-     * @example
-     * ```ts
-     * const spec = StateSpec.function(
-     *   (word: string, one: number | undefined, state: State<number>) => {
-     *     const sum = (one ?? 0) + (state.getOption() ?? 0);
-     *     state.update(sum);
-     *     return [word, sum] as const;
-     *   },
-     * );
-     * const running = words.map((w) => [w, 1] as const).mapWithState(spec);
-     * running.stateSnapshots().print();
-     * ```
-     */
-    mapWithState<K, V, S, R>(
-      this: DStream<Pair<K, V>>,
-      spec: StateSpec<K, Widen<V>, S, R>,
-    ): MapWithStateDStream<K, Widen<V>, S, R>;
-  }
+/** `mapWithState`, on streams of pairs. */
+export interface MapWithStateOperations {
+  /**
+   * A state per key, kept across batches and updated record by record, like Spark's
+   * `mapWithState`: the spec's function is called for every record of a batch (never for keys
+   * without records, except once when they time out), and what it returns, except `undefined`,
+   * makes the returned stream. `stateSnapshots()` on it gives every `[key, state]` after each
+   * batch. Keys are compared by value.
+   *
+   * Needs `ssc.checkpoint(dir)`; the state is snapshotted every checkpoint interval (by default
+   * ten batches), which is also when idle keys time out.
+   *
+   * @example
+   * ```ts
+   * const spec = StateSpec.function(
+   *   (word: string, one: number | undefined, state: State<number>) => {
+   *     const sum = (one ?? 0) + (state.getOption() ?? 0);
+   *     state.update(sum);
+   *     return [word, sum] as const;
+   *   },
+   * );
+   * const running = words.map((w) => [w, 1] as const).mapWithState(spec);
+   * running.stateSnapshots().print();
+   * ```
+   */
+  mapWithState<K, V, S, R>(
+    this: DStream<Pair<K, V>>,
+    spec: StateSpec<K, Widen<V>, S, R>,
+  ): MapWithStateDStream<K, Widen<V>, S, R>;
 }
 
-DStream.prototype.mapWithState = function <K, V, S, R>(
-  this: DStream<Pair<K, V>>,
-  spec: StateSpec<K, V, S, R>,
-) {
-  return new MapWithStateDStream(this, spec);
-} as DStream<unknown>['mapWithState'];
+declare module './dstream.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars -- DStream gets MapWithStateOperations' members; T merges with the class's own
+  interface DStream<T> extends MapWithStateOperations {}
+}
+
+const mapWithStateOperations: Implementation<MapWithStateOperations, DStream<unknown>> = {
+  mapWithState(spec) {
+    return new MapWithStateDStream(widenValues(this), spec);
+  },
+};
+
+attachOperations(DStream.prototype, mapWithStateOperations);
 
 /**
  * The stream `mapWithState` returns, like Spark's `MapWithStateDStream`: the mapping function's

@@ -1,62 +1,145 @@
 import { HashPartitioner, type Partitioner, type RDD } from '../rdd/index.js';
+import { attachOperations, type Implementation } from '../util/attach.js';
 import type { Pair, Widen } from '../util/types.js';
 import { DStream } from './dstream.js';
 import { MappedDStream } from './mapped.js';
 import { TransformedDStream } from './transformed.js';
+import { widenValues } from './widen.js';
 
-// Per-batch operations of streams of pairs (Spark's PairDStreamFunctions). They exist on every
-// DStream but type-check only on `DStream<readonly [K, V]>`. Without `numPartitions`, keyed
-// results have `spark.default.parallelism` partitions (the master's cores by default).
+/**
+ * Per-batch operations of streams of pairs (Spark's PairDStreamFunctions). They exist on every
+ * DStream but type-check only on `DStream<readonly [K, V]>` (a `this:` parameter). Without
+ * `numPartitions`, keyed results have `spark.default.parallelism` partitions (the master's cores
+ * by default). Keys are compared by value.
+ */
+export interface PairDStreamFunctions {
+  /**
+   * Each value replaced by `f(value)`, keys kept, like Spark's `mapValues`.
+   *
+   * @example
+   * ```ts
+   * pairs.mapValues((n) => n * 2).print(); // (spark,2) for ('spark',1)
+   * ```
+   */
+  mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U): DStream<Pair<K, U>>;
+  /**
+   * Each value replaced by the values `f` gives for it, each with the key, like Spark's
+   * `flatMapValues`.
+   *
+   * @example
+   * ```ts
+   * const letters = words.map((w) => [w, w] as const).flatMapValues((w) => w.split(''));
+   * letters.print(); // (to,t) (to,o) for the word 'to'
+   * ```
+   */
+  flatMapValues<K, V, U>(
+    this: DStream<Pair<K, V>>,
+    f: (value: V) => Iterable<U>,
+  ): DStream<Pair<K, U>>;
+  /** The values of each key in each batch, as an array. */
+  groupByKey<K, V>(this: DStream<Pair<K, V>>, numPartitions?: number): DStream<Pair<K, V[]>>;
+  /** The values of each key in each batch, merged with an associative, commutative function. */
+  reduceByKey<K, V>(
+    this: DStream<Pair<K, V>>,
+    f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
+    numPartitions?: number,
+  ): DStream<Pair<K, Widen<V>>>;
+  /**
+   * The values of each key in each batch combined into one value of another type, like Spark's
+   * `combineByKey`: `createCombiner` makes a key's first value a combiner, `mergeValue` adds a
+   * value to one, and `mergeCombiners` merges two (each partition combines its own values before
+   * the shuffle).
+   *
+   * @example
+   * ```ts
+   * const sumsAndCounts = pairs.combineByKey(
+   *   (v): [number, number] => [v, 1],
+   *   ([sum, n], v): [number, number] => [sum + v, n + 1],
+   *   ([s1, n1], [s2, n2]): [number, number] => [s1 + s2, n1 + n2],
+   * );
+   * sumsAndCounts.mapValues(([sum, n]) => sum / n).print(); // the mean of each key per batch
+   * ```
+   */
+  combineByKey<K, V, C>(
+    this: DStream<Pair<K, V>>,
+    createCombiner: (value: V) => C,
+    mergeValue: (combiner: C, value: V) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    numPartitions?: number,
+  ): DStream<Pair<K, C>>;
+  /** For each key of a batch, the values of both streams. */
+  cogroup<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    numPartitions?: number,
+  ): DStream<Pair<K, readonly [V[], W[]]>>;
+  /**
+   * The inner join of the two streams, batch by batch, like Spark's `join`: `[k, [v, w]]` for
+   * every pair of values of a key present in both batches. Both streams must have the same slide;
+   * join windows to match records that arrive in different batches.
+   *
+   * @example
+   * ```ts
+   * // clicks: [adId, user] pairs; impressions: [adId, page] pairs
+   * clicks.join(impressions.window(Minutes(1))).print(); // (ad7,(ann,/home))
+   * ```
+   */
+  join<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    numPartitions?: number,
+  ): DStream<Pair<K, readonly [V, W]>>;
+  /**
+   * As `join`, keeping the keys of this stream missing from `other`'s batch (their side is
+   * `undefined`), like Spark's `leftOuterJoin`.
+   *
+   * @example
+   * ```ts
+   * // clicks: [adId, user] pairs; impressions: [adId, page] pairs
+   * const unmatched = clicks.leftOuterJoin(impressions).filter(([, [, page]]) => page === undefined);
+   * unmatched.print(); // clicks on ads not shown in the same batch: (ad9,(bob,undefined))
+   * ```
+   */
+  leftOuterJoin<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    numPartitions?: number,
+  ): DStream<Pair<K, readonly [V, W | undefined]>>;
+  /**
+   * As `join`, keeping the keys of `other` missing from this stream's batch (this side is
+   * `undefined`), like Spark's `rightOuterJoin`.
+   *
+   * @example
+   * ```ts
+   * // clicks: [adId, user] pairs; impressions: [adId, page] pairs
+   * clicks.rightOuterJoin(impressions).print(); // (ad3,(undefined,/news)) for an ad nobody clicked
+   * ```
+   */
+  rightOuterJoin<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    numPartitions?: number,
+  ): DStream<Pair<K, readonly [V | undefined, W]>>;
+  /**
+   * As `join`, keeping the keys missing from either batch (that side is `undefined`), like Spark's
+   * `fullOuterJoin`.
+   *
+   * @example
+   * ```ts
+   * // clicks: [adId, user] pairs; impressions: [adId, page] pairs
+   * clicks.fullOuterJoin(impressions).print(); // (ad7,(ann,/home)) (ad9,(bob,undefined)) ...
+   * ```
+   */
+  fullOuterJoin<K, V, W>(
+    this: DStream<Pair<K, V>>,
+    other: DStream<Pair<K, W>>,
+    numPartitions?: number,
+  ): DStream<Pair<K, readonly [V | undefined, W | undefined]>>;
+}
+
 declare module './dstream.js' {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- merges with the class's own T
-  interface DStream<T> {
-    mapValues<K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U): DStream<Pair<K, U>>;
-    flatMapValues<K, V, U>(
-      this: DStream<Pair<K, V>>,
-      f: (value: V) => Iterable<U>,
-    ): DStream<Pair<K, U>>;
-    /** The values of each key in each batch, as an array. */
-    groupByKey<K, V>(this: DStream<Pair<K, V>>, numPartitions?: number): DStream<Pair<K, V[]>>;
-    /** The values of each key in each batch, merged with an associative, commutative function. */
-    reduceByKey<K, V>(
-      this: DStream<Pair<K, V>>,
-      f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
-      numPartitions?: number,
-    ): DStream<Pair<K, Widen<V>>>;
-    combineByKey<K, V, C>(
-      this: DStream<Pair<K, V>>,
-      createCombiner: (value: V) => C,
-      mergeValue: (combiner: C, value: V) => C,
-      mergeCombiners: (a: C, b: C) => C,
-      numPartitions?: number,
-    ): DStream<Pair<K, C>>;
-    /** For each key of a batch, the values of both streams. */
-    cogroup<K, V, W>(
-      this: DStream<Pair<K, V>>,
-      other: DStream<Pair<K, W>>,
-      numPartitions?: number,
-    ): DStream<Pair<K, readonly [V[], W[]]>>;
-    join<K, V, W>(
-      this: DStream<Pair<K, V>>,
-      other: DStream<Pair<K, W>>,
-      numPartitions?: number,
-    ): DStream<Pair<K, readonly [V, W]>>;
-    leftOuterJoin<K, V, W>(
-      this: DStream<Pair<K, V>>,
-      other: DStream<Pair<K, W>>,
-      numPartitions?: number,
-    ): DStream<Pair<K, readonly [V, W | undefined]>>;
-    rightOuterJoin<K, V, W>(
-      this: DStream<Pair<K, V>>,
-      other: DStream<Pair<K, W>>,
-      numPartitions?: number,
-    ): DStream<Pair<K, readonly [V | undefined, W]>>;
-    fullOuterJoin<K, V, W>(
-      this: DStream<Pair<K, V>>,
-      other: DStream<Pair<K, W>>,
-      numPartitions?: number,
-    ): DStream<Pair<K, readonly [V | undefined, W | undefined]>>;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars -- DStream gets PairDStreamFunctions' members; T merges with the class's own
+  interface DStream<T> extends PairDStreamFunctions {}
 }
 
 /** `HashPartitioner(numPartitions)`, or of `spark.default.parallelism` partitions. */
@@ -64,44 +147,10 @@ export function streamPartitioner(stream: DStream<unknown>, numPartitions?: numb
   return new HashPartitioner(numPartitions ?? stream.ssc.sparkContext.defaultParallelism);
 }
 
-DStream.prototype.mapValues = function <K, V, U>(this: DStream<Pair<K, V>>, f: (value: V) => U) {
-  return new MappedDStream(this, 'mapValues', (rdd) => rdd.mapValues(f));
-};
-
-DStream.prototype.flatMapValues = function <K, V, U>(
-  this: DStream<Pair<K, V>>,
-  f: (value: V) => Iterable<U>,
-) {
-  return new MappedDStream(this, 'flatMapValues', (rdd) => rdd.flatMapValues(f));
-};
-
-DStream.prototype.groupByKey = function <K, V>(this: DStream<Pair<K, V>>, numPartitions?: number) {
-  const p = streamPartitioner(this, numPartitions);
-  return new MappedDStream(this, 'groupByKey', (rdd) => rdd.groupByKey(p));
-};
-
-DStream.prototype.reduceByKey = function <K, V>(
-  this: DStream<Pair<K, V>>,
-  f: (a: V, b: V) => V,
-  numPartitions?: number,
-) {
-  const p = streamPartitioner(this, numPartitions);
-  return new MappedDStream(this, 'reduceByKey', (rdd) => rdd.combineByKey((v) => v, f, f, p));
-} as DStream<unknown>['reduceByKey'];
-
-DStream.prototype.combineByKey = function <K, V, C>(
-  this: DStream<Pair<K, V>>,
-  createCombiner: (value: V) => C,
-  mergeValue: (combiner: C, value: V) => C,
-  mergeCombiners: (a: C, b: C) => C,
-  numPartitions?: number,
-) {
-  const p = streamPartitioner(this, numPartitions);
-  return new MappedDStream(this, 'combineByKey', (rdd) =>
-    rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, p),
-  );
-};
-
+/**
+ * The batches of two streams of pairs, joined each batch by `f`. TransformedDStream holds its
+ * parents' RDDs as `RDD<unknown>`: they get their types back here.
+ */
 function joined<K, V, W, R>(
   left: DStream<Pair<K, V>>,
   right: DStream<Pair<K, W>>,
@@ -114,42 +163,53 @@ function joined<K, V, W, R>(
   );
 }
 
-DStream.prototype.cogroup = function <K, V, W>(
-  this: DStream<Pair<K, V>>,
-  other: DStream<Pair<K, W>>,
-  numPartitions?: number,
-) {
-  return joined(this, other, numPartitions, (a, b, p) => a.cogroup(b, p));
+const pairStreamFunctions: Implementation<PairDStreamFunctions, DStream<unknown>> = {
+  mapValues(f) {
+    return new MappedDStream(this, 'mapValues', (rdd) => rdd.mapValues(f));
+  },
+
+  flatMapValues(f) {
+    return new MappedDStream(this, 'flatMapValues', (rdd) => rdd.flatMapValues(f));
+  },
+
+  groupByKey(numPartitions) {
+    const p = streamPartitioner(this, numPartitions);
+    return new MappedDStream(this, 'groupByKey', (rdd) => rdd.groupByKey(p));
+  },
+
+  reduceByKey(f, numPartitions) {
+    const p = streamPartitioner(this, numPartitions);
+    return new MappedDStream(widenValues(this), 'reduceByKey', (rdd) =>
+      rdd.combineByKey((v) => v, f, f, p),
+    );
+  },
+
+  combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions) {
+    const p = streamPartitioner(this, numPartitions);
+    return new MappedDStream(this, 'combineByKey', (rdd) =>
+      rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, p),
+    );
+  },
+
+  cogroup(other, numPartitions) {
+    return joined(this, other, numPartitions, (a, b, p) => a.cogroup(b, p));
+  },
+
+  join(other, numPartitions) {
+    return joined(this, other, numPartitions, (a, b, p) => a.join(b, p));
+  },
+
+  leftOuterJoin(other, numPartitions) {
+    return joined(this, other, numPartitions, (a, b, p) => a.leftOuterJoin(b, p));
+  },
+
+  rightOuterJoin(other, numPartitions) {
+    return joined(this, other, numPartitions, (a, b, p) => a.rightOuterJoin(b, p));
+  },
+
+  fullOuterJoin(other, numPartitions) {
+    return joined(this, other, numPartitions, (a, b, p) => a.fullOuterJoin(b, p));
+  },
 };
 
-DStream.prototype.join = function <K, V, W>(
-  this: DStream<Pair<K, V>>,
-  other: DStream<Pair<K, W>>,
-  numPartitions?: number,
-) {
-  return joined(this, other, numPartitions, (a, b, p) => a.join(b, p));
-};
-
-DStream.prototype.leftOuterJoin = function <K, V, W>(
-  this: DStream<Pair<K, V>>,
-  other: DStream<Pair<K, W>>,
-  numPartitions?: number,
-) {
-  return joined(this, other, numPartitions, (a, b, p) => a.leftOuterJoin(b, p));
-};
-
-DStream.prototype.rightOuterJoin = function <K, V, W>(
-  this: DStream<Pair<K, V>>,
-  other: DStream<Pair<K, W>>,
-  numPartitions?: number,
-) {
-  return joined(this, other, numPartitions, (a, b, p) => a.rightOuterJoin(b, p));
-};
-
-DStream.prototype.fullOuterJoin = function <K, V, W>(
-  this: DStream<Pair<K, V>>,
-  other: DStream<Pair<K, W>>,
-  numPartitions?: number,
-) {
-  return joined(this, other, numPartitions, (a, b, p) => a.fullOuterJoin(b, p));
-};
+attachOperations(DStream.prototype, pairStreamFunctions);

@@ -2,10 +2,12 @@ import type { RDD, TaskContext } from '../rdd/index.js';
 import { BatchGroups, type StateMap } from '../state/index.js';
 import type { Emit } from '../rdd/task-context.js';
 import type { Time } from '../util/time.js';
+import { attachOperations, type Implementation } from '../util/attach.js';
 import type { Pair, Widen } from '../util/types.js';
 import { DStream } from './dstream.js';
 import { streamPartitioner } from './pair-dstream-functions.js';
 import { KeyedStateDStream, StateRDD } from './stateful-internals.js';
+import { widenValues } from './widen.js';
 
 /** updateStateByKey's function: a key's new values of the batch and its state → its new state. */
 export type UpdateStateFunction<K, V, S> = (
@@ -22,44 +24,47 @@ export interface UpdateStateByKeyOptions<K, S> {
   initialRDD?: RDD<Pair<K, S>>;
 }
 
-declare module './dstream.js' {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- merges with the class's own T
-  interface DStream<T> {
-    /**
-     * A state per key, kept across batches, like Spark's `updateStateByKey`. Every batch, `update`
-     * is called once for every key that has new values or a state: with the key's values of the
-     * batch (an empty array when it has none), its state (`undefined` for a new key), the key and
-     * the batch time. It returns the new state, or `undefined` to remove the key. The stream gives
-     * the whole state after each batch, as `[key, state]` pairs. Keys are compared by value.
-     *
-     * Needs `ssc.checkpoint(dir)`; the state is snapshotted every checkpoint interval (by default
-     * the smallest multiple of the batch interval that is at least 10 s). Treat states as
-     * immutable values: return a new object rather than changing the old one.
-     *
-     * @example
-     * ```ts
-     * const totals = words
-     *   .map((w) => [w, 1] as const)
-     *   .updateStateByKey((values: number[], state: number | undefined) =>
-     *     values.reduce((a, b) => a + b, state ?? 0),
-     *   );
-     * ```
-     */
-    updateStateByKey<K, V, S>(
-      this: DStream<Pair<K, V>>,
-      update: UpdateStateFunction<K, Widen<V>, S>,
-      options?: UpdateStateByKeyOptions<K, S>,
-    ): DStream<Pair<K, S>>;
-  }
+/** `updateStateByKey`, on streams of pairs. */
+export interface StateOperations {
+  /**
+   * A state per key, kept across batches, like Spark's `updateStateByKey`. Every batch, `update`
+   * is called once for every key that has new values or a state: with the key's values of the
+   * batch (an empty array when it has none), its state (`undefined` for a new key), the key and
+   * the batch time. It returns the new state, or `undefined` to remove the key. The stream gives
+   * the whole state after each batch, as `[key, state]` pairs. Keys are compared by value.
+   *
+   * Needs `ssc.checkpoint(dir)`; the state is snapshotted every checkpoint interval (by default
+   * the smallest multiple of the batch interval that is at least 10 s). Treat states as
+   * immutable values: return a new object rather than changing the old one.
+   *
+   * @example
+   * ```ts
+   * const totals = words
+   *   .map((w) => [w, 1] as const)
+   *   .updateStateByKey((values: number[], state: number | undefined) =>
+   *     values.reduce((a, b) => a + b, state ?? 0),
+   *   );
+   * ```
+   */
+  updateStateByKey<K, V, S>(
+    this: DStream<Pair<K, V>>,
+    update: UpdateStateFunction<K, Widen<V>, S>,
+    options?: UpdateStateByKeyOptions<K, S>,
+  ): DStream<Pair<K, S>>;
 }
 
-DStream.prototype.updateStateByKey = function <K, V, S>(
-  this: DStream<Pair<K, V>>,
-  update: UpdateStateFunction<K, V, S>,
-  options: UpdateStateByKeyOptions<K, S> = {},
-) {
-  return new StateDStream<K, V, S>(this, update, options);
-} as DStream<unknown>['updateStateByKey'];
+declare module './dstream.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars -- DStream gets StateOperations' members; T merges with the class's own
+  interface DStream<T> extends StateOperations {}
+}
+
+const stateOperations: Implementation<StateOperations, DStream<unknown>> = {
+  updateStateByKey(update, options = {}) {
+    return new StateDStream(widenValues(this), update, options);
+  },
+};
+
+attachOperations(DStream.prototype, stateOperations);
 
 /**
  * updateStateByKey's stream (Spark's `StateDStream`, the name its errors use). Its RDD at `t` is

@@ -1,3 +1,4 @@
+import { attachOperations, type Implementation } from '../util/attach.js';
 import { checkPartitionCount, HashPartitioner } from './partitioner.js';
 import { CoalescedRDD } from './narrow/coalesced-rdd.js';
 import { FilteredRDD, FlatMappedRDD, MappedRDD } from './narrow/element-wise-rdds.js';
@@ -8,142 +9,150 @@ import { RDD } from './rdd.js';
 import { ShuffledRDD } from './shuffle/shuffled-rdd.js';
 import { defaultCompare, SortedRDD } from './shuffle/sorted-rdd.js';
 
-// The element-wise and whole-RDD transformations of every RDD. They are attached to the RDD class
-// here, apart from its definition, because each one constructs a subclass of RDD.
-declare module './rdd.js' {
-  interface RDD<T> {
-    /** One output per element. */
-    map<U>(f: (item: T) => U): RDD<U>;
-    /** Zero or more outputs per element. */
-    flatMap<U>(f: (item: T) => Iterable<U>): RDD<U>;
-    /** The elements for which `p` holds. */
-    filter(p: (item: T) => boolean): RDD<T>;
-    /** One array per partition. */
-    glom(): RDD<T[]>;
-    /** A function of a whole partition (given as an array) to what replaces it. */
-    mapPartitions<U>(f: (items: T[]) => Iterable<U>, preservesPartitioning?: boolean): RDD<U>;
-    mapPartitionsWithIndex<U>(
-      f: (partition: number, items: T[]) => Iterable<U>,
-      preservesPartitioning?: boolean,
-    ): RDD<U>;
-    /**
-     * The elements of both RDDs (duplicates kept). As in Spark, RDDs placed by the same
-     * partitioner give an RDD with that partitioner and its partition count.
-     */
-    union(other: RDD<T>): RDD<T>;
-    /** Exactly `numPartitions` partitions, through a shuffle that spreads elements evenly. */
-    repartition(numPartitions: number): RDD<T>;
-    /** Fewer partitions; without `shuffle`, by merging neighbouring partitions. */
-    coalesce(numPartitions: number, shuffle?: boolean): RDD<T>;
-    /** The distinct elements (compared by value). */
-    distinct(numPartitions?: number): RDD<T>;
-    /** Pairs `[f(x), x]`. */
-    keyBy<K>(f: (item: T) => K): RDD<readonly [K, T]>;
-    /** The elements sorted by `f(x)`. */
-    sortBy<K>(f: (item: T) => K, ascending?: boolean, numPartitions?: number): RDD<T>;
-    /**
-     * Pairs `[x, index]`, indices counted by partition, then position in it (Spark's
-     * `zipWithIndex`).
-     */
-    zipWithIndex(): RDD<readonly [T, number]>;
-  }
+/**
+ * The element-wise and whole-RDD transformations of every RDD. They are attached to the RDD class
+ * here, apart from its definition, because each one constructs a subclass of RDD.
+ */
+export interface RDDFunctions<T> {
+  /** One output per element. */
+  map<U>(f: (item: T) => U): RDD<U>;
+  /** Zero or more outputs per element. */
+  flatMap<U>(f: (item: T) => Iterable<U>): RDD<U>;
+  /** The elements for which `p` holds. */
+  filter(p: (item: T) => boolean): RDD<T>;
+  /** One array per partition. */
+  glom(): RDD<T[]>;
+  /** A function of a whole partition (given as an array) to what replaces it. */
+  mapPartitions<U>(f: (items: T[]) => Iterable<U>, preservesPartitioning?: boolean): RDD<U>;
+  /**
+   * As `mapPartitions`, with the index of the partition as well, like Spark's
+   * `mapPartitionsWithIndex`: to tag or number records by where they are.
+   *
+   * @example
+   * ```ts
+   * const tagged = sc.parallelize(['a', 'b', 'c'], 2)
+   *   .mapPartitionsWithIndex((i, items) => items.map((x) => `${i}:${x}`));
+   * await tagged.collect(); // ['0:a', '1:b', '1:c']
+   * ```
+   */
+  mapPartitionsWithIndex<U>(
+    f: (partition: number, items: T[]) => Iterable<U>,
+    preservesPartitioning?: boolean,
+  ): RDD<U>;
+  /**
+   * The elements of both RDDs (duplicates kept). As in Spark, RDDs placed by the same partitioner
+   * give an RDD with that partitioner and its partition count.
+   */
+  union(other: RDD<T>): RDD<T>;
+  /** Exactly `numPartitions` partitions, through a shuffle that spreads elements evenly. */
+  repartition(numPartitions: number): RDD<T>;
+  /** Fewer partitions; without `shuffle`, by merging neighbouring partitions. */
+  coalesce(numPartitions: number, shuffle?: boolean): RDD<T>;
+  /** The distinct elements (compared by value). */
+  distinct(numPartitions?: number): RDD<T>;
+  /** Pairs `[f(x), x]`. */
+  keyBy<K>(f: (item: T) => K): RDD<readonly [K, T]>;
+  /** The elements sorted by `f(x)`. */
+  sortBy<K>(f: (item: T) => K, ascending?: boolean, numPartitions?: number): RDD<T>;
+  /**
+   * Pairs `[x, index]`, indices counted by partition, then position in it (Spark's
+   * `zipWithIndex`).
+   */
+  zipWithIndex(): RDD<readonly [T, number]>;
 }
 
-RDD.prototype.map = function <T, U>(this: RDD<T>, f: (item: T) => U): RDD<U> {
-  return new MappedRDD(this, f);
-};
+declare module './rdd.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- RDD gets RDDFunctions' members
+  interface RDD<T> extends RDDFunctions<T> {}
+}
 
-RDD.prototype.flatMap = function <T, U>(this: RDD<T>, f: (item: T) => Iterable<U>): RDD<U> {
-  return new FlatMappedRDD(this, f);
-};
-
-RDD.prototype.filter = function <T>(this: RDD<T>, p: (item: T) => boolean): RDD<T> {
-  return new FilteredRDD(this, p);
-};
-
-RDD.prototype.glom = function <T>(this: RDD<T>): RDD<T[]> {
-  return new MapPartitionsRDD(this, (items) => [items], false, 'glom');
-};
-
-RDD.prototype.mapPartitions = function <T, U>(
-  this: RDD<T>,
-  f: (items: T[]) => Iterable<U>,
-  preservesPartitioning = false,
-): RDD<U> {
-  return new MapPartitionsRDD(this, (items) => f(items), preservesPartitioning);
-};
-
-RDD.prototype.mapPartitionsWithIndex = function <T, U>(
-  this: RDD<T>,
-  f: (partition: number, items: T[]) => Iterable<U>,
-  preservesPartitioning = false,
-): RDD<U> {
-  return new MapPartitionsRDD(this, (items, p) => f(p, items), preservesPartitioning);
-};
-
-RDD.prototype.union = function <T>(this: RDD<T>, other: RDD<T>): RDD<T> {
-  return unionOf(this.context, [this, other]);
-};
-
-RDD.prototype.repartition = function <T>(this: RDD<T>, numPartitions: number): RDD<T> {
-  return this.coalesce(numPartitions, true);
-};
-
-RDD.prototype.coalesce = function <T>(
-  this: RDD<T>,
-  numPartitions: number,
-  shuffle = false,
-): RDD<T> {
-  checkPartitionCount(numPartitions);
-  if (!shuffle) return new CoalescedRDD(this, numPartitions);
-  // Number each element from a start that depends on its partition, so that consecutive elements
-  // go to consecutive output partitions (integers hash to themselves).
-  const positioned = new MapPartitionsRDD(this, (items, split) => {
-    const out: (readonly [number, T])[] = new Array<readonly [number, T]>(items.length);
-    let position = split % numPartitions;
-    for (let i = 0; i < items.length; i++) out[i] = [position++, items[i]!];
-    return out;
-  });
-  const shuffled = new ShuffledRDD<number, T, T>(positioned, new HashPartitioner(numPartitions));
-  return new MappedRDD(shuffled, (kv) => kv[1]);
-};
-
-RDD.prototype.distinct = function <T>(this: RDD<T>, numPartitions?: number): RDD<T> {
-  const n = numPartitions ?? this.numPartitions;
-  const keyed = new MappedRDD(this, (x): readonly [T, null] => [x, null]);
-  const reduced = new ShuffledRDD<T, null, null>(
-    keyed,
-    new HashPartitioner(Math.max(1, n)),
-    {
-      createCombiner: () => null,
-      mergeValue: () => null,
-      mergeCombiners: () => null,
+function rddFunctions<T>(): Implementation<RDDFunctions<T>, RDD<T>> {
+  return {
+    map(f) {
+      return new MappedRDD(this, f);
     },
-    true,
-  );
-  return new MappedRDD(reduced, (kv) => kv[0]);
-};
 
-RDD.prototype.keyBy = function <T, K>(this: RDD<T>, f: (item: T) => K): RDD<readonly [K, T]> {
-  return new MappedRDD(this, (x): readonly [K, T] => [f(x), x]);
-};
+    flatMap(f) {
+      return new FlatMappedRDD(this, f);
+    },
 
-RDD.prototype.sortBy = function <T, K>(
-  this: RDD<T>,
-  f: (item: T) => K,
-  ascending = true,
-  numPartitions?: number,
-): RDD<T> {
-  const keyed = new MappedRDD(this, (x): readonly [K, T] => [f(x), x]);
-  const sorted = new SortedRDD(
-    keyed,
-    defaultCompare,
-    ascending,
-    numPartitions ?? Math.max(1, this.numPartitions),
-  );
-  return new MappedRDD(sorted, (kv) => kv[1]);
-};
+    filter(p) {
+      return new FilteredRDD(this, p);
+    },
 
-RDD.prototype.zipWithIndex = function <T>(this: RDD<T>): RDD<readonly [T, number]> {
-  return new ZippedWithIndexRDD(this);
-};
+    glom() {
+      return new MapPartitionsRDD(this, (items) => [items], false, 'glom');
+    },
+
+    mapPartitions(f, preservesPartitioning = false) {
+      return new MapPartitionsRDD(this, (items) => f(items), preservesPartitioning);
+    },
+
+    mapPartitionsWithIndex(f, preservesPartitioning = false) {
+      return new MapPartitionsRDD(this, (items, p) => f(p, items), preservesPartitioning);
+    },
+
+    union(other) {
+      return unionOf(this.context, [this, other]);
+    },
+
+    repartition(numPartitions) {
+      return this.coalesce(numPartitions, true);
+    },
+
+    coalesce(numPartitions, shuffle = false) {
+      checkPartitionCount(numPartitions);
+      if (!shuffle) return new CoalescedRDD(this, numPartitions);
+      // Number each element from a start that depends on its partition, so that consecutive
+      // elements go to consecutive output partitions (integers hash to themselves).
+      const positioned = new MapPartitionsRDD(this, (items, split) => {
+        const out: (readonly [number, T])[] = new Array<readonly [number, T]>(items.length);
+        let position = split % numPartitions;
+        for (let i = 0; i < items.length; i++) out[i] = [position++, items[i]!];
+        return out;
+      });
+      const shuffled = new ShuffledRDD<number, T, T>(
+        positioned,
+        new HashPartitioner(numPartitions),
+      );
+      return new MappedRDD(shuffled, (kv) => kv[1]);
+    },
+
+    distinct(numPartitions) {
+      const n = numPartitions ?? this.numPartitions;
+      const keyed = new MappedRDD(this, (x): readonly [T, null] => [x, null]);
+      const reduced = new ShuffledRDD<T, null, null>(
+        keyed,
+        new HashPartitioner(Math.max(1, n)),
+        {
+          createCombiner: () => null,
+          mergeValue: () => null,
+          mergeCombiners: () => null,
+        },
+        true,
+      );
+      return new MappedRDD(reduced, (kv) => kv[0]);
+    },
+
+    keyBy(f) {
+      return new MappedRDD(this, (x) => [f(x), x] as const);
+    },
+
+    sortBy(f, ascending = true, numPartitions) {
+      const keyed = new MappedRDD(this, (x) => [f(x), x] as const);
+      const sorted = new SortedRDD(
+        keyed,
+        defaultCompare,
+        ascending,
+        numPartitions ?? Math.max(1, this.numPartitions),
+      );
+      return new MappedRDD(sorted, (kv) => kv[1]);
+    },
+
+    zipWithIndex() {
+      return new ZippedWithIndexRDD(this);
+    },
+  };
+}
+
+attachOperations(RDD.prototype, rddFunctions());

@@ -1,28 +1,34 @@
 import { StreamingContext } from '../../streaming/streaming-context.js';
+import { attachOperations, type Implementation } from '../../util/attach.js';
 import { FileInputDStream } from './file-input-dstream.js';
 
-declare module '../../streaming/streaming-context.js' {
-  interface StreamingContext {
-    /**
-     * The lines of the UTF-8 text files that appear in a directory, as Spark's `textFileStream`:
-     * each batch reads the files whose modification time falls after the previous listing and
-     * not after the batch time. Files already there when the stream is created, hidden files
-     * (`.name`, `_name`) and `._COPYING_` files are ignored. Write each file elsewhere, then
-     * move it into the directory (a rename is atomic); appending to a file already read is
-     * not seen.
-     *
-     * @example
-     * ```ts
-     * ssc.textFileStream('/data/incoming').flatMap((l) => l.split(' ')).countByValue().print();
-     * ```
-     */
-    textFileStream(directory: string): FileInputDStream;
-  }
+/** The file directory source's entry point on the context. */
+export interface FileStreamFunctions {
+  /**
+   * The lines of the UTF-8 text files that appear in a directory, as Spark's `textFileStream`:
+   * each batch reads the files whose modification time falls after the previous listing and
+   * not after the batch time. Files already there when the stream is created, hidden files
+   * (`.name`, `_name`) and `._COPYING_` files are ignored. Write each file elsewhere, then
+   * move it into the directory (a rename is atomic); appending to a file already read is
+   * not seen.
+   *
+   * @example
+   * ```ts
+   * ssc.textFileStream('/data/incoming').flatMap((l) => l.split(' ')).countByValue().print();
+   * ```
+   */
+  textFileStream(directory: string): FileInputDStream;
 }
 
-StreamingContext.prototype.textFileStream = function (
-  this: StreamingContext,
-  directory: string,
-): FileInputDStream {
-  return new FileInputDStream(this, directory);
+declare module '../../streaming/streaming-context.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- StreamingContext gets FileStreamFunctions' members
+  interface StreamingContext extends FileStreamFunctions {}
+}
+
+const fileStreamFunctions: Implementation<FileStreamFunctions, StreamingContext> = {
+  textFileStream(directory) {
+    return new FileInputDStream(this, directory);
+  },
 };
+
+attachOperations(StreamingContext.prototype, fileStreamFunctions);
