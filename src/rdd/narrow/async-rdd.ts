@@ -2,6 +2,7 @@ import { DStreamError } from '../../errors.js';
 import { RDD, type ArraySlice } from '../rdd.js';
 import type { SparkContext } from '../spark-context.js';
 import type { Emit, TaskContext } from '../task-context.js';
+import { positionalSlice } from './parallel-collection-rdd.js';
 
 /**
  * An RDD whose records an asynchronous function produces: a query on an external engine, a lookup
@@ -66,8 +67,6 @@ export class AsyncRDD<T> extends RDD<T> {
         `${this.toString()} is read before its asynchronous function has run: read it through an RDD action`,
       );
     }
-    const n = records.length;
-    const start = Math.floor((split * n) / this.numSlices);
-    return { items: records, start, end: Math.floor(((split + 1) * n) / this.numSlices) };
+    return positionalSlice(records, split, this.numSlices);
   }
 }

@@ -29,8 +29,17 @@ export class ParallelCollectionRDD<T> extends RDD<T> {
   }
 
   protected override heldPartition(split: number): ArraySlice<T> {
-    const n = this.data.length;
-    const start = Math.floor((split * n) / this.numSlices);
-    return { items: this.data, start, end: Math.floor(((split + 1) * n) / this.numSlices) };
+    return positionalSlice(this.data, split, this.numSlices);
   }
+}
+
+/** Partition `split` of `items` cut into `numSlices` by position, as Spark slices a collection. */
+export function positionalSlice<T>(
+  items: readonly T[],
+  split: number,
+  numSlices: number,
+): ArraySlice<T> {
+  const n = items.length;
+  const start = Math.floor((split * n) / numSlices);
+  return { items, start, end: Math.floor(((split + 1) * n) / numSlices) };
 }

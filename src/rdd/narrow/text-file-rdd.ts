@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DStreamError } from '../../errors.js';
 import { registerPartitionReader } from '../partition-source.js';
 import type { SparkContext } from '../spark-context.js';
+import { positionalSlice } from './parallel-collection-rdd.js';
 import { SourceRDD } from './source-rdd.js';
 
 /** Lines `slice` of `slices` equal parts (by line position) of a UTF-8 text file. */
@@ -18,8 +19,8 @@ registerPartitionReader<TextFileSlice, string>({
   read({ file, slice, slices }) {
     const lines = splitLines(readFileSync(file, 'utf8'));
     if (slices === 1) return lines;
-    const n = lines.length;
-    return lines.slice(Math.floor((slice * n) / slices), Math.floor(((slice + 1) * n) / slices));
+    const { start, end } = positionalSlice(lines, slice, slices);
+    return lines.slice(start, end);
   },
 });
 

@@ -64,41 +64,45 @@ export class DAGScheduler {
 
   /**
    * RDDs of the lineage of `rdd` with asynchronous work to do before their partitions can be
-   * computed (`fromAsync`), parents first; lineage already computed (cached, shuffled) is skipped.
+   * computed (`fromAsync`), parents first.
    */
   private unprepared(rdd: RDD<unknown>): RDD<unknown>[] {
     const ordered: RDD<unknown>[] = [];
-    const seen = new Set<number>();
-    const visit = (r: RDD<unknown>): void => {
-      if (seen.has(r.id)) return;
-      seen.add(r.id);
-      if (r.isPersisted && this.blocks.hasAll(r.id, r.numPartitions)) return;
-      for (const p of r.narrowParents) visit(p);
-      for (const dep of r.shuffleDependencies) {
-        if (!this.shuffles.isComplete(dep.shuffleId, dep.rdd.numPartitions)) visit(dep.rdd);
-      }
+    this.visitUncomputed(rdd, (r) => {
       if (r.needsPreparation) ordered.push(r);
-    };
-    visit(rdd);
+    });
     return ordered;
   }
 
   /** Shuffles with missing outputs in the lineage of `rdd`, each after those it depends on. */
   private missingShuffles(rdd: RDD<unknown>): MapStage[] {
     const ordered: MapStage[] = [];
+    this.visitUncomputed(rdd, (r) => {
+      r.shuffleDependencies.forEach((dep, depIndex) => {
+        if (this.shuffles.isComplete(dep.shuffleId, dep.rdd.numPartitions)) return;
+        if (!ordered.some((s) => s.dep === dep)) ordered.push({ dep, owner: r, depIndex });
+      });
+    });
+    return ordered;
+  }
+
+  /**
+   * Calls `visit` on each RDD of the lineage of `rdd` that a job would compute, parents (narrow
+   * and shuffle map sides) before children, each once. A cached RDD and a shuffle whose outputs
+   * are all there stop the walk: nothing behind them is computed again.
+   */
+  private visitUncomputed(rdd: RDD<unknown>, visit: (r: RDD<unknown>) => void): void {
     const seen = new Set<number>();
-    const visit = (r: RDD<unknown>): void => {
+    const walk = (r: RDD<unknown>): void => {
       if (seen.has(r.id)) return;
       seen.add(r.id);
       if (r.isPersisted && this.blocks.hasAll(r.id, r.numPartitions)) return;
-      for (const p of r.narrowParents) visit(p);
-      r.shuffleDependencies.forEach((dep, depIndex) => {
-        if (this.shuffles.isComplete(dep.shuffleId, dep.rdd.numPartitions)) return;
-        visit(dep.rdd);
-        if (!ordered.some((s) => s.dep === dep)) ordered.push({ dep, owner: r, depIndex });
-      });
+      for (const p of r.narrowParents) walk(p);
+      for (const dep of r.shuffleDependencies) {
+        if (!this.shuffles.isComplete(dep.shuffleId, dep.rdd.numPartitions)) walk(dep.rdd);
+      }
+      visit(r);
     };
-    visit(rdd);
-    return ordered;
+    walk(rdd);
   }
 }
