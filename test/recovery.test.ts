@@ -21,7 +21,9 @@ import {
   StreamingContext,
   type DStream,
   type GetOrCreateOptions,
+  type Time,
 } from 'dstream';
+import { CheckpointWriter } from '../src/streaming/checkpoint/checkpoint-writer.js';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
 import { LogInputDStream, sortEntries, sums } from './fixtures/checkpoint-streams.js';
@@ -245,6 +247,61 @@ describe('getOrCreate', () => {
     expect([...second.out.keys()]).toEqual([7000, 8000, 9000]);
     expect(second.out.get(7000)).toEqual(first.out.get(7000));
     expect(second.out.get(9000)).toEqual(sums(log));
+  });
+
+  it('does not run again a batch that completed while the next one was checkpointed', async () => {
+    // Batches replayed after a recovery complete back to back. A batch is no longer pending once
+    // its jobs have succeeded, although its completion checkpoint is still queued behind the
+    // writes of the next batches: hold the completion of batch 6 s until the completion
+    // checkpoint of batch 7 s is on disk, and copy the directory then, as a crash would leave it.
+    const dir = tempDir();
+    const crashed = tempDir();
+    const log: Entry[] = [];
+    const first = startApp(dir, log, 0);
+    await first.ssc.start();
+    await runUntil(first, log, 5000);
+    await first.ssc.stop();
+
+    log.push(['k0', 1000], ['late', 5]); // taken by batch 6 s
+    const takenBy6 = log.length;
+    const afterCompletion = CheckpointWriter.prototype.afterCompletion;
+    let copied: () => void = () => {};
+    const copiedNow = new Promise<void>((r) => (copied = r));
+    const held = vi
+      .spyOn(CheckpointWriter.prototype, 'afterCompletion')
+      .mockImplementation(async function (this: CheckpointWriter, time: Time) {
+        await afterCompletion.call(this, time);
+        if (time.milliseconds === 6000) await copiedNow;
+        if (time.milliseconds === 7000) {
+          cpSync(dir, crashed, { recursive: true });
+          copied();
+        }
+      });
+    // Down from 5 s to 8.5 s: batches 5, 6, 7 and 8 s run at once, then the timer ticks at 9 s.
+    const second = startApp(dir, log, 8500);
+    await startAndCatchUp(second);
+    await copiedNow;
+    await second.ssc.stop();
+    held.mockRestore();
+    expect([...second.out.keys()]).toEqual([5000, 6000, 7000, 8000, 9000]);
+
+    const { record } = readCheckpoint(crashed)!;
+    expect(record.checkpointTimeMs).toBe(7000);
+    expect(record.pendingTimesMs.filter((t) => t <= 7000)).toEqual([]);
+
+    // A new version recovering from it with a renamed operator started empty: empty as of 6 s,
+    // so batch 6 s and its records are not counted (run again, it would count them).
+    warnings();
+    const third = startApp(crashed, log, 8500, {
+      name: 'province-totals',
+      getOrCreate: { startEmpty: ['totals'] },
+    });
+    await startAndCatchUp(third);
+    await runUntil(third, log, 10_000);
+    await third.ssc.stop();
+    expect(third.ssc.error).toBeUndefined();
+    expect([...third.out.keys()]).toEqual([7000, 8000, 9000, 10_000]);
+    expect(third.out.get(10_000)).toEqual(sums(log.slice(takenBy6)));
   });
 
   it('falls back to the previous checkpoint, with a warning, when the newest is corrupt', async () => {

@@ -56,6 +56,11 @@ export class JobScheduler {
   /** Jobs waiting for a slot, oldest first; `resume(false)` drops one (the context stopped). */
   private readonly waiting: { batch: BatchRecord; resume: (run: boolean) => void }[] = [];
   private readonly active = new Map<number, Promise<void>>();
+  /**
+   * Batches of `active` whose jobs all succeeded, now cleaning up and writing their completion
+   * checkpoint: no longer pending (Spark removes the batch from its pending set before that).
+   */
+  private readonly completed = new Set<number>();
   private accepting = true;
   /** The job whose function is running, seen from the code it calls (one store per job). */
   private readonly runningJob = new AsyncLocalStorage<Job>();
@@ -72,9 +77,17 @@ export class JobScheduler {
     return this.active.size;
   }
 
-  /** The times of the batches submitted and not yet finished (pending, in Spark's checkpoints). */
+  /**
+   * The times of the batches submitted whose jobs have not all succeeded yet (pending, in Spark's
+   * checkpoints). A batch stops being pending before its completion checkpoint is written, not
+   * after: that write waits in the checkpoint writer's queue, and a checkpoint written meanwhile
+   * (the completion of the next batch) must not list it as pending again, or a recovery from that
+   * checkpoint would run it a second time.
+   */
   pendingTimes(): Time[] {
-    return [...this.active.keys()].map((ms) => new Time(ms));
+    return [...this.active.keys()]
+      .filter((ms) => !this.completed.has(ms))
+      .map((ms) => new Time(ms));
   }
 
   /** Queues a batch; the promise settles (never rejects) when all its jobs have ended. */
@@ -103,9 +116,10 @@ export class JobScheduler {
       );
     }
     this.bus.post({ type: 'onBatchSubmitted', event: { batchInfo: snapshot(batch) } });
-    const done = this.runJobSet(jobSet, batch).finally(() =>
-      this.active.delete(jobSet.time.milliseconds),
-    );
+    const done = this.runJobSet(jobSet, batch).finally(() => {
+      this.active.delete(jobSet.time.milliseconds);
+      this.completed.delete(jobSet.time.milliseconds);
+    });
     this.active.set(jobSet.time.milliseconds, done);
     return done;
   }
@@ -169,6 +183,7 @@ export class JobScheduler {
     log.info(
       `Total delay: ${total.toFixed(3)} s for time ${jobSet.time} (execution: ${exec.toFixed(3)} s)`,
     );
+    this.completed.add(jobSet.time.milliseconds);
     try {
       await this.hooks.onBatchCompleted(jobSet.time);
     } catch (e) {
