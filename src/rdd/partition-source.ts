@@ -28,8 +28,12 @@ export interface PartitionReader<S extends PartitionSource = PartitionSource, T 
   read(source: S): readonly T[] | Promise<readonly T[]>;
 }
 
+const NOT_READY = Symbol.for('dstream.partitionNotReady');
+
 /** Thrown by a read whose records are on their way; the task attempt is run again once they are. */
 export class PartitionNotReady extends Error {
+  readonly [NOT_READY] = true;
+
   constructor(
     readonly source: PartitionSource,
     readonly arrived: Promise<void>,
@@ -37,6 +41,14 @@ export class PartitionNotReady extends Error {
     super(`partition ${JSON.stringify(source)} is being read`);
     this.name = 'PartitionNotReady';
   }
+}
+
+/**
+ * Whether `e` is a {@link PartitionNotReady}, also one thrown by another copy of dstream loaded in
+ * this thread (whose class `instanceof` would not recognise).
+ */
+export function isPartitionNotReady(e: unknown): e is PartitionNotReady {
+  return typeof e === 'object' && e !== null && NOT_READY in e;
 }
 
 interface Shared {
@@ -117,7 +129,7 @@ export async function runAttempts<R>(task: () => R | Promise<R>): Promise<R> {
     try {
       result = task();
     } catch (e) {
-      if (!(e instanceof PartitionNotReady)) throw e;
+      if (!isPartitionNotReady(e)) throw e;
       arriving = e.arrived;
     } finally {
       // Only the synchronous part of an attempt computes partitions: other tasks run meanwhile.

@@ -1,5 +1,5 @@
 // The driver's side of a fetch: the blocks a task thread asks for while it runs a task.
-import { PartitionNotReady } from '../../rdd/partition-source.js';
+import { isPartitionNotReady } from '../../rdd/partition-source.js';
 import { Logger } from '../../util/logging.js';
 import type { ArraySlice, RDD } from '../../rdd/rdd.js';
 import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
@@ -53,8 +53,7 @@ export function answerFetch(task: FetchingTask, request: FetchRequest): FetchRep
     return { ok: true, data: chunk };
   } catch (e) {
     // A partition only the driver reads, and asynchronously (a cached one): the task runs here.
-    if (e instanceof PartitionNotReady)
-      return refuse('a partition the driver reads asynchronously');
+    if (isPartitionNotReady(e)) return refuse('a partition the driver reads asynchronously');
     return { ok: false, error: serializeError(e), unsupported: false };
   }
 }
