@@ -69,8 +69,8 @@ if (failed === 0 && (!report.success || report.numFailedTestSuites > 0 || exitCo
   failed = 1;
 }
 
+// Skipped tests go to stderr: the last line of stdout is exactly `N passed, N failed`.
 const skipped = report.numPendingTests + report.numTodoTests;
-console.log(
-  `${report.numPassedTests} passed, ${failed} failed` + (skipped > 0 ? `, ${skipped} skipped` : ''),
-);
+if (skipped > 0) console.error(`test-summary: ${skipped} skipped`);
+console.log(`${report.numPassedTests} passed, ${failed} failed`);
 process.exit(failed > 0 || exitCode !== 0 ? 1 : 0);
