@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { StreamingContext } from '../index.js';
 import { note } from './options.js';
+import { installShutdown } from './run-shutdown.js';
 
 /** `dstream run`: runs an application file in this process. */
 export function runCommand(): Command {
@@ -15,9 +15,11 @@ export function runCommand(): Command {
         'use only erasable syntax (no enum, namespace or constructor parameter properties) and ' +
         'imports its own files with their .ts extension. The application reads the arguments ' +
         'after the file (or after --) from process.argv.slice(2).\n\n' +
-        'Ctrl-C stops the running StreamingContext (gracefully when ' +
-        'spark.streaming.stopGracefullyOnShutdown is true), lets the application finish, and ' +
-        'exits; an application that handles SIGINT itself is left to do so.',
+        'SIGINT (Ctrl-C) and SIGTERM each stop the running StreamingContext (gracefully when ' +
+        'spark.streaming.stopGracefullyOnShutdown is true), let the application finish, and ' +
+        'exit; a signal the application listens to itself is left to it. A second signal exits ' +
+        'at once (130 for SIGINT, 143 for SIGTERM). An application that fails (its module ' +
+        'throws, or awaitTermination() rejects uncaught) stops its context and exits with 1.',
     )
     .argument('<file>', 'the application: a .ts, .mts, .js or .mjs file')
     .argument('[args...]', 'arguments for the application')
@@ -43,41 +45,15 @@ async function run(file: string, args: string[]): Promise<void> {
   if (args[0] === '--') args = args.slice(1);
   process.argv = [process.argv[0]!, path, ...args];
 
-  let finished = false;
-  let interrupted = false;
   let finish: () => void = () => {};
-  const appFinished = new Promise<void>((r) => (finish = r));
-  const handler = (): void => {
-    // An application with its own SIGINT handler decides how to stop.
-    if (process.listenerCount('SIGINT') > 1 && !interrupted) return;
-    if (interrupted) {
-      note('run', 'interrupted again: exiting without waiting');
-      process.exit(130);
-    }
-    interrupted = true;
-    const ssc = StreamingContext.getActive();
-    if (!ssc) process.exit(130);
-    const graceful = ssc.conf.getBoolean('spark.streaming.stopGracefullyOnShutdown', false);
-    void ssc
-      .stop({ stopGracefully: graceful })
-      .then(() => (finished ? undefined : appFinished))
-      .then(
-        () => process.exit(process.exitCode ?? 0),
-        () => process.exit(1),
-      );
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-
+  const shutdown = installShutdown(new Promise<void>((r) => (finish = r)));
   try {
     await import(pathToFileURL(path).href);
   } catch (e) {
     note('run', `${file} failed`);
     process.stderr.write(describe(e) + '\n');
-    process.exitCode = 1;
-    if (interrupted) process.exit(1);
+    await shutdown.fail();
   } finally {
-    finished = true;
     finish();
   }
   // The application's module has finished, its streams may still run: Node exits once the event
