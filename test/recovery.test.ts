@@ -449,12 +449,15 @@ describe('state across versions of an application', () => {
     await version1(dir, log);
     const file = join(dir, 'state', stateDirName('totals'), 'snapshot-10000');
     truncateSync(file, 25);
+    // The older snapshot (after the first batch) is damaged too: no fallback is left.
+    truncateSync(join(dir, 'state', stateDirName('totals'), 'snapshot-1000'), 25);
+    warnings();
     expect(() => startApp(dir, log, 12_000)).toThrow(
       expect.objectContaining({
         code: 'DSTREAM_ERR_STATE_UNREADABLE',
         message: expect.stringMatching(
           new RegExp(
-            `^The state of stateful operator 'totals' cannot be read from ${file}: Truncated.*startEmpty: \\['totals'\\]`,
+            `^The state of stateful operator 'totals' cannot be read from ${file}: Truncated.*; its one older snapshot cannot be read either\\..*startEmpty: \\['totals'\\]`,
           ),
         ) as string,
       }),

@@ -61,6 +61,13 @@ export abstract class InputDStream<T> extends DStream<T> {
   restorePosition?(position: unknown): void;
 
   /**
+   * Whether `position` (what `checkpointPosition()` returned) still holds the data of batch `time`.
+   * Recovery restores a state from an older snapshot, when the newest is damaged, only if the
+   * stream's position records every batch after it.
+   */
+  recordsBatch?(position: unknown, time: Time): boolean;
+
+  /**
    * A new ingestion rate (records per second) from backpressure: a stream with this method gets a
    * rate controller when `spark.streaming.backpressure.enabled` is true.
    */

@@ -70,6 +70,13 @@ export interface InputStream extends GraphStream {
    */
   restorePosition?(position: unknown): void;
   /**
+   * Whether `position` (what `checkpointPosition()` returned) still holds the data of batch `time`,
+   * so that the batch can be recomputed after a restart. Recovery asks it before restoring a state
+   * from an older snapshot than the checkpoint names (the newest is damaged): without it, or when
+   * it says no, that fallback is refused rather than losing the batches in between.
+   */
+  recordsBatch?(position: unknown, time: Time): boolean;
+  /**
    * Takes a new ingestion rate (records per second) from backpressure: a stream that has this
    * method gets a `RateController` when `spark.streaming.backpressure.enabled` is true.
    */

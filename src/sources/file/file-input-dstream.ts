@@ -141,6 +141,11 @@ export class FileInputDStream extends InputDStream<string> {
     this.restoreSelectedFiles(p.files);
   }
 
+  override recordsBatch(position: unknown, time: Time): boolean {
+    const p = position as { files: [number, readonly string[]][] };
+    return p.files.some(([t]) => t === time.milliseconds);
+  }
+
   // ------------------------------------------------------------ listing
 
   private async findNewFiles(currentTime: number): Promise<string[]> {

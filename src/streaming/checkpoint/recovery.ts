@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DStreamError, messageOf } from '../../errors.js';
-import { decodeSnapshot } from '../../state/snapshot-codec.js';
 import type { Duration } from '../../util/duration.js';
 import { Logger } from '../../util/logging.js';
 import { isDriver } from '../../util/role.js';
@@ -12,6 +11,7 @@ import type { BatchCheckpointer, JobGenerator } from '../job-generator.js';
 import { decodeCheckpoint, type CheckpointRecord, type SnapshotRef } from './checkpoint-data.js';
 import { listCheckpointFiles } from './checkpoint-files.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
+import { checkFallback, readSnapshotWithFallback, type ReadSnapshot } from './snapshot-fallback.js';
 import { inputKeyOf } from './state-keys.js';
 import { isStatefulStream, type StateSnapshot, type StatefulStream } from './stateful-stream.js';
 
@@ -200,6 +200,7 @@ function planStates(
     );
   }
   const restores: StateRestore[] = [];
+  const fallbacks: { stream: StatefulStream; key: string; read: ReadSnapshot }[] = [];
   for (const [key, stream] of streams) {
     if (startEmpty.has(key)) {
       log.warn(`Stateful operator '${key}' starts with empty state, as startEmpty asks`);
@@ -216,19 +217,20 @@ function planStates(
       restores.push({ stream, key, snapshot: null, empty: false });
       continue;
     }
-    const file = join(dir, ref.file);
-    let data: StateSnapshot;
-    try {
-      data = decodeSnapshot(readFileSync(file));
-    } catch (e) {
-      throw new DStreamError(
-        'DSTREAM_ERR_STATE_UNREADABLE',
-        `The state of stateful operator '${key}' cannot be read from ${file}: ${messageOf(e)}. Restore the file, or recover with StreamingContext.getOrCreate(dir, createFn, { startEmpty: ['${key}'] }) to start that operator with empty state.`,
-        { cause: e },
-      );
-    }
-    restores.push({ stream, key, snapshot: { ref, data }, empty: false });
+    const read = readSnapshotWithFallback(dir, key, ref);
+    if (read.damaged) fallbacks.push({ stream, key, read });
+    restores.push({ stream, key, snapshot: { ref: read.ref, data: read.data }, empty: false });
   }
+  // Checked once every operator's restore time is known: a fallback needs the operators it reads
+  // restored no later than its own older snapshot.
+  const restoreTimes = new Map<StatefulStream, number>();
+  for (const r of restores) {
+    restoreTimes.set(
+      r.stream,
+      r.snapshot ? r.snapshot.ref.timeMs : r.empty ? Infinity : record.zeroTimeMs,
+    );
+  }
+  for (const f of fallbacks) checkFallback(graph, record, f.stream, f.key, f.read, restoreTimes);
   return restores;
 }
 
