@@ -1,86 +1,27 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock, Seconds, StreamingContext, type DStream } from 'dstream';
+import { ManualClock, Seconds, StreamingContext } from 'dstream';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
 import { LogInputDStream, sortEntries, sums } from './fixtures/checkpoint-streams.js';
+import {
+  removeTempDirs,
+  runUntil,
+  startApp,
+  tempDir,
+  warnings,
+  type App,
+  type Entry,
+} from './support/sums-app.js';
 
 // A damaged newest state snapshot falls back to the previous intact one, as the metadata
 // checkpoint does, when the batches after it can still be recomputed from the input's position.
 
-type Entry = readonly [string, number];
-
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'dstream-snapshots-'));
-  dirs.push(d);
-  return d;
-}
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  removeTempDirs();
 });
-
-interface App {
-  ssc: StreamingContext;
-  clock: ManualClock;
-  out: Map<number, Entry[]>;
-}
-
-/** Running sums per key over a log (snapshots every 10 s, and once after the first batch). */
-function startApp(
-  dir: string,
-  log: Entry[],
-  now: number,
-  o: { rememberMs?: number; startEmpty?: string[] } = {},
-): App {
-  const clock = new ManualClock(now);
-  const out = new Map<number, Entry[]>();
-  const ssc = StreamingContext.getOrCreate(
-    dir,
-    () => {
-      const ssc = new StreamingContext({
-        master: 'local[2]',
-        appName: 'sums',
-        batchDuration: Seconds(1),
-        clock,
-      });
-      ssc.checkpoint(dir);
-      const input: DStream<Entry> = new LogInputDStream(ssc, log, o.rememberMs);
-      input
-        .updateStateByKey((values: number[], sum: number | undefined) =>
-          values.reduce((a, b) => a + b, sum ?? 0),
-        )
-        .name('totals')
-        .foreachRDD(async (rdd, time) => {
-          out.set(time.milliseconds, sortEntries(await rdd.collect()));
-        });
-      return ssc;
-    },
-    { startEmpty: o.startEmpty },
-  );
-  return { ssc, clock, out };
-}
-
-/** Appends two records per second of clock time and advances to `until`. */
-async function runUntil(app: App, log: Entry[], until: number): Promise<void> {
-  while (app.clock.now() + 1000 <= until) {
-    const i = log.length;
-    log.push([`k${i % 3}`, i], ['all', 1]);
-    await app.clock.advance(1000);
-  }
-}
-
-function warnings(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
-}
 
 const snapshotFile = (dir: string, t: number) =>
   join(dir, 'state', stateDirName('totals'), `snapshot-${t}`);
@@ -174,7 +115,10 @@ describe('a damaged newest state snapshot', () => {
       }),
     );
     // startEmpty still gets the application going.
-    const second = startApp(dir, log, 25_000, { rememberMs: 5000, startEmpty: ['totals'] });
+    const second = startApp(dir, log, 25_000, {
+      rememberMs: 5000,
+      getOrCreate: { startEmpty: ['totals'] },
+    });
     await second.ssc.start();
     await second.clock.setTime(26_000);
     await second.ssc.stop();
@@ -187,7 +131,9 @@ describe('a damaged snapshot in a chain of stateful operators', () => {
   function startChain(dir: string, log: Entry[], now: number): App {
     const clock = new ManualClock(now);
     const out = new Map<number, Entry[]>();
+    let created = false;
     const ssc = StreamingContext.getOrCreate(dir, () => {
+      created = true;
       const ssc = new StreamingContext({
         master: 'local[2]',
         appName: 'chain',
@@ -208,7 +154,7 @@ describe('a damaged snapshot in a chain of stateful operators', () => {
         });
       return ssc;
     });
-    return { ssc, clock, out };
+    return { ssc, clock, out, created };
   }
 
   async function firstRun(dir: string, log: Entry[]): Promise<void> {

@@ -1,15 +1,12 @@
 import {
   cpSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
-  rmSync,
   truncateSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -19,101 +16,27 @@ import {
   ManualClock,
   Seconds,
   StreamingContext,
-  type DStream,
-  type GetOrCreateOptions,
   type Time,
 } from 'dstream';
 import { CheckpointWriter } from '../src/streaming/checkpoint/checkpoint-writer.js';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
 import { LogInputDStream, sortEntries, sums } from './fixtures/checkpoint-streams.js';
+import {
+  removeTempDirs,
+  runUntil,
+  startAndCatchUp,
+  startApp,
+  tempDir,
+  warnings,
+  type App,
+  type Entry,
+} from './support/sums-app.js';
 
-type Entry = readonly [string, number];
-
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'dstream-recovery-'));
-  dirs.push(d);
-  return d;
-}
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  removeTempDirs();
 });
-
-/** updateStateByKey's running sum per key. */
-function runningSum(input: DStream<Entry>): DStream<Entry> {
-  return input.updateStateByKey((values: number[], sum: number | undefined) =>
-    values.reduce((a, b) => a + b, sum ?? 0),
-  );
-}
-
-/** One run of a small application: running sums per key over a log, outputs kept per batch. */
-interface App {
-  ssc: StreamingContext;
-  clock: ManualClock;
-  out: Map<number, Entry[]>;
-  created: boolean;
-}
-
-interface AppOptions {
-  name?: string;
-  /** Adds an unrelated stateful operator (a new version of the application). */
-  extraState?: string;
-  checkpointInterval?: number;
-  getOrCreate?: GetOrCreateOptions;
-  /** Runs inside each batch's output, before it completes. */
-  onBatch?: (time: number) => Promise<void> | void;
-}
-
-function startApp(dir: string, log: Entry[], now: number, o: AppOptions = {}): App {
-  const clock = new ManualClock(now);
-  const out = new Map<number, Entry[]>();
-  let created = false;
-  const ssc = StreamingContext.getOrCreate(
-    dir,
-    () => {
-      created = true;
-      const ssc = new StreamingContext({
-        master: 'local[2]',
-        appName: 'sums',
-        batchDuration: Seconds(1),
-        clock,
-      });
-      ssc.checkpoint(dir);
-      const input = new LogInputDStream(ssc, log);
-      const state = runningSum(input).name(o.name ?? 'totals');
-      if (o.checkpointInterval) state.checkpoint(Seconds(o.checkpointInterval));
-      state.foreachRDD(async (rdd, time) => {
-        out.set(time.milliseconds, sortEntries(await rdd.collect()));
-        await o.onBatch?.(time.milliseconds);
-      });
-      if (o.extraState) {
-        runningSum(input.map(([k]) => [k, 1] as const))
-          .name(o.extraState)
-          .foreachRDD(() => {});
-      }
-      return ssc;
-    },
-    o.getOrCreate,
-  );
-  return { ssc, clock, out, created };
-}
-
-/** Appends two records per second of clock time and advances to `until`. */
-async function runUntil(app: App, log: Entry[], until: number): Promise<void> {
-  while (app.clock.now() + 1000 <= until) {
-    const i = log.length;
-    log.push([`k${i % 3}`, i], ['all', 1]);
-    await app.clock.advance(1000);
-  }
-}
-
-/** Starts a (recovered) context and runs the batches up to the first tick of the timer. */
-async function startAndCatchUp(app: App): Promise<void> {
-  await app.ssc.start();
-  await app.clock.setTime(Math.floor(app.clock.now() / 1000) * 1000 + 1000);
-}
 
 /**
  * Every output is the sums of a prefix of the log: a record lost or applied twice would give
@@ -125,15 +48,6 @@ function expectPrefixSums(app: App, log: Entry[]): void {
   for (const [t, entries] of app.out) {
     expect(prefixes, `batch ${t}: ${JSON.stringify(entries)}`).toContain(JSON.stringify(entries));
   }
-}
-
-function warnings(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
 }
 
 describe('getOrCreate', () => {
