@@ -13,7 +13,7 @@ import {
 } from './context-options.js';
 import { isDriver } from '../util/role.js';
 import { Time } from '../util/time.js';
-import { CheckpointWriter } from './checkpoint/checkpoint-writer.js';
+import { attachCheckpointWriter, runStartHooks } from './checkpoint/at-start.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
 import { StreamingConf } from './conf.js';
 import { DStreamGraph } from './dstream-graph.js';
@@ -214,23 +214,8 @@ export class StreamingContext {
     activating = this;
     try {
       this.graph.validate();
-      let writer: CheckpointWriter | undefined;
-      if (this.checkpointDirectory) {
-        writer = new CheckpointWriter({
-          dir: this.checkpointDirectory,
-          appName: this.sparkContext.appName,
-          master: this.sparkContext.master,
-          graph: this.graph,
-          pendingTimes: () => this.scheduler.pendingTimes(),
-        });
-        writer.statefulStreams(); // two stateful operators with one name fail here
-        this.generator.checkpointer = writer;
-      }
-      let plan: StartPlan | undefined;
-      for (const hook of this.startHooks) {
-        const next = await hook(this);
-        if (next) plan = next instanceof Time ? { restartTime: next, replay: [] } : next;
-      }
+      const writer = attachCheckpointWriter(this, this.checkpointDirectory);
+      const plan = await runStartHooks(this);
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
       if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
       // A new application checkpoints before its first batch runs (unlike Spark, which writes the
