@@ -51,6 +51,9 @@ export const ErrorCodes = {
     'checkpointed state of a stateful operator the application no longer has',
   DSTREAM_ERR_STATE_UNREADABLE: 'a stateful operator whose checkpointed state cannot be read',
   DSTREAM_ERR_DUPLICATE_STATE_NAME: 'two stateful operators with the same name',
+  DSTREAM_ERR_STATE_MISMATCH:
+    'checkpointed state whose shape no longer matches what the code stores',
+  DSTREAM_ERR_STATE_MIGRATION_FAILED: 'a getOrCreate migration that threw for a stored state',
   DSTREAM_ERR_WORKER_FAILED: 'a local[N] task thread that could not load the app or died',
   DSTREAM_ERR_UNKNOWN_PARTITION_SOURCE: 'a partition source whose kind has no registered reader',
   DSTREAM_ERR_ASYNC_READ_OUTSIDE_TASK: 'a partition read asynchronously outside an RDD action',

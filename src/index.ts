@@ -69,4 +69,4 @@ export {
   SNAPSHOT_FORMAT_VERSION,
   type SnapshotData,
 } from './state/snapshot-codec.js';
-export type { GetOrCreateOptions } from './streaming/checkpoint/recovery.js';
+export type { GetOrCreateOptions, StateMigration } from './streaming/checkpoint/recovery.js';

@@ -45,6 +45,10 @@ export class InternalMapWithStateDStream<K, V, S, R> extends KeyedStateDStream<
     return 'mapWithState';
   }
 
+  protected override get stateProducer(): string {
+    return 'the mapping function now stores';
+  }
+
   /** Spark's default for mapWithState: ten batches. */
   protected override defaultCheckpointInterval(): Duration {
     return this.slideDuration.times(10);
@@ -131,6 +135,8 @@ export class MapWithStateRDD<K, V, S, R> extends StateRDD<MapWithStateRecord<R>,
     this.initial?.iterate(split, task, (kv) => store.set(kv[0], kv[1], t));
     const state = new StateImpl<S>();
     const out: R[] = [];
+    // Set in the first batch after a restore only: what the function stores is checked there.
+    const check = this.owner.shapeCheck;
     this.data?.iterate(split, task, (kv) => {
       const key = kv[0];
       const slot = store.lookup(key);
@@ -140,6 +146,7 @@ export class MapWithStateRDD<K, V, S, R> extends StateRDD<MapWithStateRecord<R>,
       if (state.removed) {
         if (slot >= 0) store.remove(slot, key);
       } else if (state.updated || (state.defined && timeout !== undefined)) {
+        if (check && state.updated) check.check(state.value, key);
         // With a timeout, any record refreshes the key's idle time, even without an update.
         if (slot >= 0) store.update(slot, key, state.value as S, t);
         else store.insert(key, state.value as S, t);

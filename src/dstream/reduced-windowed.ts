@@ -1,13 +1,18 @@
 import { requirement } from '../errors.js';
 import type { Partitioner, RDD } from '../rdd/index.js';
 import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
-import type { StateSnapshot, StatefulStream } from '../streaming/checkpoint/stateful-stream.js';
+import type {
+  RestoreOptions,
+  StateSnapshot,
+  StatefulStream,
+} from '../streaming/checkpoint/stateful-stream.js';
 import type { Duration } from '../util/duration.js';
 import { Time } from '../util/time.js';
 import { conformsTo, type Pair } from '../util/types.js';
 import { DStream } from './dstream.js';
 import { MappedDStream } from './mapped.js';
 import { ReducedWindowRDD, type WindowFunctions } from './reduced-window-rdd.js';
+import { migrateState } from './restored-state.js';
 import { checkWindowDuration } from './windowed.js';
 
 /**
@@ -138,12 +143,19 @@ export class ReducedWindowedDStream<K, V> extends DStream<Pair<K, V>> {
     return { entries, meta: { windowTime: at } };
   }
 
-  restoreState(time: Time, snapshot: StateSnapshot): void {
+  /** Restores the window of a snapshot; `options.migrate` converts each key's reduced value. */
+  restoreState(time: Time, snapshot: StateSnapshot, options: RestoreOptions = {}): void {
     const at = snapshot.meta?.windowTime;
-    this.restoreWindow(
-      typeof at === 'number' ? new Time(at) : time,
-      snapshot.entries as readonly Pair<K, V>[],
-    );
+    let pairs = snapshot.entries as readonly Pair<K, V>[];
+    const migrate = options.migrate;
+    if (migrate) {
+      const key = this.stateKey;
+      pairs = pairs.flatMap(([k, v]) => {
+        const migrated = migrateState(key, migrate, v, k) as V | undefined;
+        return migrated === undefined ? [] : [[k, migrated] as const];
+      });
+    }
+    this.restoreWindow(typeof at === 'number' ? new Time(at) : time, pairs);
   }
 }
 

@@ -88,6 +88,10 @@ export class StateDStream<K, V, S> extends KeyedStateDStream<Pair<K, S>, K, V, S
     return 'updateStateByKey';
   }
 
+  protected override get stateProducer(): string {
+    return 'the update function now returns';
+  }
+
   compute(time: Time): RDD<Pair<K, S>> | undefined {
     // Already applied (a restored state, or a batch asked for again): read the maps as of then.
     if (this.allAppliedThrough(time.milliseconds)) {
@@ -139,15 +143,22 @@ class UpdateStateRDD<K, V, S> extends StateRDD<Pair<K, S>, K, S> {
     });
     const groups = new BatchGroups<K, V>();
     this.data?.iterate(split, task, (kv) => groups.add(kv[0], kv[1]));
+    // Set in the first batch after a restore only: what the function returns is checked there.
+    const check = this.owner.shapeCheck;
     store.forEachSlot((slot, key, encoding) => {
       const old = store.valueAt(slot);
       const next = update(groups.take(key, encoding) ?? [], old, key, time);
       if (next === undefined) store.remove(slot, key);
-      else if (!Object.is(next, old)) store.update(slot, key, next, t);
+      else {
+        check?.check(next, key);
+        if (!Object.is(next, old)) store.update(slot, key, next, t);
+      }
     });
     groups.forEach((values, key) => {
       const next = update(values, undefined, key, time);
-      if (next !== undefined) store.insert(key, next, t);
+      if (next === undefined) return;
+      check?.check(next, key);
+      store.insert(key, next, t);
     });
   }
 

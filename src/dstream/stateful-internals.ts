@@ -1,15 +1,23 @@
 import { DStreamError } from '../errors.js';
 import { RDD, type Partitioner, type TaskContext } from '../rdd/index.js';
-import { StateMap } from '../state/index.js';
-import type { StatefulStream, StateSnapshot } from '../streaming/checkpoint/stateful-stream.js';
+import { StateMap, StateShape } from '../state/index.js';
+import type {
+  RestoreOptions,
+  StatefulStream,
+  StateSnapshot,
+} from '../streaming/checkpoint/stateful-stream.js';
 import type { Duration } from '../util/duration.js';
 import type { Time } from '../util/time.js';
 import { conformsTo, type Pair } from '../util/types.js';
 import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
 import { DStream } from './dstream.js';
+import { migrateState, shapeCheckOf, type ShapeCheck } from './restored-state.js';
 
 // What updateStateByKey and mapWithState share: per-partition state maps owned by the stream and
 // updated in place, one version per batch (see "State" in docs/architecture.md).
+
+/** Restored states summarised for the shape check: evenly spread, so every partition counts. */
+const SHAPE_SAMPLE = 1000;
 
 /**
  * A stream whose state lives in one {@link StateMap} per partition of its partitioner. Its RDD for
@@ -23,6 +31,11 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
   private rememberRequested: Duration | undefined;
   /** Versions being snapshotted, which must stay readable meanwhile (time → count). */
   private readonly pins = new Map<number, number>();
+  /**
+   * Set by a restore: the first batch that stores states afterwards compares them with the
+   * restored ones (every partition before any output reads one), then drops it.
+   */
+  shapeCheck: ShapeCheck | undefined;
 
   constructor(
     readonly parent: DStream<Pair<K, V>>,
@@ -38,6 +51,9 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
 
   /** `updateStateByKey` or `mapWithState`: part of the state key derived when unnamed. */
   abstract get operationName(): string;
+
+  /** Who stores the states, for the shape check's message: `the update function now returns`. */
+  protected abstract get stateProducer(): string;
 
   get slideDuration(): Duration {
     return this.parent.slideDuration;
@@ -128,7 +144,7 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
     }
   }
 
-  restoreState(time: Time, snapshot: StateSnapshot): void {
+  restoreState(time: Time, snapshot: StateSnapshot, options: RestoreOptions = {}): void {
     const ms = time.milliseconds;
     const entries = snapshot.entries as unknown;
     if (!Array.isArray(entries)) {
@@ -142,6 +158,10 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
       Array.isArray(lastUpdated) && lastUpdated.length === entries.length
         ? (lastUpdated as unknown[])
         : undefined;
+    const { migrate, checkShape = true } = options;
+    const stateKey = migrate || checkShape ? this.stateKey : '';
+    const shape = new StateShape();
+    const step = Math.max(1, Math.ceil(entries.length / SHAPE_SAMPLE));
     for (const store of this.stores) store.reset(ms);
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as unknown;
@@ -152,13 +172,17 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
         );
       }
       const key = e[0] as K;
+      const state = (migrate ? migrateState(stateKey, migrate, e[1], key) : e[1]) as S | undefined;
+      if (state === undefined) continue;
+      if (checkShape && i % step === 0) shape.add(state);
       const t = times?.[i];
       this.stores[this.partitioner.getPartition(key)]!.set(
         key,
-        e[1] as S,
+        state,
         typeof t === 'number' ? t : ms,
       );
     }
+    this.shapeCheck = checkShape ? shapeCheckOf(shape, stateKey, this.stateProducer) : undefined;
     this.generatedRDDs.clear();
     this.forgetBefore(Infinity);
     this.hasState = true;
@@ -175,6 +199,8 @@ export abstract class StateRDD<T, K, S> extends RDD<T> {
   private readonly links: RDD<unknown>[];
   private prev: StateRDD<T, K, S> | undefined;
   private applied = 0;
+  /** Applying every partition for the shape check of the first batch after a restore. */
+  private checking = false;
 
   constructor(
     readonly stream: KeyedStateDStream<T, K, unknown, S>,
@@ -202,6 +228,19 @@ export abstract class StateRDD<T, K, S> extends RDD<T> {
     const ms = this.time.milliseconds;
     if (store.version >= ms) return;
     this.prev?.ensureAllApplied(task);
+    const check = this.stream.shapeCheck;
+    if (check && !this.checking) {
+      // The first batch after a restore is checked whole before any partition of it is read, so
+      // that a state of the wrong shape fails the batch before any of its output is written.
+      this.checking = true;
+      try {
+        this.ensureAllApplied(task);
+      } finally {
+        this.checking = false;
+      }
+      if (check.checked > 0 && this.stream.shapeCheck === check) this.stream.shapeCheck = undefined;
+      return;
+    }
     store.beginVersion(ms);
     try {
       this.apply(store, split, task);

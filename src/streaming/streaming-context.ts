@@ -376,7 +376,8 @@ export class StreamingContext {
    * Throws `DSTREAM_ERR_CHECKPOINT_READ` (Spark's `Failed to read checkpoint from directory ...`)
    * when checkpoint files exist but none can be read, and `DSTREAM_ERR_STATE_ORPHANED` or
    * `DSTREAM_ERR_STATE_UNREADABLE` naming a stateful operator whose state cannot be recovered
-   * (`options.startEmpty` starts it empty).
+   * (`options.startEmpty` starts it empty); the first batch fails with `DSTREAM_ERR_STATE_MISMATCH`
+   * when the code stores states of another shape than the restored ones (see `options.migrate`).
    *
    * @example
    * ```ts

@@ -13,7 +13,12 @@ import { listCheckpointFiles } from './checkpoint-files.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import { checkFallback, readSnapshotWithFallback, type ReadSnapshot } from './snapshot-fallback.js';
 import { inputKeyOf } from './state-keys.js';
-import { isStatefulStream, type StateSnapshot, type StatefulStream } from './stateful-stream.js';
+import {
+  isStatefulStream,
+  type RestoreOptions,
+  type StateSnapshot,
+  type StatefulStream,
+} from './stateful-stream.js';
 
 const log = new Logger('Checkpoint');
 
@@ -31,7 +36,30 @@ export interface GetOrCreateOptions {
    * instead of failing (Spark's `createOnError`); the unreadable files are left in place.
    */
   createOnError?: boolean;
+  /**
+   * Converts the stored states of operators whose state changed shape, by state key: each
+   * stored state and its key go through the function as the state is restored, and what it
+   * returns is the key's state (`undefined` drops the key). For example, when the totals
+   * became `{ total, n }`: `{ migrate: { 'province-totals': (total: number) => ({ total, n: 0 }) } }`.
+   */
+  migrate?: Readonly<Record<string, StateMigration>>;
+  /**
+   * State keys of stateful operators whose restored states are not compared with what the code
+   * stores in the first batch after recovery (see `DSTREAM_ERR_STATE_MISMATCH`): for a state
+   * whose shape varies in ways the check cannot know are intended.
+   */
+  skipShapeCheck?: readonly string[];
 }
+
+/**
+ * Converts one stored state of an operator into what the new code keeps (`getOrCreate`'s
+ * `migrate`). Declared as a method so that a migration may annotate its parameters with the old
+ * state's and the key's types (`(total: number, province: string) => ...`); unannotated, they are
+ * `unknown`.
+ */
+export type StateMigration = {
+  migrate(state: unknown, key: unknown): unknown;
+}['migrate'];
 
 /** What `start()` does after recovery: run these batches, then tick from `restartTime`. */
 export interface StartPlan {
@@ -104,6 +132,8 @@ interface StateRestore {
   readonly snapshot: { ref: SnapshotRef; data: StateSnapshot } | null;
   /** A new operator, or one the user asked to start empty. */
   readonly empty: boolean;
+  /** How the snapshot is restored: the user's migration, the shape check. */
+  readonly options: RestoreOptions;
 }
 
 /**
@@ -159,7 +189,12 @@ export function getOrCreate<C extends RecoverableContext>(
       .map((s) => s.trim())
       .filter((s) => s !== ''),
   ]);
-  const restores = planStates(ssc.graph, record, path, startEmpty);
+  const restores = planStates(ssc.graph, record, path, startEmpty, restoreOptions(options));
+  for (const key of [...Object.keys(options.migrate ?? {}), ...(options.skipShapeCheck ?? [])]) {
+    if (!restores.some((r) => r.key === key && r.snapshot)) {
+      log.warn(`getOrCreate names '${key}', which has no checkpointed state to restore`);
+    }
+  }
   ssc.startHooks.push(async () => applyRecovery(ssc, record, restores));
   return ssc;
 }
@@ -170,6 +205,7 @@ function planStates(
   record: CheckpointRecord,
   dir: string,
   startEmpty: ReadonlySet<string>,
+  optionsOf: (key: string) => RestoreOptions,
 ): StateRestore[] {
   const streams = new Map<string, StatefulStream>();
   for (const s of graph.allStreams()) {
@@ -204,22 +240,23 @@ function planStates(
   for (const [key, stream] of streams) {
     if (startEmpty.has(key)) {
       log.warn(`Stateful operator '${key}' starts with empty state, as startEmpty asks`);
-      restores.push({ stream, key, snapshot: null, empty: true });
+      restores.push({ stream, key, snapshot: null, empty: true, options: {} });
       continue;
     }
     if (!stored.has(key)) {
       log.info(`Stateful operator '${key}' has no state in the checkpoint: it starts empty`);
-      restores.push({ stream, key, snapshot: null, empty: true });
+      restores.push({ stream, key, snapshot: null, empty: true, options: {} });
       continue;
     }
     const ref = stored.get(key)!;
     if (ref === null) {
-      restores.push({ stream, key, snapshot: null, empty: false });
+      restores.push({ stream, key, snapshot: null, empty: false, options: {} });
       continue;
     }
     const read = readSnapshotWithFallback(dir, key, ref);
     if (read.damaged) fallbacks.push({ stream, key, read });
-    restores.push({ stream, key, snapshot: { ref: read.ref, data: read.data }, empty: false });
+    const snapshot = { ref: read.ref, data: read.data };
+    restores.push({ stream, key, snapshot, empty: false, options: optionsOf(key) });
   }
   // Checked once every operator's restore time is known: a fallback needs the operators it reads
   // restored no later than its own older snapshot.
@@ -277,10 +314,10 @@ async function applyRecovery(
   const first = replay[0] ?? restartTime;
   for (const r of restores) {
     if (r.snapshot) {
-      r.stream.restoreState(new Time(r.snapshot.ref.timeMs), r.snapshot.data);
+      r.stream.restoreState(new Time(r.snapshot.ref.timeMs), r.snapshot.data, r.options);
       writer?.setLatestSnapshot(r.key, r.snapshot.ref);
       log.info(
-        `Restored the state of '${r.key}' as of ${r.snapshot.ref.timeMs} ms (${r.snapshot.data.entries.length} entries)`,
+        `Restored the state of '${r.key}' as of ${r.snapshot.ref.timeMs} ms (${r.snapshot.data.entries.length} entries${r.options.migrate ? ', migrated' : ''})`,
       );
     } else if (r.empty) {
       // Empty as of the last batch before the first one that runs now, and saved as such, so
@@ -301,6 +338,16 @@ async function applyRecovery(
     }
   }
   return { restartTime, replay };
+}
+
+/** Each operator's restore options, from getOrCreate's `migrate` and `skipShapeCheck`. */
+function restoreOptions(options: GetOrCreateOptions): (key: string) => RestoreOptions {
+  const migrate = options.migrate ?? {};
+  const skip = new Set(options.skipShapeCheck ?? []);
+  return (key) => ({
+    migrate: Object.hasOwn(migrate, key) ? migrate[key] : undefined,
+    checkShape: !skip.has(key),
+  });
 }
 
 function writerOf(c: BatchCheckpointer | undefined): CheckpointWriter | undefined {

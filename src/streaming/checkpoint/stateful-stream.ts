@@ -41,7 +41,21 @@ export interface StatefulStream extends GraphStream {
   /** The state as of batch `time`, or `undefined` when this stream has none for that time. */
   snapshotState(time: Time): Promise<StateSnapshot | undefined>;
   /** Restores the state as of `time`, before the first batch after recovery runs. */
-  restoreState(time: Time, snapshot: StateSnapshot): void;
+  restoreState(time: Time, snapshot: StateSnapshot, options?: RestoreOptions): void;
+}
+
+/** How recovery asks a stream to restore its state (`getOrCreate`'s `migrate`, `skipShapeCheck`). */
+export interface RestoreOptions {
+  /**
+   * Converts each stored state, with its key, into what the new code keeps, as the state is
+   * restored; `undefined` drops the key. An error it throws fails the restore, naming the key.
+   */
+  readonly migrate?: (state: unknown, key: unknown) => unknown;
+  /**
+   * Whether the first states the new code stores after the restore are compared with the shape
+   * of the restored ones (default true; streams that cannot tell ignore it).
+   */
+  readonly checkShape?: boolean;
 }
 
 export function isStatefulStream(s: GraphStream): s is StatefulStream {
