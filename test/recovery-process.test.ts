@@ -43,7 +43,7 @@ class App {
       const lines = partial.split('\n');
       partial = lines.pop()!;
       for (const line of lines) {
-        const m = /^TOTALS(?: v2)? (\d+) (.*)$/.exec(line);
+        const m = /^TOTALS(?: v\d)? (\d+) (.*)$/.exec(line);
         if (m) {
           const entries = JSON.parse(m[2]!) as [string, number][];
           this.totals.push({ time: Number(m[1]), totals: Object.fromEntries(entries) });
@@ -211,37 +211,41 @@ describe('recovery of a killed application', () => {
   );
 });
 
-describe('a new version of the application', () => {
-  /**
-   * Runs v1 over `files`, and kills it once they are counted and its newest checkpoint on disk
-   * says so: a later checkpoint time, and the batch that counted them no longer pending. Only
-   * then does a restart not run that batch again (the batches pending in the checkpoint, and the
-   * one of its time, run again). The output lines alone do not tell: under load, batches queue
-   * behind the slow one that reads the files, their outputs follow it within milliseconds, and
-   * their completion checkpoints are written after.
-   */
-  async function version1(input: string, checkpoint: string, files: string[][]): Promise<Totals> {
-    const v1 = start(input, checkpoint);
-    await v1.until('the first batch', () => v1.totals.length > 0);
-    files.forEach((lines, i) => drop(input, `a-${i}.csv`, lines));
-    const expected = totalsOf(files.flat());
-    await v1.until(
-      'the orders of version 1',
-      () => v1.latest()?.['#orders'] === expected['#orders'],
+/**
+ * Runs v1 over `files`, and kills it once they are counted and its newest checkpoint on disk
+ * says so: a later checkpoint time, and the batch that counted them no longer pending. Only
+ * then does a restart not run that batch again (the batches pending in the checkpoint, and the
+ * one of its time, run again). The output lines alone do not tell: under load, batches queue
+ * behind the slow one that reads the files, their outputs follow it within milliseconds, and
+ * their completion checkpoints are written after.
+ */
+async function version1(
+  input: string,
+  checkpoint: string,
+  files: string[][],
+  /** Also wait until the totals' snapshot holds them (not only the inputs' positions). */
+  snapshotted = false,
+): Promise<Totals> {
+  const v1 = start(input, checkpoint);
+  await v1.until('the first batch', () => v1.totals.length > 0);
+  files.forEach((lines, i) => drop(input, `a-${i}.csv`, lines));
+  const expected = totalsOf(files.flat());
+  await v1.until('the orders of version 1', () => v1.latest()?.['#orders'] === expected['#orders']);
+  const counted = v1.totals.at(-1)!.time;
+  await v1.until(`a checkpoint after the batch of ${counted} ms, completed`, () => {
+    const record = readCheckpoint(checkpoint)?.record;
+    return (
+      record !== undefined &&
+      record.checkpointTimeMs > counted &&
+      record.pendingTimesMs.every((t) => t > counted) &&
+      (!snapshotted || record.states.every((st) => (st.snapshot?.timeMs ?? 0) >= counted))
     );
-    const counted = v1.totals.at(-1)!.time;
-    await v1.until(`a checkpoint after the batch of ${counted} ms, completed`, () => {
-      const record = readCheckpoint(checkpoint)?.record;
-      return (
-        record !== undefined &&
-        record.checkpointTimeMs > counted &&
-        record.pendingTimesMs.every((t) => t > counted)
-      );
-    });
-    await v1.kill();
-    return expected;
-  }
+  });
+  await v1.kill();
+  return expected;
+}
 
+describe('a new version of the application', () => {
   it(
     'recovers the state of version 1 with an unrelated operator added and a changed print',
     { timeout: 120_000 },
@@ -298,6 +302,48 @@ describe('a new version of the application', () => {
     },
   );
 });
+
+describe('a new version whose state changed shape', () => {
+  it(
+    'exits with an error naming the operator and both shapes, and recovers the exact totals with migrate',
+    { timeout: 120_000 },
+    async () => {
+      const input = tempDir();
+      const checkpoint = tempDir();
+      const { contents } = orderFiles(11, 8, 20);
+      // A snapshot holding the orders: otherwise v3 recomputes them from the files, rightly.
+      await version1(input, checkpoint, contents.slice(0, 4), true);
+
+      // v3 keeps { total, n } per province where v1 kept a number, under the same state key.
+      const v3 = start(input, checkpoint, 'v3');
+      await v3.until('version 3 to fail', () => v3.stderr.includes('DSTREAM_ERR_STATE_MISMATCH'));
+      expect(await v3.exited).not.toBe(0);
+      expect(v3.stderr).toContain('DSTREAM_ERR_STATE_MISMATCH');
+      expect(v3.stderr).toMatch(
+        new RegExp(
+          `The checkpointed state of '${escapeRegExp(TOTALS_KEY)}' no longer matches the code: stored states are number, and the update function now returns \\{ n: number, total: number \\} for key [#\\w]+\\. .*\\{ migrate: \\{ '${escapeRegExp(TOTALS_KEY)}': \\(state, key\\) => newState \\} \\}`,
+        ),
+      );
+      // Not one batch of totals was printed from states of the wrong shape.
+      expect(v3.totals).toEqual([]);
+
+      const migrated = start(input, checkpoint, 'v3', '--migrate');
+      await migrated.until('version 3 running', () => migrated.totals.length > 0);
+      contents.slice(4).forEach((lines, i) => drop(input, `d-${i}.csv`, lines));
+      const expected = totalsOf(contents.flat());
+      await migrated.until(
+        'all orders in version 3',
+        () => migrated.latest()?.['#orders'] === expected['#orders'],
+      );
+      expect(migrated.latest()).toEqual(expected);
+      expect(migrated.stderr).not.toMatch(/ERROR/);
+    },
+  );
+});
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 describe('an unreadable checkpoint directory', () => {
   it('is a clear error', async () => {

@@ -35,6 +35,8 @@ export function migrateState(
 export class ShapeCheck {
   /** States compared so far (by the batch being applied). */
   checked = 0;
+  /** Whether updateStateByKey previewed its function on the restored states (once). */
+  previewed = false;
 
   constructor(
     readonly stored: StateShape,

@@ -95,7 +95,7 @@ export class StateDStream<K, V, S> extends KeyedStateDStream<Pair<K, S>, K, V, S
   compute(time: Time): RDD<Pair<K, S>> | undefined {
     // Already applied (a restored state, or a batch asked for again): read the maps as of then.
     if (this.allAppliedThrough(time.milliseconds)) {
-      return new UpdateStateRDD(this, time, undefined, undefined, undefined);
+      return new UpdateStateRDD(this, time, undefined, undefined, undefined, true);
     }
     const prev = this.hasState
       ? (this.getOrCompute(time.minus(this.slideDuration)) as UpdateStateRDD<K, V, S> | undefined)
@@ -105,9 +105,41 @@ export class StateDStream<K, V, S> extends KeyedStateDStream<Pair<K, S>, K, V, S
     if (!this.hasState && !parentRDD) return undefined;
     const initial = this.hasState ? undefined : this.initialRDD?.partitionBy(this.partitioner);
     this.hasState = true;
-    return new UpdateStateRDD(this, time, prev, parentRDD?.partitionBy(this.partitioner), initial);
+    return new UpdateStateRDD(
+      this,
+      time,
+      prev,
+      parentRDD?.partitionBy(this.partitioner),
+      initial,
+      false,
+    );
+  }
+
+  /**
+   * The batch of a restored state runs again and its outputs read the stored states as they are:
+   * before the new code's outputs receive them, the shape check sees what the update function
+   * makes of a few of them (with no new values, as every batch calls it for keys without data).
+   * Spark may call the function again for a batch too (recomputation), so it must not count on
+   * being called once per key and batch.
+   */
+  previewUpdate(time: Time): void {
+    const check = this.shapeCheck;
+    if (!check || check.previewed) return;
+    check.previewed = true;
+    const perPartition = Math.ceil(PREVIEWED_STATES / this.stores.length);
+    for (const store of this.stores) {
+      let n = 0;
+      store.forEachAsOf(time.milliseconds, (state, key) => {
+        if (n++ >= perPartition) return;
+        const next = this.update([], state, key, time);
+        if (next !== undefined) check.check(next, key);
+      });
+    }
   }
 }
+
+/** Restored states the update function is previewed on (see previewUpdate). */
+const PREVIEWED_STATES = 100;
 
 class UpdateStateRDD<K, V, S> extends StateRDD<Pair<K, S>, K, S> {
   private data: RDD<Pair<K, V>> | undefined;
@@ -119,6 +151,8 @@ class UpdateStateRDD<K, V, S> extends StateRDD<Pair<K, S>, K, S> {
     prev: UpdateStateRDD<K, V, S> | undefined,
     data: RDD<Pair<K, V>> | undefined,
     initial: RDD<Pair<K, S>> | undefined,
+    /** The state as of a batch applied before (a restored one, or one read again). */
+    private readonly appliedBefore: boolean,
   ) {
     super(owner, time, prev, [data, initial]);
     this.data = data;
@@ -130,6 +164,7 @@ class UpdateStateRDD<K, V, S> extends StateRDD<Pair<K, S>, K, S> {
   }
 
   protected compute(split: number, task: TaskContext, emit: Emit<Pair<K, S>>): void {
+    if (this.appliedBefore && this.owner.shapeCheck) this.owner.previewUpdate(this.time);
     this.forEachState(split, task, (state, key) => emit([key, state]));
   }
 
