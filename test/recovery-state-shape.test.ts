@@ -208,6 +208,42 @@ describe('updateStateByKey state that changed shape', () => {
     expect(v2.out.size).toBe(0);
   });
 
+  it('says what the stored states are when the new function throws on one', async () => {
+    const dir = tempDir();
+    const log: Entry[] = [];
+    await version1(dir, log, update.sum);
+    // Trusts its state to be an object: on a stored number, s.total is undefined.
+    const strict: Version = (input, name) =>
+      input
+        .updateStateByKey((values: number[], s: Totals | undefined) => ({
+          total: add(values, s === undefined ? 0 : s.total.valueOf()),
+          n: (s?.n ?? 0) + values.length,
+        }))
+        .name(name);
+    const v2 = await version2(dir, log, strict);
+    const error = v2.ssc.error!;
+    expect(error.code).toBe('DSTREAM_ERR_BATCH_FAILED');
+    expect(error.batchTime?.milliseconds).toBe(12_000);
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(
+      `${(error.cause as Error).message} (applying batch 11000 ms to the state of 'totals', the first batch since that state was restored from its checkpoint; stored states are number: if the code now expects states of another shape, convert them with StreamingContext.getOrCreate(dir, createFn, { migrate: { 'totals': (state, key) => newState } }) or discard them with { startEmpty: ['totals'] })`,
+    );
+    expect(v2.out.size).toBe(0);
+
+    // The same when the restored batch runs again, and the function is previewed on its states.
+    const atSnapshot = tempDir();
+    const log2: Entry[] = [];
+    await version1(atSnapshot, log2, update.sum, 10_000);
+    const v3 = startApp(atSnapshot, log2, 10_000, strict);
+    await v3.ssc.start();
+    await runUntil(v3, log2, 11_000);
+    await v3.ssc.stop();
+    expect(v3.ssc.error?.message).toContain(
+      "(applying batch 10000 ms to the state of 'totals', the first batch since that state was restored from its checkpoint; stored states are number:",
+    );
+    expect(v3.out.size).toBe(0);
+  });
+
   it('names the object keys added or removed', async () => {
     const added = tempDir();
     const log: Entry[] = [];

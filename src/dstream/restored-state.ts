@@ -1,6 +1,7 @@
 import { DStreamError, messageOf } from '../errors.js';
 import { describe, type StateShape } from '../state/index.js';
 import { formatValue } from '../util/format.js';
+import type { Time } from '../util/time.js';
 
 // What a restore does to the stored states beyond putting them back: the user's migration of each
 // state, and the check that the new code still stores states of the restored shape
@@ -51,6 +52,21 @@ export class ShapeCheck {
     this.checked++;
     const what = this.stored.mismatch(state);
     if (what !== undefined) throw this.mismatch(state, key, what);
+  }
+
+  /**
+   * What the checked batch fails with when a user function throws: the new code may have met a
+   * stored state of a shape it no longer expects (`state.orders.push` on a number), so the error
+   * says what the stored states are and how to convert them. dstream's own errors pass as they are.
+   */
+  explain(e: unknown, time: Time): unknown {
+    if (e instanceof DStreamError) return e;
+    const name = this.stateKey;
+    return new DStreamError(
+      'DSTREAM_ERR_BATCH_FAILED',
+      `${messageOf(e)} (applying batch ${time} to the state of '${name}', the first batch since that state was restored from its checkpoint; stored states are ${this.stored.toString()}: if the code now expects states of another shape, convert them with StreamingContext.getOrCreate(dir, createFn, { migrate: { '${name}': (state, key) => newState } }) or discard them with { startEmpty: ['${name}'] })`,
+      { cause: e },
+    );
   }
 
   private mismatch(state: unknown, key: unknown, what: string): DStreamError {

@@ -127,13 +127,17 @@ export class StateDStream<K, V, S> extends KeyedStateDStream<Pair<K, S>, K, V, S
     if (!check || check.previewed) return;
     check.previewed = true;
     const perPartition = Math.ceil(PREVIEWED_STATES / this.stores.length);
-    for (const store of this.stores) {
-      let n = 0;
-      store.forEachAsOf(time.milliseconds, (state, key) => {
-        if (n++ >= perPartition) return;
-        const next = this.update([], state, key, time);
-        if (next !== undefined) check.check(next, key);
-      });
+    try {
+      for (const store of this.stores) {
+        let n = 0;
+        store.forEachAsOf(time.milliseconds, (state, key) => {
+          if (n++ >= perPartition) return;
+          const next = this.update([], state, key, time);
+          if (next !== undefined) check.check(next, key);
+        });
+      }
+    } catch (e) {
+      throw check.explain(e, time);
     }
   }
 }

@@ -235,6 +235,8 @@ export abstract class StateRDD<T, K, S> extends RDD<T> {
       this.checking = true;
       try {
         this.ensureAllApplied(task);
+      } catch (e) {
+        throw check.explain(e, this.time);
       } finally {
         this.checking = false;
       }
