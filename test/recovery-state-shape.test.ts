@@ -453,3 +453,41 @@ describe('mapWithState state that changed shape', () => {
     expect(v2.out.get(14_000)).toEqual(totalsSince10s(log));
   });
 });
+
+describe('an incremental window whose values changed shape', () => {
+  /** The window (4 s, sliding every 2 s) of each key's sum, kept as a number or as `{ sum }`. */
+  const numbers: Version = (input, name) =>
+    input
+      .reduceByKeyAndWindow(
+        (a, b) => a + b,
+        (a, b) => a - b,
+        Seconds(4),
+        Seconds(2),
+      )
+      .name(name);
+  const objects: Version = (input, name) =>
+    input
+      .mapValues((v) => ({ sum: v }))
+      .reduceByKeyAndWindow(
+        (a, b) => ({ sum: a.sum + b.sum }),
+        (a, b) => ({ sum: a.sum - b.sum }),
+        Seconds(4),
+        Seconds(2),
+      )
+      .name(name)
+      .mapValues((s) => s.sum);
+
+  it('recovers the exact windows with migrate, which converts the stored window', async () => {
+    const dir = tempDir();
+    const log: Entry[] = [];
+    await version1(dir, log, numbers);
+    const v2 = await version2(dir, log, objects, {
+      migrate: { totals: (sum: number) => ({ sum }) },
+    });
+    expect(v2.ssc.error).toBeUndefined();
+    // Batch k s takes the records appended before it: log[2(k − 1)], log[2(k − 1) + 1].
+    const window = (t: number) => sums(log.slice(2 * (t / 1000 - 4), 2 * (t / 1000)));
+    expect([...v2.out.keys()]).toEqual([12_000, 14_000]);
+    for (const [t, rows] of v2.out) expect(rows, `window ${t}`).toEqual(window(t));
+  });
+});
