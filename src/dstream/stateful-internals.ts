@@ -172,8 +172,9 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
         );
       }
       const key = e[0] as K;
-      const state = (migrate ? migrateState(stateKey, migrate, e[1], key) : e[1]) as S | undefined;
-      if (state === undefined) continue;
+      const state = (migrate ? migrateState(stateKey, migrate, e[1], key) : e[1]) as S;
+      // A migration drops a key by returning undefined (a stored undefined state stays).
+      if (migrate && state === undefined) continue;
       if (checkShape && i % step === 0) shape.add(state);
       const t = times?.[i];
       this.stores[this.partitioner.getPartition(key)]!.set(
