@@ -142,6 +142,48 @@ describe('a crash without the write-ahead log', () => {
   });
 });
 
+/** From `fromMs` on, the app's checkpoints are not written (as if the crash came before them). */
+function dropCheckpointsFrom(app: ReceiverApp, fromMs: number): void {
+  const checkpointer = app.ssc.generator.checkpointer!;
+  const { afterGeneration, afterCompletion } = checkpointer;
+  checkpointer.afterGeneration = (time, jobs) =>
+    time.milliseconds >= fromMs
+      ? Promise.resolve()
+      : afterGeneration.call(checkpointer, time, jobs);
+  checkpointer.afterCompletion = (time) =>
+    time.milliseconds >= fromMs ? Promise.resolve() : afterCompletion.call(checkpointer, time);
+}
+
+describe('a crash before the batch checkpoint is written', () => {
+  for (const wal of [false, true]) {
+    it(`knows what the batch had from the allocation log (${wal ? 'and gets it back from the write-ahead log' : 'and says it is lost'})`, async () => {
+      const dir = tempDir();
+      const fed: Entry[] = [];
+      const first = startApp(dir, 0, wal);
+      await first.ssc.start();
+      await feed(first, fed, 5000);
+      dropCheckpointsFrom(first, 6000);
+      await feed(first, fed, 6000);
+      await simulateCrash(first.ssc);
+      expect(lastOutput(first)).toEqual(sums(fed));
+
+      const warnings = captureWarnings();
+      const second = startApp(dir, 6500, wal);
+      await second.ssc.start();
+      await second.clock.advance(500);
+      await second.ssc.stop();
+      if (wal) {
+        expect(lastOutput(second)).toEqual(sums(fed));
+        expect(warnings.join('')).not.toContain('could not be recovered');
+      } else {
+        expect(warnings.join('')).toMatch(
+          /the batch of 6000 ms had 1 records, received before the restart; 1 cannot be recovered/,
+        );
+      }
+    });
+  }
+});
+
 describe('the receiver write-ahead log', () => {
   it('needs a checkpoint directory, as in Spark', async () => {
     const ssc = new StreamingContext({

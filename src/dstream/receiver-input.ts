@@ -21,6 +21,7 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
   private supervisor: ReceiverSupervisor<T> | undefined;
   private blocks: ReceivedBlockTracker<T> | undefined;
   private wal: FileWriteAheadLog | undefined;
+  private allocationLog: FileWriteAheadLog | undefined;
 
   /** The receiver that brings this stream's data (called once, when the stream starts). */
   abstract getReceiver(): Receiver<T>;
@@ -40,30 +41,36 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
   override async stop(): Promise<void> {
     this.supervisor?.stop(STOPPED_BY_DRIVER);
     await this.wal?.close();
+    await this.allocationLog?.close();
   }
 
   /** The blocks' tracker, made on first use: the checkpoint directory is known by then. */
   private tracker(): ReceivedBlockTracker<T> {
     if (this.blocks) return this.blocks;
-    if (this.ssc.conf.getBoolean('spark.streaming.receiver.writeAheadLog.enable', false)) {
-      const dir = this.ssc.checkpointDir;
+    const { conf, clock, checkpointDir: dir } = this.ssc;
+    const logAt = (path: string, prefix: string) =>
+      new FileWriteAheadLog(join(path, String(this.inputStreamId)), {
+        rollingIntervalMs: conf.getNumber(`${prefix}.writeAheadLog.rollingIntervalSecs`, 60) * 1000,
+        maxFailures: conf.getNumber(`${prefix}.writeAheadLog.maxFailures`, 3),
+        now: () => clock.now(),
+      });
+    if (conf.getBoolean('spark.streaming.receiver.writeAheadLog.enable', false)) {
       if (dir === undefined) {
         throw new DStreamError(
           'DSTREAM_ERR_WAL_WITHOUT_CHECKPOINT',
           'Cannot enable receiver write-ahead log without checkpoint directory set. Please use streamingContext.checkpoint() to set the checkpoint directory. See documentation for more details.',
         );
       }
-      const conf = this.ssc.conf;
-      const clock = this.ssc.clock;
-      this.wal = new FileWriteAheadLog(join(dir, 'receivedData', String(this.inputStreamId)), {
-        rollingIntervalMs:
-          conf.getNumber('spark.streaming.receiver.writeAheadLog.rollingIntervalSecs', 60) * 1000,
-        maxFailures: conf.getNumber('spark.streaming.receiver.writeAheadLog.maxFailures', 3),
-        now: () => clock.now(),
-      });
+      this.wal = logAt(join(dir, 'receivedData'), 'spark.streaming.receiver');
     }
-    this.blocks = new ReceivedBlockTracker<T>(this.displayName, this.wal, (message, error) =>
-      this.supervisor?.reportError(message, error),
+    // Spark's driver log of block allocations, kept whenever checkpointing is on.
+    if (dir !== undefined) {
+      this.allocationLog = logAt(join(dir, 'receivedBlockMetadata'), 'spark.streaming.driver');
+    }
+    this.blocks = new ReceivedBlockTracker<T>(
+      this.displayName,
+      { wal: this.wal, allocations: this.allocationLog },
+      (message, error) => this.supervisor?.reportError(message, error),
     );
     return this.blocks;
   }
@@ -83,7 +90,7 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
     const blocks = this.tracker();
     // With the write-ahead log, a block counts once written: wait for those cut by now.
     await blocks.flushWrites();
-    blocks.allocate(time.milliseconds);
+    await blocks.allocate(time.milliseconds);
     // Blocks of batches that were never computed (the stream is not read by any output).
     blocks.dropBlocksBefore(
       time.milliseconds - (this.rememberDuration ?? this.slideDuration).milliseconds,

@@ -49,12 +49,28 @@ export class ReceivedBlockTracker<T> {
   /** Settles when the last block given to the log is written (writes run in order). */
   private lastWrite: Promise<void> = Promise.resolve();
 
+  /** Where each batch's allocation is in the allocation log. */
+  private readonly allocationSegments = new Map<number, WalSegment>();
+
   constructor(
     private readonly streamName: string,
-    private readonly wal: FileWriteAheadLog | undefined,
+    private readonly logs: {
+      /** The received data (with `spark.streaming.receiver.writeAheadLog.enable`). */
+      readonly wal?: FileWriteAheadLog;
+      /**
+       * Which batch took what, written before the batch runs (whenever checkpointing is on, as
+       * Spark's `receivedBlockMetadata` log): a crash before the batch's checkpoint is written
+       * still knows what the batch had, to give it back from the write-ahead log or say it is lost.
+       */
+      readonly allocations?: FileWriteAheadLog;
+    },
     /** A block that could not be logged (the receiver reports it as its error). */
     private readonly onLogError: (message: string, error: unknown) => void,
   ) {}
+
+  private get wal(): FileWriteAheadLog | undefined {
+    return this.logs.wal;
+  }
 
   /** Takes a block from the receiver; with the log, it is unallocated once written. */
   addBlock(block: ReceivedBlock<T>): void {
@@ -93,8 +109,11 @@ export class ReceivedBlockTracker<T> {
     return this.lastWrite;
   }
 
-  /** Gives every unallocated block to the batch at `timeMs` (a batch of before a restart keeps its own). */
-  allocate(timeMs: number): void {
+  /**
+   * Gives every unallocated block to the batch at `timeMs` (a batch of before a restart keeps its
+   * own); resolves once the allocation is logged.
+   */
+  async allocate(timeMs: number): Promise<void> {
     if (this.recovered.has(timeMs)) return;
     const blocks = this.unallocated;
     this.unallocated = [];
@@ -107,6 +126,17 @@ export class ReceivedBlockTracker<T> {
     }
     if (segments.length > 0) this.lastAllocated = segments[segments.length - 1];
     this.history.set(timeMs, { records, segments });
+    if (records > 0 && this.logs.allocations) {
+      try {
+        const entry = serialize([timeMs, records, segments]);
+        this.allocationSegments.set(timeMs, await this.logs.allocations.write(entry));
+      } catch (e) {
+        log.warn(
+          `Could not log the allocation of batch ${timeMs} ms of ${this.streamName}: a crash before its checkpoint would lose it silently`,
+          e,
+        );
+      }
+    }
   }
 
   /** The blocks' records of the batch at `timeMs` (once: they are then forgotten). */
@@ -134,6 +164,7 @@ export class ReceivedBlockTracker<T> {
       for (const t of m.keys()) if (t <= horizonMs) m.delete(t);
     }
     const batches = [...this.history].sort(([a], [b]) => a - b);
+    this.deleteOldAllocations(horizonMs);
     if (this.wal) {
       const oldest =
         batches.find(([, b]) => b.segments.length > 0)?.[1].segments[0] ?? this.lastAllocated;
@@ -150,13 +181,25 @@ export class ReceivedBlockTracker<T> {
     };
   }
 
-  /** Takes back the batches of the previous run, and, from the log, the blocks none took. */
+  /**
+   * Takes back the batches of the previous run (from the checkpoint's position, and from the
+   * allocation log those the crash left out of it), and, from the write-ahead log, the blocks none
+   * took.
+   */
   restore(p: ReceiverPosition): void {
-    for (const [t, records, segments] of p.batches) {
-      this.recovered.set(t, { records, segments });
-      this.history.set(t, { records, segments });
+    const batches = new Map(p.batches.map(([t, records, segments]) => [t, { records, segments }]));
+    const newest = Math.max(-Infinity, ...batches.keys());
+    for (const { segment, payload } of this.logs.allocations?.recordsAfter(undefined) ?? []) {
+      const [t, records, segments] = deserialize(payload) as [number, number, WalSegment[]];
+      this.allocationSegments.set(t, segment);
+      if (t > newest) batches.set(t, { records, segments });
     }
     this.lastAllocated = p.lastAllocated ?? undefined;
+    for (const [t, batch] of [...batches].sort(([a], [b]) => a - b)) {
+      this.recovered.set(t, batch);
+      this.history.set(t, batch);
+      if (t > newest && batch.segments.length > 0) this.lastAllocated = batch.segments.at(-1);
+    }
     if (!this.wal) return;
     for (const { segment, payload } of this.wal.recordsAfter(this.lastAllocated)) {
       const records = deserialize(payload) as T[];
@@ -168,6 +211,21 @@ export class ReceivedBlockTracker<T> {
         `${this.streamName}: ${n} records received before the restart and in no batch yet come back from the write ahead log`,
       );
     }
+  }
+
+  /** Deletes the allocation log's files that hold only batches at or before `horizonMs`. */
+  private deleteOldAllocations(horizonMs: number): void {
+    const allocations = this.logs.allocations;
+    if (!allocations) return;
+    // In time order: batches are allocated, and the log read back, in time order.
+    for (const t of this.allocationSegments.keys()) {
+      if (t <= horizonMs) this.allocationSegments.delete(t);
+    }
+    const keepFrom = this.allocationSegments.values().next().value;
+    if (!keepFrom) return;
+    allocations.deleteFilesBefore(keepFrom.file).catch((e: unknown) => {
+      log.warn(`Could not delete old allocation log files of ${this.streamName}`, e);
+    });
   }
 
   private readBack(timeMs: number, batch: BatchRecord): (readonly T[])[] {
