@@ -197,7 +197,7 @@ describe.concurrent('examples/order-total.ts over a socket, stopped and run agai
       const port = await source.listen();
       const checkpoint = join(tmp, 'SIGKILL-no-wal');
       try {
-        const first = await firstRun(c, source, port, checkpoint);
+        await firstRun(c, source, port, checkpoint);
         const second = runExample(c, port, checkpoint);
         await second.waitFor(
           'stderr',
