@@ -46,7 +46,8 @@ export const ErrorCodes = {
     'a checkpoint or snapshot file that is truncated, corrupt or of another format',
   DSTREAM_ERR_CHECKPOINT_READ: 'a checkpoint directory none of whose checkpoint files can be read',
   DSTREAM_ERR_CHECKPOINT_DIR_UNREADABLE: 'a checkpoint directory that cannot be listed or read',
-  DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE: 'recovery by an application with another batch duration',
+  DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE:
+    'a checkpoint of another app or batch duration, or from a newer dstream',
   DSTREAM_ERR_STATE_ORPHANED:
     'checkpointed state of a stateful operator the application no longer has',
   DSTREAM_ERR_STATE_UNREADABLE: 'a stateful operator whose checkpointed state cannot be read',
