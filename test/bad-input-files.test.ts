@@ -35,7 +35,7 @@ function captureStderr(): string[] {
 }
 
 /** Writes a file elsewhere, sets its modification time, then renames it into the directory. */
-async function dropFile(name: string, text: string, mtimeMs: number): Promise<string> {
+async function dropFile(name: string, text: string | Buffer, mtimeMs: number): Promise<string> {
   const temp = join(root, `${name}.part`);
   await writeFile(temp, text);
   await utimes(temp, mtimeMs / 1000, mtimeMs / 1000);
@@ -144,5 +144,39 @@ describe('a file of a recovered batch, removed while the application was down', 
     expect(error.batchTime?.milliseconds).toBe(1000);
     expect(error.message).toContain(`Input path does not exist: ${gone}.`);
     expect(log.join('')).toContain('ERROR JobGenerator: Error generating jobs for time 1000 ms');
+  });
+});
+
+describe('bad content in a file stream', () => {
+  it('reads binary garbage as UTF-8 with replacement characters, line by line, as Spark', async () => {
+    captureStderr();
+    const app = await fileApp(() => {});
+    const bytes = Buffer.alloc(64 * 1024);
+    let x = 0x2545f491; // xorshift32 from a fixed seed, so that a failure can be reproduced
+    for (let i = 0; i < bytes.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      bytes[i] = x & 0xff;
+    }
+    await dropFile('garbage.bin', bytes, 500);
+    await app.clock.advance(1000);
+    await app.ssc.stop();
+
+    const expected = bytes.toString('utf8').split(/\r\n|\n|\r/);
+    if (expected.at(-1) === '') expected.pop();
+    expect(app.out.get(1000)).toEqual(expected.sort());
+    expect(expected.join('')).toContain('\uFFFD');
+    expect(await app.terminated).toBe(true);
+  });
+
+  it("reads an empty file as no lines, with Spark's error that files must be moved in", async () => {
+    const log = captureStderr();
+    const app = await fileApp(() => {});
+    const empty = await dropFile('empty.txt', '', 500);
+    await app.clock.advance(1000);
+    await app.ssc.stop();
+    expect([...app.out]).toEqual([[1000, []]]);
+    expect(log.join('')).toContain(`ERROR FileInputDStream: File ${empty} has no data in it.`);
   });
 });
