@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setLogLevel, type DStream, type ReceiverInfo, type StreamingContext } from 'dstream';
@@ -155,6 +156,26 @@ describe('bad input on a socket', () => {
     expect(log.join('')).toContain(
       `WARN ReceiverTracker: Error reported by receiver for stream 0: ${dropped}`,
     );
+  });
+
+  it('drops a line longer than the longest string V8 can hold, by default, and the process lives', async () => {
+    captureStderr();
+    const feed = await socketFeed();
+    const received: string[] = [];
+    feed.lines.foreachRDD(async (rdd) => {
+      received.push(...(await rdd.collect()));
+    });
+    const mb = Buffer.alloc(1 << 20, 'x');
+    await feed.run(async (socket) => {
+      // 600 MiB, past V8's 536,870,888 characters: appending to such a line used to throw
+      // RangeError out of the socket's data handler, which ended the process.
+      for (let i = 0; i < 600; i++) await write(socket, mb);
+      await write(socket, '\nafter\n');
+    });
+    expect(received).toEqual(['after']);
+    expect(feed.errors.map((e) => e.lastErrorMessage)).toEqual([
+      `Dropped a line longer than ${constants.MAX_STRING_LENGTH} characters from 127.0.0.1:${feed.port}: split the input into shorter lines, or raise spark.dstream.socket.maxLineLength`,
+    ]);
   });
 
   it('refuses a line limit that is not a positive whole number when the stream is declared', () => {
