@@ -53,6 +53,10 @@ export async function shutDown(parts: ShutdownParts, graceful: boolean): Promise
   }
   await graph.stopInputs();
   if (!graceful) await awaitRunningJobs(scheduler, clock);
+  // Not from inside a batch (above): the stop checkpoint would wait for that batch's own.
+  await generator.checkpointer
+    ?.atStop()
+    .catch((e: unknown) => log.warn('Could not write the checkpoint of the stop', e));
 }
 
 /** How long a stop that is not graceful waits for running jobs before it leaves them behind. */
