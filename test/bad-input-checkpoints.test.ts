@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Seconds, StreamingContext, type DStreamError } from 'dstream';
 import { decodeDocument, encodeDocument } from '../src/state/snapshot-codec.js';
@@ -102,8 +102,9 @@ describe('a checkpoint this application must not recover from', () => {
     const { dir } = await checkpointedRun(12_000);
     const { record } = readCheckpoint(dir)!;
     const ref = record.states.find((s) => s.key === 'totals')!.snapshot!;
-    expect(ref.timeMs).toBe(10_000); // an older snapshot (1000 ms) is there to fall back to
     const file = join(dir, ref.file);
+    // Older snapshots are there to fall back to.
+    expect(readdirSync(dirname(file)).length).toBeGreaterThan(1);
     setFormatVersion(file, 2);
     const lines = warnings();
     const error = errorOf(() => startApp(dir, [], 12_000));
