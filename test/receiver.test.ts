@@ -268,9 +268,11 @@ describe('receiver', () => {
     expect(receiver.streamId).toBe(-1);
   });
 
-  it('stops a receiver whose onStart throws, and the context keeps running', async () => {
+  it('stops a receiver whose onStart throws and starts it again after the restart delay, while the context keeps running', async () => {
     captureStderr();
-    const { ssc, clock } = createManualContext();
+    const { ssc, clock } = createManualContext({
+      conf: { 'spark.streaming.receiverRestartDelay': '500' },
+    });
     const receiver = new TestReceiver();
     receiver.failOnStart = true;
     const { events, listener } = receiverEvents();
@@ -278,15 +280,35 @@ describe('receiver', () => {
     const out = collectPartitions(ssc.receiverStream(receiver));
     const terminated = ssc.awaitTermination();
     await ssc.start();
-    await clock.advance(2000);
+    await clock.advance(499);
+    expect(receiver.starts).toBe(1);
+    await clock.advance(1);
+    expect(receiver.starts).toBe(2);
+    await clock.advance(1500); // every 500 ms for as long as it fails
+    expect(receiver.starts).toBe(5);
+    receiver.failOnStart = false;
+    await clock.advance(500);
+    expect(receiver.starts).toBe(6);
+    await clock.advance(5000);
+    expect(receiver.starts).toBe(6);
     await ssc.stop();
     await expect(terminated).resolves.toBe(true);
-    expect(out).toHaveLength(2);
+    expect(out).toHaveLength(7);
+    expect(events.slice(0, 4).map((e) => e.type)).toEqual([
+      'started',
+      'stopped',
+      'started',
+      'stopped',
+    ]);
     expect(events[1]).toMatchObject({
       type: 'stopped',
       info: { lastErrorMessage: 'Error starting receiver 0' },
     });
     expect(events[1]!.info.lastError).toMatch(/cannot open/);
+    expect(events.at(-1)).toMatchObject({
+      type: 'stopped',
+      info: { lastErrorMessage: 'Stopped by driver' },
+    });
   });
 
   it('requires a positive block interval, with Spark message', async () => {
