@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLogLevel, type DStreamError, type StreamingContext } from 'dstream';
 import { createManualContext, type ManualClock } from 'dstream/testing';
+import { captureStderr } from './support/capture-stderr.js';
 
 // Bad input for a file stream (docs/reliability.md): a file that vanishes between the listing
 // of its batch and the reading. As in Spark, the batch that needs it fails with a clear error
@@ -24,15 +25,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await rm(root, { recursive: true, force: true });
 });
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
-}
 
 /** Writes a file elsewhere, sets its modification time, then renames it into the directory. */
 async function dropFile(name: string, text: string | Buffer, mtimeMs: number): Promise<string> {

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setLogLevel, type DStream, type ReceiverInfo, type StreamingContext } from 'dstream';
 import { createManualContext, type ManualClock } from 'dstream/testing';
+import { captureStderr } from './support/capture-stderr.js';
 
 // Bad input on a socket (docs/reliability.md): whatever a server sends, the receiver neither
 // crashes the process nor stops receiving. A real TCP server on 127.0.0.1 sends the data and then
@@ -11,15 +12,6 @@ import { createManualContext, type ManualClock } from 'dstream/testing';
 
 beforeAll(() => setLogLevel('WARN'));
 afterEach(() => vi.restoreAllMocks());
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
-}
 
 function write(socket: Socket, data: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) =>

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLogLevel, type DStream, type StreamInputInfo } from 'dstream';
 import { createManualContext } from 'dstream/testing';
+import { captureStderr } from './support/capture-stderr.js';
 
 // Spark's InputStreamsSuite / FileInputDStream rules, on a manual clock. Modification times are
 // set with utimes to manual-clock times, as Spark's tests use setLastModified.
@@ -41,15 +42,6 @@ function collect<T>(stream: DStream<T>): T[][] {
     out.push((await rdd.collect()).sort());
   });
   return out;
-}
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
 }
 
 describe('file input stream', () => {

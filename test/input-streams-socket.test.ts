@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setLogLevel, type DStream, type ReceiverInfo } from 'dstream';
 import { createManualContext } from 'dstream/testing';
+import { captureStderr } from './support/capture-stderr.js';
 
 // Spark's InputStreamsSuite, "socket input stream": a real TCP server on 127.0.0.1 feeds the
 // receiver; the network is settled by awaiting events (connections, written data, receiver
@@ -55,15 +56,6 @@ function collect<T>(stream: DStream<T>): T[][] {
     out.push(await rdd.collect());
   });
   return out;
-}
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
 }
 
 beforeAll(() => setLogLevel('WARN'));

@@ -10,6 +10,7 @@ import { simulateCrash } from 'dstream/testing';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
 import { sortEntries, sums } from './fixtures/checkpoint-streams.js';
 import { removeTempDirs, tempDir, type Entry } from './support/sums-app.js';
+import { captureStderr } from './support/capture-stderr.js';
 
 afterEach(() => {
   removeTempDirs();
@@ -73,15 +74,6 @@ function lastOutput(app: ReceiverApp): Entry[] {
   return app.out.get(Math.max(...app.out.keys()))!;
 }
 
-function captureWarnings(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
-}
-
 const total = (entries: Entry[]) => entries.reduce((sum, [, v]) => sum + v, 0);
 
 describe('a stop without the write-ahead log', () => {
@@ -100,7 +92,7 @@ describe('a stop without the write-ahead log', () => {
       const snapshots = readdirSync(join(dir, 'state', stateDirName('totals'))).sort();
       expect(snapshots).toContain('snapshot-8000');
 
-      const warnings = captureWarnings();
+      const warnings = captureStderr();
       const second = startApp(dir, 9500, false);
       await second.ssc.start();
       await feed(second, fed, 13_000);
@@ -124,7 +116,7 @@ describe('a crash without the write-ahead log', () => {
     await simulateCrash(first.ssc);
     const before = lastOutput(first);
 
-    const warnings = captureWarnings();
+    const warnings = captureStderr();
     const second = startApp(dir, 7500, false);
     await second.ssc.start();
     await second.clock.advance(500);
@@ -167,7 +159,7 @@ describe('a crash before the batch checkpoint is written', () => {
       await simulateCrash(first.ssc);
       expect(lastOutput(first)).toEqual(sums(fed));
 
-      const warnings = captureWarnings();
+      const warnings = captureStderr();
       const second = startApp(dir, 6500, wal);
       await second.ssc.start();
       await second.clock.advance(500);
@@ -214,7 +206,7 @@ describe('the receiver write-ahead log', () => {
       const before = lastOutput(first);
       expect(readdirSync(join(dir, 'receivedData', '0')).length).toBeGreaterThan(0);
 
-      const warnings = captureWarnings();
+      const warnings = captureStderr();
       const second = startApp(dir, crashAtMs + 500, true);
       await second.ssc.start();
       await feed(second, fed, crashAtMs + 4000);

@@ -8,6 +8,7 @@ import {
   type StreamingListener,
 } from 'dstream';
 import { createManualContext } from 'dstream/testing';
+import { captureStderr } from './support/capture-stderr.js';
 
 // Spark's ReceiverSuite / ReceiverInputDStream behaviour: blocks, restarts, stops, rate limits.
 
@@ -49,15 +50,6 @@ function receiverEvents(): { events: ReceiverEvent[]; listener: StreamingListene
       onReceiverError: (e) => events.push({ type: 'error', info: e.receiverInfo }),
     },
   };
-}
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
 }
 
 beforeAll(() => setLogLevel('WARN'));
