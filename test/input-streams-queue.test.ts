@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setLogLevel, type DStream, type RDD, type StreamingContext } from 'dstream';
+import { InputDStream, setLogLevel, type DStream, type RDD, type StreamingContext } from 'dstream';
 import { createManualContext } from 'dstream/testing';
 
 // Spark's queueStream (QueueInputDStream.compute): each batch takes one queued RDD (oneAtATime)
@@ -40,7 +40,8 @@ describe('queue input stream', () => {
     const sc = ssc.sparkContext;
     const queue: RDD<number>[] = [sc.parallelize([1, 2], 2)];
     const stream = ssc.queueStream(queue);
-    expect(stream.displayName).toBe('Queue stream [0]');
+    expect(stream).toBeInstanceOf(InputDStream);
+    expect((stream as InputDStream<number>).displayName).toBe('Queue stream [0]');
     const out = collectBatches(stream);
     await ssc.start();
     queue.push(sc.parallelize([3], 1));
