@@ -8,7 +8,6 @@ import {
   setLogLevel,
   StreamingContext,
   type BatchInfo,
-  type Clock,
   type DStream,
   type OutputOperationInfo,
   type StreamingListener,
@@ -19,6 +18,7 @@ import {
   TestInputStream,
   type ManualClock,
 } from 'dstream/testing';
+import { FireAndForgetClock, turns } from './support/fire-and-forget-clock.js';
 
 const contexts: StreamingContext[] = [];
 
@@ -629,47 +629,6 @@ describe('StreamingListener', () => {
     });
   });
 });
-
-/**
- * A clock that starts due tasks without waiting for them, as the system clock does, but moves only
- * when told to: what a slow batch does to the following ones, without timing anything.
- */
-class FireAndForgetClock implements Clock {
-  private time = 0;
-  private readonly tasks: { at: number; task: () => unknown }[] = [];
-
-  now(): number {
-    return this.time;
-  }
-
-  schedule(at: number, task: () => unknown): { cancel(): void } {
-    const entry = { at, task };
-    this.tasks.push(entry);
-    return { cancel: () => void this.tasks.splice(this.tasks.indexOf(entry) >>> 0, 1) };
-  }
-
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.schedule(this.time + ms, resolve));
-  }
-
-  /** Sets the time and starts every task due by then, in time order, without awaiting them. */
-  async moveTo(time: number): Promise<void> {
-    this.time = time;
-    for (;;) {
-      const due = this.tasks.filter((t) => t.at <= time).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.tasks.splice(this.tasks.indexOf(due), 1);
-      void due.task();
-      await turns();
-    }
-    await turns();
-  }
-}
-
-/** A few turns of the event loop: enough for promise chains and listener events to settle. */
-async function turns(n = 10): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 describe('batches behind a slow one', () => {
   it('are generated at their time and wait in the scheduler: their scheduling delay grows', async () => {

@@ -113,9 +113,21 @@ export class JobGenerator {
 
   /** Cleans up after a batch whose jobs all succeeded, then checkpoints it. */
   async onBatchCompleted(time: Time): Promise<void> {
-    this.o.graph.clearMetadata(time);
+    this.o.graph.clearMetadata(this.clearableUpTo(time));
     this.o.inputInfo.cleanup(time.minus(this.batchDuration.times(10)));
     await this.checkpointer?.afterCompletion(time);
+  }
+
+  /**
+   * The time up to which a completed batch may forget old RDDs: its own, unless an earlier batch
+   * still runs (`spark.streaming.concurrentJobs` > 1). Then only what that batch no longer needs,
+   * as if it were the one completing: Spark's RDDs stay readable from lineage once forgotten, but
+   * a state stream's RDD here reads its batch's state through undo logs that forgetting drops.
+   */
+  private clearableUpTo(time: Time): Time {
+    let oldest = time;
+    for (const t of this.o.scheduler.pendingTimes()) if (t.less(oldest)) oldest = t;
+    return oldest === time ? time : oldest.minus(this.batchDuration);
   }
 
   get lastGeneratedTime(): Time | undefined {
