@@ -34,6 +34,8 @@ export class JobGenerator {
   private readonly timer: RecurringTimer;
   private generation: Promise<unknown> = Promise.resolve();
   private lastGenerated: Time | undefined;
+  /** A graceful stop gave up waiting: generation still under way submits nothing. */
+  private abandoned = false;
   checkpointer: BatchCheckpointer | undefined;
 
   constructor(private readonly o: JobGeneratorOptions) {
@@ -88,7 +90,9 @@ export class JobGenerator {
     const { graph, scheduler, inputInfo } = this.o;
     let jobs;
     try {
+      if (this.abandoned) return { completion: Promise.resolve() };
       await graph.prepareBatch(time);
+      if (this.abandoned) return { completion: Promise.resolve() };
       jobs = graph.generateJobs(time);
     } catch (e) {
       const error = asBatchError(e, time);
@@ -128,6 +132,14 @@ export class JobGenerator {
     let oldest = time;
     for (const t of this.o.scheduler.pendingTimes()) if (t.less(oldest)) oldest = t;
     return oldest === time ? time : oldest.minus(this.batchDuration);
+  }
+
+  /**
+   * Lets the generation still under way (and queued behind it) end without generating anything:
+   * a graceful stop that timed out stops the context without it, as Spark's stop interrupts it.
+   */
+  abandonGeneration(): void {
+    this.abandoned = true;
   }
 
   get lastGeneratedTime(): Time | undefined {

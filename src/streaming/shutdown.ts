@@ -7,6 +7,7 @@ import type { JobGenerator } from './job-generator.js';
 import type { JobScheduler } from './job-scheduler.js';
 
 const log = new Logger('StreamingContext');
+const generatorLog = new Logger('JobGenerator');
 
 export interface ShutdownParts {
   readonly conf: StreamingConf;
@@ -39,13 +40,24 @@ export async function shutDown(parts: ShutdownParts, graceful: boolean): Promise
       'spark.streaming.gracefulStopTimeout',
       batchDuration.times(10),
     );
+    const deadline = clock.now() + timeout.milliseconds;
     for (const s of graph.inputStreams) await s.stopReceiving?.();
     // Wait for a batch to take what the receivers had buffered.
-    const deadline = clock.now() + timeout.milliseconds;
     while (graph.inputStreams.some((s) => s.hasPendingData?.()) && clock.now() < deadline) {
-      await clock.sleep(Math.min(100, batchDuration.milliseconds));
+      await clock.sleep(Math.min(100, batchDuration.milliseconds, deadline - clock.now()));
     }
-    await generator.stopTimer();
+    let timedOut = graph.inputStreams.some((s) => s.hasPendingData?.());
+    // Then for the generation under way, until the same deadline: one whose input never
+    // finishes preparing (a broker that does not answer) must not hold the stop forever.
+    if (!(await settlesBy(generator.stopTimer(), clock, deadline))) {
+      timedOut = true;
+      generator.abandonGeneration();
+    }
+    if (timedOut) {
+      generatorLog.warn(
+        `Timed out while stopping the job generator (timeout = ${timeout.milliseconds})`,
+      );
+    }
     await scheduler.awaitAll();
   } else {
     await generator.stopTimer();
@@ -78,4 +90,19 @@ async function awaitRunningJobs(scheduler: JobScheduler, clock: Clock): Promise<
         '(its batch stays incomplete; stop gracefully to wait for every batch)',
     );
   }
+}
+
+/**
+ * Whether `work` settles by clock time `deadline` (at once when the deadline has passed: then
+ * only work that is already finishing, within a turn of the event loop, counts).
+ */
+async function settlesBy(work: Promise<unknown>, clock: Clock, deadline: number): Promise<boolean> {
+  let timer: Cancellable | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    if (clock.now() >= deadline) setImmediate(() => resolve(false));
+    else timer = clock.schedule(deadline, () => resolve(false));
+  });
+  const settled = await Promise.race([work.then(() => true), expired]);
+  timer?.cancel();
+  return settled;
 }
