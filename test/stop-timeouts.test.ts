@@ -1,7 +1,8 @@
-// spark.streaming.gracefulStopTimeout (Spark's JobGenerator.stop(processReceivedData = true)):
-// a graceful stop waits for the received data to be taken by a batch and for the last batch to be
-// generated, each wait bounded by the timeout (10 batch intervals by default); past it, Spark
-// warns "Timed out while stopping the job generator (timeout = <ms>)" and stops anyway.
+// How long stop() waits, as Spark's. Gracefully (JobGenerator.stop(processReceivedData = true)):
+// for the received data to be taken by a batch, and for the last batch to be generated and
+// processed, bounded by spark.streaming.gracefulStopTimeout (10 batch intervals by default); past
+// it Spark warns "Timed out while stopping the job generator (timeout = <ms>)" and goes on; then
+// up to an hour for the jobs still running (its job pool's awaitTermination). Otherwise: 2 s.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   InputDStream,
@@ -42,10 +43,13 @@ class StuckInput extends InputDStream<string> {
 
 const contexts: StreamingContext[] = [];
 const stuck: StuckInput[] = [];
+/** Gates of jobs that never end, opened after the test. */
+const stuckGates: (() => void)[] = [];
 beforeAll(() => setLogLevel('WARN'));
 afterEach(async () => {
   vi.restoreAllMocks();
   for (const s of stuck.splice(0)) s.never.open();
+  for (const open of stuckGates.splice(0)) open();
   for (const ssc of contexts.splice(0)) await ssc.stop();
 });
 
@@ -112,5 +116,74 @@ describe('graceful stop', () => {
     expect(isStopped()).toBe(false);
     await clock.moveTo(11_500);
     await stopping;
+  });
+
+  it('then waits an hour at most for a job that never ends', async () => {
+    const log = captureStderr();
+    const clock = new FireAndForgetClock();
+    const ssc = new StreamingContext({
+      master: 'local[2]',
+      appName: 'graceful stop',
+      batchDuration: Seconds(1),
+      conf: {
+        'spark.streaming.gracefulStopTimeout': '3s',
+        'spark.dstream.workers.enabled': 'false',
+      },
+      clock,
+    });
+    contexts.push(ssc);
+    const never = gate();
+    stuckGates.push(never.open);
+    ssc.queueStream([ssc.sparkContext.parallelize([1])]).foreachRDD(async (_rdd, time) => {
+      if (time.milliseconds === 1000) await never.opened; // a sink that never answers
+    });
+    await ssc.start();
+    await clock.moveTo(1000);
+    let stopped = false;
+    const stopping = ssc.stop({ stopGracefully: true }).then(() => (stopped = true));
+    await turns();
+    await clock.moveTo(4000);
+    expect(log.join('')).toContain('Timed out while stopping the job generator (timeout = 3000)');
+    await clock.moveTo(4000 + 3_600_000 - 1);
+    expect(stopped).toBe(false);
+    await clock.moveTo(4000 + 3_600_000);
+    await stopping;
+    expect(log.join('')).toContain(
+      'WARN StreamingContext: A job was still running 1 h after a graceful stop(): stopping without it',
+    );
+  });
+});
+
+describe('stop that is not graceful', () => {
+  it('waits 2 s at most for a batch whose input never finishes preparing', async () => {
+    const log = captureStderr();
+    const clock = new FireAndForgetClock();
+    const ssc = new StreamingContext({
+      master: 'local[2]',
+      appName: 'stop',
+      batchDuration: Seconds(1),
+      conf: { 'spark.dstream.workers.enabled': 'false' },
+      clock,
+    });
+    contexts.push(ssc);
+    const input = new StuckInput(ssc, 1000);
+    stuck.push(input);
+    input.foreachRDD(() => {});
+    await ssc.start();
+    await clock.moveTo(1000);
+    let stopped = false;
+    const stopping = ssc.stop().then(() => (stopped = true));
+    await turns();
+    await clock.moveTo(2999);
+    expect(stopped).toBe(false);
+    await clock.moveTo(3000);
+    await stopping;
+    expect(log.join('')).toContain(
+      'WARN StreamingContext: A batch was still being generated 2 s after stop() (an input did not finish preparing it): stopping without it',
+    );
+    // The abandoned generation, once its input answers, generates nothing.
+    input.never.open();
+    await turns();
+    expect(log.join('')).not.toMatch(/ERROR/);
   });
 });
