@@ -110,6 +110,27 @@ describe('spark.streaming.concurrentJobs', () => {
     expect(events.slice(3)).toEqual(['completed@1000', 'started@2000', 'completed@2000']);
   });
 
+  it('= 2: the output operations of one batch run at once; the batch completes after both', async () => {
+    const { ssc, clock } = context(2);
+    const events: string[] = [];
+    ssc.addStreamingListener({
+      onOutputOperationStarted: (e) => events.push(`opStarted ${e.outputOperationInfo.id}`),
+      onOutputOperationCompleted: (e) => events.push(`opCompleted ${e.outputOperationInfo.id}`),
+      onBatchCompleted: () => events.push('completed'),
+    });
+    const slow = gate();
+    gates.push(slow.open);
+    const input = new TestInputStream(ssc, [[1]], 1);
+    input.foreachRDD(() => slow.opened);
+    input.foreachRDD(() => {});
+    await ssc.start();
+    await clock.moveTo(1000);
+    expect(events).toEqual(['opStarted 0', 'opStarted 1', 'opCompleted 1']);
+    slow.open();
+    await turns();
+    expect(events.slice(3)).toEqual(['opCompleted 0', 'completed']);
+  });
+
   it('= 2 with state: each batch sees its own state, checkpoints list the batch still running', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dstream-concurrent-'));
     dirs.push(dir);
