@@ -152,7 +152,8 @@ describe('socket input stream', () => {
     expect((await events.next())[0]).toBe('started');
 
     const first = await connections.next();
-    await write(first, 'before 1\nbefore 2\n');
+    // A line cut off by the reset is lost, as Java's readLine fails instead of returning it.
+    await write(first, 'before 1\nbefore 2\ncut off by the re');
     await untilBuffered(lines, 2);
     // The server aborts the connection: the client sees ECONNRESET, not an orderly end.
     first.resetAndDestroy();
