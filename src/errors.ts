@@ -55,6 +55,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_UNKNOWN_PARTITION_SOURCE: 'a partition source whose kind has no registered reader',
   DSTREAM_ERR_ASYNC_READ_OUTSIDE_TASK: 'a partition read asynchronously outside an RDD action',
   DSTREAM_ERR_NOT_PREPARED: 'an RDD of fromAsync read before a job ran its function',
+  DSTREAM_ERR_WAL_WITHOUT_CHECKPOINT:
+    'the receiver write-ahead log enabled with no checkpoint directory',
+  DSTREAM_ERR_WAL_WRITE: 'a block that could not be written to the receiver write-ahead log',
+  DSTREAM_ERR_WAL_UNREADABLE: 'a record of the receiver write-ahead log that is missing or torn',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

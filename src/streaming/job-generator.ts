@@ -12,8 +12,11 @@ const log = new Logger('JobGenerator');
 
 /** Writes checkpoints at the two moments of a batch where Spark writes them. */
 export interface BatchCheckpointer {
-  afterGeneration(time: Time): Promise<void>;
+  /** After the batch at `time` is generated; `jobs` = 0: it has nothing to run (done already). */
+  afterGeneration(time: Time, jobs: number): Promise<void>;
   afterCompletion(time: Time): Promise<void>;
+  /** When the context stops, after its batches have finished or been given up. */
+  atStop(): Promise<void>;
 }
 
 export interface JobGeneratorOptions {
@@ -107,7 +110,7 @@ export class JobGenerator {
         : Promise.resolve();
     if (this.checkpointer) {
       try {
-        await this.checkpointer.afterGeneration(time);
+        await this.checkpointer.afterGeneration(time, jobs.length);
       } catch (e) {
         log.warn(`Could not write checkpoint for time ${time}`, e);
       }

@@ -53,6 +53,10 @@ export async function shutDown(parts: ShutdownParts, graceful: boolean): Promise
     await graph.stopInputs();
     await awaitJobs(scheduler, clock, RUNNING_JOBS_GRACE_MS, 'stop()');
   }
+  // Not from inside a batch (above): the stop checkpoint would wait for that batch's own.
+  await generator.checkpointer
+    ?.atStop()
+    .catch((e: unknown) => log.warn('Could not write the checkpoint of the stop', e));
 }
 
 /**
