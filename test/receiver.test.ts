@@ -303,6 +303,31 @@ describe('receiver', () => {
     });
   });
 
+  it('waits spark.streaming.receiverRestartDelay before starting a restarted receiver', async () => {
+    const log = captureStderr();
+    const { ssc, clock } = createManualContext({
+      conf: { 'spark.streaming.receiverRestartDelay': '750' },
+    });
+    const receiver = new TestReceiver();
+    const { events, listener } = receiverEvents();
+    ssc.addStreamingListener(listener);
+    ssc.receiverStream(receiver).foreachRDD(() => {});
+    await ssc.start();
+    await clock.advance(100);
+    receiver.restart('source went away');
+    await clock.advance(749); // t = 849: the delay runs from the restart, at 100
+    expect(receiver.starts).toBe(1);
+    await clock.advance(1); // t = 850
+    expect(receiver.starts).toBe(2);
+    await ssc.stop();
+    expect(events[1]!.info.lastErrorMessage).toBe(
+      'Restarting receiver with delay 750ms: source went away',
+    );
+    expect(log.join('')).toContain(
+      'WARN ReceiverSupervisorImpl: Restarting receiver with delay 750 ms: source went away',
+    );
+  });
+
   it('requires a positive block interval, with Spark message', async () => {
     captureStderr();
     const { ssc } = createManualContext({ conf: { 'spark.streaming.blockInterval': '0ms' } });
