@@ -14,6 +14,7 @@ import {
   type Time,
 } from 'dstream';
 import { FireAndForgetClock, gate, turns } from './support/fire-and-forget-clock.js';
+import { captureStderr } from './support/capture-stderr.js';
 
 /** A receiver the test stores into. */
 class TestReceiver extends Receiver<string> {
@@ -52,15 +53,6 @@ afterEach(async () => {
   for (const open of stuckGates.splice(0)) open();
   for (const ssc of contexts.splice(0)) await ssc.stop();
 });
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
-}
 
 /** A context whose batch at 2000 can never be generated, with data received for it. */
 async function stuckContext(conf: Record<string, string>) {
