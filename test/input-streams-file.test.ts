@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rename, rm, utimes, writeFile, appendFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileInputDStream, setLogLevel, type DStream, type StreamInputInfo } from 'dstream';
+import { setLogLevel, type DStream, type StreamInputInfo } from 'dstream';
 import { createManualContext } from 'dstream/testing';
 import { captureStderr } from './support/capture-stderr.js';
 
@@ -132,7 +132,7 @@ describe('file input stream', () => {
     await dropFile(dir, 'at-window-start.txt', ['at window start'], 41_000);
     await dropFile(dir, 'too-old.txt', ['too old'], 30_000);
     await dropFile(dir, '.hidden.txt', ['hidden'], 50_000);
-    const out = collect(new FileInputDStream(ssc, dir, { newFilesOnly: false }));
+    const out = collect(ssc.fileStream(dir, { newFilesOnly: false }));
     await ssc.start();
     await dropFile(dir, 'new.txt', ['new'], 100_500);
     await clock.advance(1000);
@@ -147,7 +147,7 @@ describe('file input stream', () => {
     const { ssc, clock } = createManualContext();
     await clock.advance(10_000);
     const seen: string[] = [];
-    const stream = new FileInputDStream(ssc, dir, {
+    const stream = ssc.fileStream(dir, {
       filter: (path) => {
         seen.push(path);
         return path.endsWith('.log');
