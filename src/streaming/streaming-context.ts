@@ -12,6 +12,7 @@ import {
   type StreamingContextState,
 } from './context-options.js';
 import { isDriver } from '../util/role.js';
+import { submittedConf } from '../util/submitted-conf.js';
 import { Time } from '../util/time.js';
 import { attachCheckpointWriter, runStartHooks } from './checkpoint/at-start.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
@@ -98,11 +99,12 @@ export class StreamingContext {
 
   constructor(options: StreamingContextOptions) {
     const batch = checkBatchDuration(options.batchDuration);
-    const runner = options.taskRunner ?? defaultTaskRunner(options.master, options.conf);
+    const conf = { ...submittedConf(), ...options.conf };
+    const runner = options.taskRunner ?? defaultTaskRunner(options.master, conf);
     this.sparkContext = new SparkContext({
       master: options.master,
       appName: options.appName,
-      conf: options.conf,
+      conf,
       taskRunner: runner,
     });
     this.conf = new StreamingConf(this.sparkContext.conf);
@@ -369,15 +371,13 @@ export class StreamingContext {
    * the application declares its graph again; the checkpoint then supplies what is data — the zero
    * time, the batches to run again, each input's position (the file stream's files per batch) and
    * each stateful operator's state, matched by state key (`.name(...)`, or derived from the graph).
-   * That is also why a new version of the application can recover the state of the old one.
-   * `start()` restores all this, runs the batches that were pending or fell due while the
-   * application was down, then resumes the timer.
-   *
-   * Throws `DSTREAM_ERR_CHECKPOINT_READ` (Spark's `Failed to read checkpoint from directory ...`)
-   * when checkpoint files exist but none can be read, and `DSTREAM_ERR_STATE_ORPHANED` or
+   * So a new version of the application can recover the state of the old one. `start()` restores
+   * all this, runs the batches pending or due while it was down, then resumes the timer. Throws
+   * `DSTREAM_ERR_CHECKPOINT_READ` (Spark's `Failed to read checkpoint from directory ...`) when
+   * checkpoint files exist but none can be read, and `DSTREAM_ERR_STATE_ORPHANED` or
    * `DSTREAM_ERR_STATE_UNREADABLE` naming a stateful operator whose state cannot be recovered
-   * (`options.startEmpty` starts it empty); the first batch fails with `DSTREAM_ERR_STATE_MISMATCH`
-   * when the code stores states of another shape than the restored ones (see `options.migrate`).
+   * (`options.startEmpty` starts it empty); `DSTREAM_ERR_STATE_MISMATCH` fails the first batch
+   * when the code stores states of another shape than the restored ones (`options.migrate`).
    *
    * @example
    * ```ts
