@@ -16,6 +16,7 @@ import {
   type Partitioner,
   type State,
 } from 'dstream';
+import { simulateCrash } from 'dstream/testing';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { LogInputDStream, sums } from './fixtures/checkpoint-streams.js';
 import { removeTempDirs, tempDir, warnings, type Entry } from './support/sums-app.js';
@@ -123,12 +124,15 @@ async function runUntil(app: App, log: Entry[], until: number): Promise<void> {
   }
 }
 
-/** Runs `version` from zero to 12 s: snapshots at 1 s and 10 s, the checkpoint at 12 s. */
+/**
+ * Runs `version` from zero to 12 s and crashes: snapshots at 1 s and 10 s, the checkpoint at 12 s
+ * (a stop would also snapshot the last batch).
+ */
 async function version1(dir: string, log: Entry[], version: Version, until = 12_000) {
   const v1 = startApp(dir, log, 0, version);
   await v1.ssc.start();
   await runUntil(v1, log, until);
-  await v1.ssc.stop();
+  await simulateCrash(v1.ssc);
   expect(v1.ssc.error).toBeUndefined();
 }
 
