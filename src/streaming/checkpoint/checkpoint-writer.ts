@@ -243,7 +243,10 @@ export class CheckpointWriter implements BatchCheckpointer {
     const { dir } = this.o;
     if (!this.cleanedTemp) {
       this.cleanedTemp = true;
-      await removeStaleTempFiles(dir);
+      // A process killed while writing a snapshot left its temporary file in the state directory.
+      for (const d of [dir, ...this.statefulStreams().map((e) => join(dir, e.dir))]) {
+        await removeStaleTempFiles(d);
+      }
     }
     const record = this.record(time, completed);
     const data = encodeCheckpoint(record);
