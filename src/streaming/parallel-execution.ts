@@ -50,7 +50,12 @@ export function defaultTaskRunner(
     );
     return undefined;
   }
-  return new WorkerTaskRunner({ threads: cores, appModule, argv: process.argv });
+  return new WorkerTaskRunner({
+    threads: cores,
+    appModule,
+    argv: process.argv,
+    maxFailures: settings.getNumber('spark.task.maxFailures', 4),
+  });
 }
 
 // dstream's own folders: a script there (the `dstream` command running its demo) is no application.

@@ -28,9 +28,17 @@ export interface WorkerTaskRunnerOptions {
   appModule: string;
   /** The driver's `process.argv`, which the application sees in every thread too. */
   argv: readonly string[];
+  /**
+   * Attempts of a task whose thread dies while running it (Spark's `spark.task.maxFailures`,
+   * default 4): a lost thread is replaced and its task runs again on a live one, until this many
+   * attempts were lost, then the task fails.
+   */
+  maxFailures?: number;
 }
 
 interface RemoteTask extends FetchingTask {
+  /** Earlier attempts of this task lost with their thread. */
+  readonly lost: number;
   resolve(buckets: ShuffleBucket[]): void;
   reject(error: unknown): void;
   /** Runs the task on the driver instead (the thread could not replay it). */
@@ -158,6 +166,7 @@ export class WorkerTaskRunner implements TaskRunner {
       remote.push(
         new Promise<ShuffleBucket[]>((resolve, reject) => {
           this.pending.push({
+            lost: 0,
             message,
             plan,
             context: spec.owner.context,
@@ -292,16 +301,7 @@ export class WorkerTaskRunner implements TaskRunner {
     const why = typeof reason === 'number' ? `exited with code ${reason}` : messageOf(reason);
     const task = slot.current;
     slot.current = undefined;
-    if (task) {
-      const { stageId, partition } = task.message;
-      task.reject(
-        new DStreamError(
-          'DSTREAM_ERR_WORKER_FAILED',
-          `Task thread ${slot.index} died while running task ${partition} of stage ${stageId}: ${why}`,
-          { cause: typeof reason === 'number' ? undefined : reason },
-        ),
-      );
-    }
+    if (task) this.taskLost(task, slot, why, reason);
     if (wasBooting) {
       this.bootError ??=
         typeof reason === 'number'
@@ -315,6 +315,31 @@ export class WorkerTaskRunner implements TaskRunner {
       this.spawnMissing();
     }
     this.pump();
+  }
+
+  /**
+   * A task whose thread died: as Spark re-runs the tasks of a lost executor, it runs again on a
+   * live thread (first in line: its batch is the oldest), unless it has been lost `maxFailures`
+   * times. A map task only hands its buckets over when it is done, so a lost attempt left nothing
+   * behind on the driver.
+   */
+  private taskLost(task: RemoteTask, slot: Slot, why: string, reason: Error | number): void {
+    const { stageId, partition } = task.message;
+    const failure = `Task thread ${slot.index} died while running task ${partition} of stage ${stageId}: ${why}`;
+    const maxFailures = Math.max(1, this.options.maxFailures ?? 4);
+    const lost = task.lost + 1;
+    if (lost < maxFailures) {
+      log.warn(`${failure}; running the task again (attempt ${lost + 1} of ${maxFailures})`);
+      const message = { ...task.message, taskId: this.nextTaskId++ };
+      this.pending.unshift({ ...task, lost, message, open: new Map() });
+      return;
+    }
+    const cause = typeof reason === 'number' ? undefined : reason;
+    const message =
+      maxFailures === 1
+        ? failure
+        : `Task ${partition} in stage ${stageId} failed ${lost} times, most recent failure: ${failure}`;
+    task.reject(new DStreamError('DSTREAM_ERR_WORKER_FAILED', message, { cause }));
   }
 
   /** Hands pending tasks to idle threads; fails them all if no thread could start. */

@@ -1,9 +1,11 @@
-// SIGKILL exactly while a metadata checkpoint or a state snapshot is being written, again and
-// again, with `local[2]` task threads running a stateful stage (updateStateByKey) and two windowed
-// ones (reduceByKeyAndWindow with and without an inverse function): after the last restart every
-// output equals what `local[1]` computes, without faults, from the same files — the exact totals.
-// The application is test/fixtures/stateful-windows-app.ts; test/support/kill-mid-write.ts
-// stops it when the temporary file of a write appears and kills it only if the write is unfinished.
+// Faults where they hurt, with `local[2]` task threads running a stateful stage (updateStateByKey)
+// and two windowed ones (reduceByKeyAndWindow with and without an inverse function): SIGKILL
+// exactly while a metadata checkpoint or a state snapshot is being written, again and again, and a
+// task thread that dies inside the stateful stage. After them every output equals what `local[1]`
+// computes, without faults, from the same files — the exact totals. The application is
+// test/fixtures/stateful-windows-app.ts; test/support/kill-mid-write.ts stops it when the
+// temporary file of a write appears and kills it only if the write is unfinished.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -30,8 +32,13 @@ const LABELS = ['TOTALS', 'WINDOW', 'PLAIN'] as const;
 const KILLS = 10;
 
 const running: AppProcess[] = [];
-function start(input: string, checkpoint: string, master: string): AppProcess {
-  const a = new AppProcess(app, [input, checkpoint, master]);
+function start(
+  input: string,
+  checkpoint: string,
+  master: string,
+  env?: Record<string, string>,
+): AppProcess {
+  const a = new AppProcess(app, [input, checkpoint, master], { env });
   running.push(a);
   return a;
 }
@@ -107,6 +114,42 @@ describe('SIGKILL in the middle of a checkpoint write', () => {
       for (const t of seen) expect(t['#orders'] ?? 0).toBeLessThanOrEqual(expected['#orders']!);
       // The restarted application removed the temporary files the killed ones left.
       expect(strayTempFiles(checkpoint, app.child.pid!)).toEqual([]);
+    },
+  );
+});
+
+describe('a task thread that dies inside a stateful stage', () => {
+  it(
+    'is replaced and its task runs again: the batch succeeds and later state equals local[1]',
+    { timeout: 120_000 },
+    async () => {
+      const { contents } = orderFiles(13, 5, 30);
+      const expected = totalsOf(contents.flat());
+      const reference = local1(contents);
+      const input = tempDir();
+      const marker = join(tempDir(), 'died');
+      const app = start(input, tempDir(), 'local[2]', { DSTREAM_DIE_ONCE: marker });
+      await app.until('the first batch', () => app.totals.length > 0);
+      // One file per batch or so: the state goes on from the batch whose task was lost.
+      let orders = 0;
+      for (let i = 0; i < contents.length; i++) {
+        drop(input, `orders-${i}.csv`, contents[i]!);
+        orders += totalsOf(contents[i]!)['#orders']!;
+        await allCounted(app, orders, `file ${i}`);
+      }
+      // The first order line parsed in a task thread ended that thread (inside the map side of
+      // the shuffle that feeds updateStateByKey), and the task ran again on its replacement.
+      expect(existsSync(marker)).toBe(true);
+      expect(app.stderr).toMatch(
+        /WARN WorkerTaskRunner: Task thread \d died while running task \d+ of stage \d+: exited with code 3; running the task again \(attempt 2 of 4\)/,
+      );
+      expect(app.stderr).toMatch(/Task thread \d exited with code 3; starting a new one/);
+      expect(app.stderr).not.toContain('Error running job');
+      const want = await reference;
+      for (const l of LABELS) {
+        expect(app.latest(l), l).toEqual(expected);
+        expect(app.latest(l), l).toEqual(want[l]);
+      }
     },
   );
 });
