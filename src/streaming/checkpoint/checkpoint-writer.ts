@@ -16,6 +16,7 @@ import {
   removeStaleTempFiles,
   snapshotFileName,
   sortNewestFirst,
+  writeFailureReason,
   writeFileAtomic,
 } from './checkpoint-files.js';
 import { ancestryPath, inputKeyOf, stateDirName } from './state-keys.js';
@@ -192,9 +193,10 @@ export class CheckpointWriter implements BatchCheckpointer {
       await ensureDir(dir);
       await writeFileAtomic(dir, name, data);
     } catch (e) {
-      log.warn(
-        `Could not write the state of '${entry.key}' for time ${time} to '${join(dir, name)}'`,
-        e,
+      // Not fatal, as a metadata checkpoint that cannot be written: checkpoints go on naming the
+      // previous snapshot, which is intact (written atomically), and recovery starts from it.
+      log.error(
+        `Could not write the state of '${entry.key}' for time ${time} to '${join(dir, name)}': ${writeFailureReason(e, dir)}. The application keeps running; the previous snapshot of '${entry.key}' stays the one a restart recovers from`,
       );
       return;
     }
@@ -261,7 +263,10 @@ export class CheckpointWriter implements BatchCheckpointer {
         break;
       } catch (e) {
         if (attempt >= WRITE_ATTEMPTS) {
-          log.warn(`Could not write checkpoint for time ${time} to file '${join(dir, name)}'`, e);
+          // Spark's warning, said louder: the application goes on without this checkpoint.
+          log.error(
+            `Could not write checkpoint for time ${time} to file '${join(dir, name)}': ${writeFailureReason(e, dir)}. The application keeps running; the checkpoint files already written are intact, and a restart recovers from the newest of them`,
+          );
           return;
         }
         log.warn(`Error in attempt ${attempt} of writing checkpoint to '${join(dir, name)}'`, e);
