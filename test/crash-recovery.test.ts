@@ -21,6 +21,7 @@ import {
 import { expectBuilt } from './support/cli.js';
 import {
   killMidWrite,
+  snapshotsSince,
   strayTempFiles,
   type CheckpointWrite,
   type MidWriteKill,
@@ -89,10 +90,16 @@ describe('SIGKILL in the middle of a checkpoint write', () => {
         drop(input, `orders-${String(i).padStart(3, '0')}.csv`, contents[i]!);
         if (kills.length === KILLS) continue;
         // Every other kill hits the restarted application while it recovers (it writes both
-        // kinds of files then too); the others once it has run a batch of its own.
+        // kinds of files then too); the others once it has counted the files so far and
+        // snapshotted that state, so that the next restart restores it from a snapshot.
         if (i % 2 === 1) {
           const restarted = app;
-          await restarted.until('a batch after the restart', () => restarted.totals.length > 0);
+          const orders = totalsOf(contents.slice(0, i + 1).flat())['#orders']!;
+          await allCounted(restarted, orders, `file ${i} after a restart`);
+          const counted = restarted.totals.find((t) => t.totals['#orders'] === orders)!.time;
+          await restarted.until(`a snapshot of every state after ${counted} ms`, () =>
+            snapshotsSince(checkpoint, counted),
+          );
         }
         kills.push(await killMidWrite(app, checkpoint, kind, i % 3 === 0 ? 'created' : 'written'));
         for (const l of LABELS) seen.push(...app.series(l).map((o) => o.totals));

@@ -21,7 +21,7 @@ import {
   type Totals,
 } from './support/app-process.js';
 import { expectBuilt } from './support/cli.js';
-import { strayTempFiles } from './support/kill-mid-write.js';
+import { snapshotsSince, strayTempFiles } from './support/kill-mid-write.js';
 
 const app = join(root, 'test', 'fixtures', 'stateful-windows-app.ts');
 const LABELS = ['TOTALS', 'WINDOW', 'PLAIN'] as const;
@@ -138,17 +138,12 @@ describe('a disk that fills up while checkpointing', () => {
       const ordersBefore = totalsOf(before.flat())['#orders']!;
       await a.until('the first orders counted', counted(a, ordersBefore));
       // A snapshot of each stateful stage holds them (snapshots are written every second).
-      await a.until('a snapshot after the first orders', () => {
-        const after = a.totals.find((t) => t.totals['#orders'] === ordersBefore)!.time;
-        return readdirSync(join(checkpoint, 'state')).every((k) =>
-          readdirSync(join(checkpoint, 'state', k)).some((n) => Number(n.slice(9)) > after),
-        );
-      });
+      const after = a.totals.find((t) => t.totals['#orders'] === ordersBefore)!.time;
+      await a.until('a snapshot after the first orders', () => snapshotsSince(checkpoint, after));
 
       const filled = fill(join(disk, 'filler'));
       const onDisk = readAll(checkpoint);
-      const after = contents.slice(4);
-      after.forEach((lines, i) => drop(input, `b-${i}.csv`, lines));
+      contents.slice(4).forEach((lines, i) => drop(input, `b-${i}.csv`, lines));
       // It keeps running: the new orders are counted while no checkpoint can be written.
       await a.until('every order counted with a full disk', counted(a, expected['#orders']!));
       await a.until(

@@ -148,3 +148,18 @@ export function strayTempFiles(checkpointDir: string, pid: number): string[] {
   visit(checkpointDir);
   return found;
 }
+
+/** Whether every state directory under `checkpointDir` holds a snapshot of `timeMs` or later. */
+export function snapshotsSince(checkpointDir: string, timeMs: number): boolean {
+  const state = join(checkpointDir, 'state');
+  if (!existsSync(state)) return false;
+  const keys = readdirSync(state);
+  return (
+    keys.length > 0 &&
+    keys.every((k) =>
+      readdirSync(join(state, k)).some(
+        (n) => n.startsWith('snapshot-') && Number(n.slice('snapshot-'.length)) >= timeMs,
+      ),
+    )
+  );
+}
