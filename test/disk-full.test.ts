@@ -67,9 +67,9 @@ async function smallDisk(size: string): Promise<string> {
   );
   holders.push(holder);
   let err = '';
-  holder.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  holder.stderr.on('data', (d: Buffer) => (err += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    holder.stdout!.on('data', (d: Buffer) => {
+    holder.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('mounted')) resolve();
     });
     holder.on('exit', (code) => reject(new Error(`could not mount a tmpfs (${code}): ${err}`)));

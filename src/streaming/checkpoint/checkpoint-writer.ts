@@ -68,6 +68,9 @@ export class CheckpointWriter implements BatchCheckpointer {
   private cleanedTemp = false;
   /** State keys snapshotted (or tried) before their first interval. */
   private readonly triedEarly = new Set<string>();
+  /** State keys whose last snapshot could not be written (see {@link writeMetadata}). */
+  private readonly unsaved = new Set<string>();
+  private skipping = false;
 
   constructor(private readonly o: CheckpointWriterOptions) {
     this.keepCheckpoints = o.keepCheckpoints ?? 10;
@@ -198,7 +201,11 @@ export class CheckpointWriter implements BatchCheckpointer {
       log.error(
         `Could not write the state of '${entry.key}' for time ${time} to '${join(dir, name)}': ${writeFailureReason(e, dir)}. The application keeps running; the previous snapshot of '${entry.key}' stays the one a restart recovers from`,
       );
+      this.unsaved.add(entry.key);
       return;
+    }
+    if (this.unsaved.delete(entry.key) && this.unsaved.size === 0) {
+      log.warn(`State of '${entry.key}' saved again: metadata checkpoints resume`);
     }
     log.info(
       `State of '${entry.key}' for time ${time} saved to '${join(entry.dir, name)}': ${snapshot.entries.length} entries, ${data.length} bytes, ${Math.round(performance.now() - started)} ms`,
@@ -250,6 +257,21 @@ export class CheckpointWriter implements BatchCheckpointer {
         await removeStaleTempFiles(d);
       }
     }
+    // A checkpoint names each operator's latest snapshot and the inputs' positions, which record
+    // only their remember window (the file stream's 60 s). Written while a snapshot cannot be,
+    // checkpoints would go on naming an ever older snapshot, until the batches since it were no
+    // longer recorded and recovery silently lost them. So none is written until it can be: the
+    // newest one on disk stays consistent, and a restart replays the batches since.
+    if (this.unsaved.size > 0) {
+      if (!this.skipping) {
+        this.skipping = true;
+        log.error(
+          `Not writing metadata checkpoints until the state of ${[...this.unsaved].map((k) => `'${k}'`).join(', ')} can be saved again: a restart recovers from the newest checkpoint on disk and runs the batches since again`,
+        );
+      }
+      return;
+    }
+    this.skipping = false;
     const record = this.record(time, completed);
     const data = encodeCheckpoint(record);
     // As Spark: the file is named after the latest checkpoint time this writer has seen, so a late
