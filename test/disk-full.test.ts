@@ -7,9 +7,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeCheckpoint } from '../src/streaming/checkpoint/checkpoint-data.js';
 import { decodeSnapshot } from '../src/state/snapshot-decoder.js';
+import type { CheckpointWriter } from '../src/streaming/checkpoint/checkpoint-writer.js';
+import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
+import { sums } from './fixtures/checkpoint-streams.js';
 import {
   AppProcess,
   drop,
@@ -21,6 +24,7 @@ import {
   type Totals,
 } from './support/app-process.js';
 import { expectBuilt } from './support/cli.js';
+import { runUntil, startApp, warnings, type Entry } from './support/sums-app.js';
 import { snapshotsSince, strayTempFiles } from './support/kill-mid-write.js';
 
 const app = join(root, 'test', 'fixtures', 'stateful-windows-app.ts');
@@ -42,6 +46,7 @@ function canMountTmpfs(): boolean {
 const running: AppProcess[] = [];
 const holders: ChildProcess[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const a of running.splice(0)) await a.kill();
   for (const h of holders.splice(0)) h.kill('SIGKILL');
   removeTempDirs();
@@ -142,34 +147,31 @@ describe('a disk that fills up while checkpointing', () => {
       await a.until('a snapshot after the first orders', () => snapshotsSince(checkpoint, after));
 
       const filled = fill(join(disk, 'filler'));
-      const onDisk = readAll(checkpoint);
       contents.slice(4).forEach((lines, i) => drop(input, `b-${i}.csv`, lines));
       // It keeps running: the new orders are counted while no checkpoint can be written.
       await a.until('every order counted with a full disk', counted(a, expected['#orders']!));
-      await a.until(
-        'the errors of a metadata checkpoint and a snapshot that cannot be written',
-        () =>
-          a.stderr.includes('ERROR CheckpointWriter: Could not write checkpoint') &&
-          a.stderr.includes('ERROR CheckpointWriter: Could not write the state of'),
+      // A snapshot due every second fails; metadata checkpoints fail too, until (if it came
+      // first) the failed snapshot stops them (the in-process test below fixes the order).
+      await a.until('the errors of a snapshot that cannot be written', () =>
+        a.stderr.includes(
+          'ERROR CheckpointWriter: Not writing metadata checkpoints until the state of',
+        ),
       );
       const errors = a.stderr.split('\n').filter((l) => l.includes('ERROR CheckpointWriter'));
       const advice = `no space left on device (ENOSPC): free space on the disk that holds ${checkpoint}`;
-      expect(errors.find((l) => l.includes('checkpoint for time'))).toMatch(
-        new RegExp(
-          `Could not write checkpoint for time \\d+ ms to file '${checkpoint}/checkpoint-\\d+': ${escape(advice)}, or move the checkpoint directory to a larger one\\. The application keeps running; the checkpoint files already written are intact, and a restart recovers from the newest of them$`,
-        ),
-      );
+      const metadataError = errors.find((l) => l.includes('checkpoint for time'));
+      if (metadataError) expect(metadataError).toMatch(metadataFailure(checkpoint));
       expect(errors.find((l) => l.includes('the state of'))).toMatch(
         new RegExp(
-          `Could not write the state of '.+' for time \\d+ ms to '${checkpoint}/state/[^']+/snapshot-\\d+': ${escape(advice)}`,
+          `Could not write the state of '.+' for time \\d+ ms to '${escape(checkpoint)}/state/[^']+/snapshot-\\d+': ${escape(advice)}`,
         ),
       );
       // The files written before the disk filled are all there and readable; no partial file of
       // a failed write is left (at most the one of the write in progress, the app being stopped).
       a.child.kill('SIGSTOP');
       const intact = readAll(checkpoint);
-      expect(intact.checkpoints.sort()).toEqual(onDisk.checkpoints.sort());
-      expect(intact.snapshots).toBe(onDisk.snapshots);
+      expect(intact.checkpoints.length).toBeGreaterThan(0);
+      expect(intact.snapshots).toBeGreaterThan(0);
       expect(strayTempFiles(checkpoint, 0).length).toBeLessThanOrEqual(1);
       const seen: Totals[] = LABELS.flatMap((l) => a.series(l).map((o) => o.totals));
       await a.kill(); // a crash while the disk is full
@@ -184,6 +186,65 @@ describe('a disk that fills up while checkpointing', () => {
     },
   );
 });
+
+describe('a disk that fills up under an application on a manual clock', () => {
+  it.runIf(mountable || ci)(
+    'fails the next metadata checkpoint, then the next snapshot, which stops metadata checkpoints; no batch fails, and recovery is exact',
+    { timeout: 60_000 },
+    async () => {
+      const dir = join(await smallDisk('1m'), 'checkpoint');
+      const log: Entry[] = [];
+      // Snapshots of 'totals' at 1 s (the first state) and every 10 s.
+      const first = startApp(dir, log, 0);
+      await first.ssc.start();
+      await runUntil(first, log, 10_000);
+      expect(readCheckpoint(dir)!.record.states[0]!.snapshot!.timeMs).toBe(10_000);
+      const lines = warnings();
+      fill(join(dir, '..', 'filler'));
+      // Checkpoints are written in the background: wait for the writes asked for so far.
+      const written = () => (first.ssc.generator.checkpointer as CheckpointWriter).flush();
+      await runUntil(first, log, 15_000);
+      await written();
+      expect(lines.join('')).toMatch(metadataFailure(dir));
+      expect(lines.join('')).not.toContain('Could not write the state of');
+      await runUntil(first, log, 21_000);
+      await written();
+      const text = lines.join('');
+      expect(text).toMatch(
+        new RegExp(
+          `ERROR CheckpointWriter: Could not write the state of 'totals' for time 20000 ms to '${escape(dir)}/state/[^']+/snapshot-20000': no space left on device \\(ENOSPC\\): free space on the disk that holds ${escape(dir)}, or move the checkpoint directory to a larger one\\. The application keeps running; the previous snapshot of 'totals' stays the one a restart recovers from$`,
+          'm',
+        ),
+      );
+      expect(text).toContain(
+        "ERROR CheckpointWriter: Not writing metadata checkpoints until the state of 'totals' can be saved again",
+      );
+      await first.ssc.stop();
+      expect(first.ssc.error).toBeUndefined();
+      // What was written before the disk filled is intact, and no failed write left a file.
+      expect(readCheckpoint(dir)!.record.checkpointTimeMs).toBe(10_000);
+      readAll(dir);
+      expect(strayTempFiles(dir, 0)).toEqual([]);
+
+      rmSync(join(dir, '..', 'filler'));
+      const second = startApp(dir, log, 21_000);
+      await second.ssc.start();
+      await second.clock.setTime(22_000);
+      await runUntil(second, log, 24_000);
+      await second.ssc.stop();
+      expect(second.ssc.error).toBeUndefined();
+      expect(second.out.get(24_000)).toEqual(sums(log));
+    },
+  );
+});
+
+/** The error of a metadata checkpoint that cannot be written to a full disk. */
+function metadataFailure(dir: string): RegExp {
+  return new RegExp(
+    `ERROR CheckpointWriter: Could not write checkpoint for time \\d+ ms to file '${escape(dir)}/checkpoint-\\d+': no space left on device \\(ENOSPC\\): free space on the disk that holds ${escape(dir)}, or move the checkpoint directory to a larger one\\. The application keeps running; the checkpoint files already written are intact, and a restart recovers from the newest of them$`,
+    'm',
+  );
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -199,7 +199,7 @@ export class CheckpointWriter implements BatchCheckpointer {
       // Not fatal, as a metadata checkpoint that cannot be written: checkpoints go on naming the
       // previous snapshot, which is intact (written atomically), and recovery starts from it.
       log.error(
-        `Could not write the state of '${entry.key}' for time ${time} to '${join(dir, name)}': ${writeFailureReason(e, dir)}. The application keeps running; the previous snapshot of '${entry.key}' stays the one a restart recovers from`,
+        `Could not write the state of '${entry.key}' for time ${time} to '${join(dir, name)}': ${writeFailureReason(e, this.o.dir)}. The application keeps running; the previous snapshot of '${entry.key}' stays the one a restart recovers from`,
       );
       this.unsaved.add(entry.key);
       return;
