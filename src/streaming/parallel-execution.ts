@@ -6,6 +6,7 @@ import type { SparkContext } from '../rdd/index.js';
 import { parseMaster } from '../rdd/master.js';
 import { InlineTaskRunner, type TaskRunner } from '../rdd/scheduler/task-runner.js';
 import type { StreamLineageSource } from './task-threads/lineage.js';
+import { DEFAULT_MAX_FAILURES } from './task-threads/lost-task.js';
 import { registerReplayGraph } from './task-threads/runtime.js';
 import { WorkerTaskRunner } from './task-threads/worker-task-runner.js';
 import { Seconds } from '../util/duration.js';
@@ -54,7 +55,7 @@ export function defaultTaskRunner(
     threads: cores,
     appModule,
     argv: process.argv,
-    maxFailures: settings.getNumber('spark.task.maxFailures', 4),
+    maxFailures: settings.getNumber('spark.task.maxFailures', DEFAULT_MAX_FAILURES),
   });
 }
 

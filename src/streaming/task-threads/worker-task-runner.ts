@@ -5,8 +5,9 @@ import { Logger } from '../../util/logging.js';
 import type { Task, TaskRunner } from '../../rdd/scheduler/task-runner.js';
 import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
 import { answerFetch, type FetchingTask } from './driver-blocks.js';
+import { lostTaskOutcome } from './lost-task.js';
 import { spawnTaskThread, terminateTaskThread, type WorkerBootData } from './task-thread.js';
-import { planMapStage, type MapStagePlan, type StreamLineageSource } from './lineage.js';
+import { planMapStage, stageKind, type MapStagePlan, type StreamLineageSource } from './lineage.js';
 import {
   deserializeError,
   serializeError,
@@ -28,11 +29,7 @@ export interface WorkerTaskRunnerOptions {
   appModule: string;
   /** The driver's `process.argv`, which the application sees in every thread too. */
   argv: readonly string[];
-  /**
-   * Attempts of a task whose thread dies while running it (Spark's `spark.task.maxFailures`,
-   * default 4): a lost thread is replaced and its task runs again on a live one, until this many
-   * attempts were lost, then the task fails.
-   */
+  /** Lost attempts after which a task whose thread died fails (`spark.task.maxFailures`, 4). */
   maxFailures?: number;
 }
 
@@ -318,28 +315,19 @@ export class WorkerTaskRunner implements TaskRunner {
   }
 
   /**
-   * A task whose thread died: as Spark re-runs the tasks of a lost executor, it runs again on a
-   * live thread (first in line: its batch is the oldest), unless it has been lost `maxFailures`
-   * times. A map task only hands its buckets over when it is done, so a lost attempt left nothing
-   * behind on the driver.
+   * A task whose thread died runs again on a live thread, first in line (lost-task.ts): a map
+   * task hands its buckets over only when done, so the lost attempt left nothing behind.
    */
   private taskLost(task: RemoteTask, slot: Slot, why: string, reason: Error | number): void {
     const { stageId, partition } = task.message;
-    const failure = `Task thread ${slot.index} died while running task ${partition} of stage ${stageId}: ${why}`;
-    const maxFailures = Math.max(1, this.options.maxFailures ?? 4);
     const lost = task.lost + 1;
-    if (lost < maxFailures) {
-      log.warn(`${failure}; running the task again (attempt ${lost + 1} of ${maxFailures})`);
-      const message = { ...task.message, taskId: this.nextTaskId++ };
-      this.pending.unshift({ ...task, lost, message, open: new Map() });
-      return;
-    }
     const cause = typeof reason === 'number' ? undefined : reason;
-    const message =
-      maxFailures === 1
-        ? failure
-        : `Task ${partition} in stage ${stageId} failed ${lost} times, most recent failure: ${failure}`;
-    task.reject(new DStreamError('DSTREAM_ERR_WORKER_FAILED', message, { cause }));
+    const where = { thread: slot.index, partition, stageId };
+    const outcome = lostTaskOutcome(where, why, cause, lost, this.options.maxFailures);
+    if (!outcome.retry) return task.reject(outcome.error);
+    log.warn(outcome.warning);
+    const message = { ...task.message, taskId: this.nextTaskId++ };
+    this.pending.unshift({ ...task, lost, message, open: new Map() });
   }
 
   /** Hands pending tasks to idle threads; fails them all if no thread could start. */
@@ -404,12 +392,4 @@ export class WorkerTaskRunner implements TaskRunner {
   }
 }
 
-/** The same map stage in every batch: the replayed stream and creation index, the dependency. */
-function stageKind({ target }: MapStagePlan): string {
-  const { streamId, index } = target.origin;
-  return `${target.kind}:${streamId}:${index}:${target.kind === 'owner' ? target.depIndex : ''}`;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
