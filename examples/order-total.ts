@@ -4,9 +4,12 @@
  * or as files in a directory; every 5-second batch adds them to the running total of each province
  * with updateStateByKey and prints the totals.
  *
- * The totals live in a checkpoint directory: stop the application (Ctrl-C, or even kill -9) and
- * run it again, and StreamingContext.getOrCreate continues from the last checkpoint — with the same
- * code, or with a new version of it (state is stored as data, under the name 'province-totals').
+ * The totals live in a checkpoint directory: stop the application (Ctrl-C) and run it again, and
+ * StreamingContext.getOrCreate continues from the totals printed last — with the same code, or with
+ * a new version of it (state is stored as data, under the name 'province-totals'). After a crash
+ * (kill -9) it continues from the last snapshot: exact with files, and over a socket with the
+ * receiver write-ahead log (dstream run --conf spark.streaming.receiver.writeAheadLog.enable=true);
+ * without it, the lines of the batches since the snapshot are lost, and recovery says so.
  *
  * Run, in two terminals:
  *   dstream orders --port 9999 --rate 20                     # order lines on a socket

@@ -35,7 +35,7 @@ export const ErrorCodes = {
   DSTREAM_ERR_OUTPUT_PATH: 'an output directory that cannot be written',
   DSTREAM_ERR_WINDOW_KEY_MISSING: 'a window key in neither the previous window nor the new batches',
   DSTREAM_ERR_CONTEXT_STOPPED: 'an RDD made, an action run or a task cut short by a stop',
-  DSTREAM_ERR_INPUT_PATH: 'textFile() of a path that does not exist',
+  DSTREAM_ERR_INPUT_PATH: 'textFile() of a missing path, or of a file removed before it was read',
   DSTREAM_ERR_STATE_NOT_SET: 'State.get() in mapWithState on a key that has no state',
   DSTREAM_ERR_STATE_REMOVED: 'State.update() or remove() after remove() in mapWithState',
   DSTREAM_ERR_STATE_TIMING_OUT: 'State.update() or remove() on a state that is timing out',
@@ -46,7 +46,8 @@ export const ErrorCodes = {
     'a checkpoint or snapshot file that is truncated, corrupt or of another format',
   DSTREAM_ERR_CHECKPOINT_READ: 'a checkpoint directory none of whose checkpoint files can be read',
   DSTREAM_ERR_CHECKPOINT_DIR_UNREADABLE: 'a checkpoint directory that cannot be listed or read',
-  DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE: 'recovery by an application with another batch duration',
+  DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE:
+    'a checkpoint of another app or batch duration, or from a newer dstream',
   DSTREAM_ERR_STATE_ORPHANED:
     'checkpointed state of a stateful operator the application no longer has',
   DSTREAM_ERR_STATE_UNREADABLE: 'a stateful operator whose checkpointed state cannot be read',
@@ -55,6 +56,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_UNKNOWN_PARTITION_SOURCE: 'a partition source whose kind has no registered reader',
   DSTREAM_ERR_ASYNC_READ_OUTSIDE_TASK: 'a partition read asynchronously outside an RDD action',
   DSTREAM_ERR_NOT_PREPARED: 'an RDD of fromAsync read before a job ran its function',
+  DSTREAM_ERR_WAL_WITHOUT_CHECKPOINT:
+    'the receiver write-ahead log enabled with no checkpoint directory',
+  DSTREAM_ERR_WAL_WRITE: 'a block that could not be written to the receiver write-ahead log',
+  DSTREAM_ERR_WAL_UNREADABLE: 'a record of the receiver write-ahead log that is missing or torn',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

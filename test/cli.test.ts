@@ -214,6 +214,38 @@ console.log('after awaitTermination: ' + ssc.getState());
     expect(cli.stdout()).toContain('after awaitTermination: STOPPED');
   });
 
+  it('gives --conf settings to every StreamingContext, under its own conf option', async () => {
+    const app = join(tmp, 'conf.ts');
+    await writeFile(
+      app,
+      `import { StreamingContext, Seconds } from 'dstream';
+
+const ssc = new StreamingContext({
+  master: 'local[1]',
+  appName: 'C',
+  batchDuration: Seconds(1),
+  conf: { 'spark.streaming.blockInterval': '50ms' },
+});
+console.log(JSON.stringify(['spark.streaming.receiver.writeAheadLog.enable', 'spark.streaming.blockInterval', 'spark.app.x'].map((k) => ssc.conf.get(k) ?? null)));
+`,
+    );
+    const cli = startCli([
+      'run',
+      '--conf',
+      'spark.streaming.receiver.writeAheadLog.enable=true',
+      '--conf',
+      'spark.streaming.blockInterval=1s',
+      '--conf',
+      'spark.app.x=a=b',
+      app,
+    ]);
+    expect(await cli.exited).toBe(0);
+    expect(JSON.parse(cli.stdout())).toEqual(['true', '50ms', 'a=b']);
+    const bad = startCli(['run', '--conf', 'no-equals-sign', app]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toContain('expected key=value');
+  });
+
   it('says so when the file does not exist', async () => {
     const cli = startCli(['run', 'no-such-app.ts']);
     expect(await cli.exited).toBe(1);

@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { simulateCrash } from 'dstream/testing';
 import { decodeCheckpoint } from '../src/streaming/checkpoint/checkpoint-data.js';
 import { decodeSnapshot } from '../src/state/snapshot-decoder.js';
 import type { CheckpointWriter } from '../src/streaming/checkpoint/checkpoint-writer.js';
@@ -219,7 +220,7 @@ describe('a disk that fills up under an application on a manual clock', () => {
       expect(text).toContain(
         "ERROR CheckpointWriter: Not writing metadata checkpoints until the state of 'totals' can be saved again",
       );
-      await first.ssc.stop();
+      await simulateCrash(first.ssc);
       expect(first.ssc.error).toBeUndefined();
       // What was written before the disk filled is intact, and no failed write left a file.
       expect(readCheckpoint(dir)!.record.checkpointTimeMs).toBe(10_000);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLogLevel, type DStream, type StreamInputInfo } from 'dstream';
 import { createManualContext } from 'dstream/testing';
+import { captureStderr } from './support/capture-stderr.js';
 
 // Spark's InputStreamsSuite / FileInputDStream rules, on a manual clock. Modification times are
 // set with utimes to manual-clock times, as Spark's tests use setLastModified.
@@ -41,15 +42,6 @@ function collect<T>(stream: DStream<T>): T[][] {
     out.push((await rdd.collect()).sort());
   });
   return out;
-}
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
 }
 
 describe('file input stream', () => {
@@ -128,6 +120,49 @@ describe('file input stream', () => {
       [15_000, []],
       [16_000, [x]],
     ]);
+  });
+
+  it('with newFilesOnly: false reads the files already there, within the remember window', async () => {
+    const dir = join(root, 'in');
+    await mkdir(dir);
+    const { ssc, clock } = createManualContext();
+    await clock.advance(100_000);
+    // The first batch is at 101 000; the window (60 s) starts after 41 000.
+    await dropFile(dir, 'recent.txt', ['recent'], 50_000);
+    await dropFile(dir, 'at-window-start.txt', ['at window start'], 41_000);
+    await dropFile(dir, 'too-old.txt', ['too old'], 30_000);
+    await dropFile(dir, '.hidden.txt', ['hidden'], 50_000);
+    const out = collect(ssc.fileStream(dir, { newFilesOnly: false }));
+    await ssc.start();
+    await dropFile(dir, 'new.txt', ['new'], 100_500);
+    await clock.advance(1000);
+    await clock.advance(1000);
+    await ssc.stop();
+    expect(out).toEqual([['new', 'recent'], []]);
+  });
+
+  it('selects files with a filter given the path, which replaces the default filter', async () => {
+    const dir = join(root, 'in');
+    await mkdir(dir);
+    const { ssc, clock } = createManualContext();
+    await clock.advance(10_000);
+    const seen: string[] = [];
+    const stream = ssc.fileStream(dir, {
+      filter: (path) => {
+        seen.push(path);
+        return path.endsWith('.log');
+      },
+    });
+    const out = collect(stream);
+    await ssc.start();
+    await dropFile(dir, 'a.log', ['a'], 10_500);
+    await dropFile(dir, 'b.txt', ['b'], 10_500);
+    // Hidden for the default filter, but this filter takes it.
+    await dropFile(dir, '_c.log', ['c'], 10_500);
+    await clock.advance(1000);
+    await ssc.stop();
+    expect(out).toEqual([['a', 'c']]);
+    expect(seen.sort()).toEqual([join(dir, '_c.log'), join(dir, 'a.log'), join(dir, 'b.txt')]);
   });
 
   it('warns once when the directory is missing and reads it once it appears', async () => {

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setLogLevel, type DStream, type ReceiverInfo } from 'dstream';
 import { createManualContext } from 'dstream/testing';
+import { captureStderr } from './support/capture-stderr.js';
 
 // Spark's InputStreamsSuite, "socket input stream": a real TCP server on 127.0.0.1 feeds the
 // receiver; the network is settled by awaiting events (connections, written data, receiver
@@ -16,6 +17,10 @@ class EventQueue<T> {
     const waiter = this.waiters.shift();
     if (waiter) waiter(item);
     else this.items.push(item);
+  }
+
+  get size(): number {
+    return this.items.length;
   }
 
   next(): Promise<T> {
@@ -49,21 +54,23 @@ async function ioTurn(): Promise<void> {
   for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Waits (turn by turn, not on a timer) until the receiver holds `n` records not yet in a block. */
+async function untilBuffered(stream: { bufferedRecords: number }, n: number): Promise<void> {
+  while (stream.bufferedRecords < n) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Connections accepted and not yet taken, after the network has had a few turns. */
+async function pendingConnections(connections: EventQueue<Socket>): Promise<number> {
+  await ioTurn();
+  return connections.size;
+}
+
 function collect<T>(stream: DStream<T>): T[][] {
   const out: T[][] = [];
   stream.foreachRDD(async (rdd) => {
     out.push(await rdd.collect());
   });
   return out;
-}
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
 }
 
 beforeAll(() => setLogLevel('WARN'));
@@ -117,6 +124,56 @@ describe('socket input stream', () => {
     ]);
     expect(log.join('')).toMatch(
       / WARN ReceiverSupervisorImpl: Restarting receiver with delay 2000 ms: Socket data stream had no more data\n/,
+    );
+  });
+
+  it('counts the lines before a connection reset, restarts after the delay and counts the lines after', async () => {
+    const log = captureStderr();
+    const { server, port, connections } = await startServer();
+    const { ssc, clock } = createManualContext();
+    const events = new EventQueue<[string, ReceiverInfo]>();
+    ssc.addStreamingListener({
+      onReceiverStarted: (e) => events.push(['started', e.receiverInfo]),
+      onReceiverError: (e) => events.push(['error', e.receiverInfo]),
+      onReceiverStopped: (e) => events.push(['stopped', e.receiverInfo]),
+    });
+    const lines = ssc.socketTextStream('127.0.0.1', port);
+    const out = collect(lines);
+    const terminated = ssc.awaitTermination();
+    await ssc.start();
+    expect((await events.next())[0]).toBe('started');
+
+    const first = await connections.next();
+    // A line cut off by the reset is lost, as Java's readLine fails instead of returning it.
+    await write(first, 'before 1\nbefore 2\ncut off by the re');
+    await untilBuffered(lines, 2);
+    // The server aborts the connection: the client sees ECONNRESET, not an orderly end.
+    first.resetAndDestroy();
+    // Spark's restart: the receiver is deregistered with the restart message and the error
+    // (Stopped, not Error: onReceiverError is for reportError), then started again.
+    const [type, lost] = await events.next();
+    expect(type).toBe('stopped');
+    expect(lost.lastErrorMessage).toBe(
+      'Restarting receiver with delay 2000ms: Error receiving data',
+    );
+    expect(lost.lastError).toMatch(/ECONNRESET/);
+    expect(lost.active).toBe(false);
+
+    await clock.advance(1999); // batch 1000 takes the lines received before the reset
+    expect(await pendingConnections(connections)).toBe(0);
+    await clock.advance(1); // 2000: the restart delay has passed
+    expect((await events.next())[0]).toBe('started');
+    const second = await connections.next();
+    await write(second, 'after 1\n');
+    await untilBuffered(lines, 1);
+    await clock.advance(1000);
+    await ssc.stop();
+    await expect(terminated).resolves.toBe(true);
+    server.close();
+
+    expect(out).toEqual([['before 1', 'before 2'], [], ['after 1']]);
+    expect(log.join('')).toMatch(
+      / WARN ReceiverSupervisorImpl: Restarting receiver with delay 2000 ms: Error receiving data\n/,
     );
   });
 

@@ -8,6 +8,7 @@ import {
   type StreamingListener,
 } from 'dstream';
 import { createManualContext } from 'dstream/testing';
+import { captureStderr } from './support/capture-stderr.js';
 
 // Spark's ReceiverSuite / ReceiverInputDStream behaviour: blocks, restarts, stops, rate limits.
 
@@ -49,15 +50,6 @@ function receiverEvents(): { events: ReceiverEvent[]; listener: StreamingListene
       onReceiverError: (e) => events.push({ type: 'error', info: e.receiverInfo }),
     },
   };
-}
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
 }
 
 beforeAll(() => setLogLevel('WARN'));
@@ -268,9 +260,11 @@ describe('receiver', () => {
     expect(receiver.streamId).toBe(-1);
   });
 
-  it('stops a receiver whose onStart throws, and the context keeps running', async () => {
+  it('stops a receiver whose onStart throws and starts it again after the restart delay, while the context keeps running', async () => {
     captureStderr();
-    const { ssc, clock } = createManualContext();
+    const { ssc, clock } = createManualContext({
+      conf: { 'spark.streaming.receiverRestartDelay': '500' },
+    });
     const receiver = new TestReceiver();
     receiver.failOnStart = true;
     const { events, listener } = receiverEvents();
@@ -278,15 +272,60 @@ describe('receiver', () => {
     const out = collectPartitions(ssc.receiverStream(receiver));
     const terminated = ssc.awaitTermination();
     await ssc.start();
-    await clock.advance(2000);
+    await clock.advance(499);
+    expect(receiver.starts).toBe(1);
+    await clock.advance(1);
+    expect(receiver.starts).toBe(2);
+    await clock.advance(1500); // every 500 ms for as long as it fails
+    expect(receiver.starts).toBe(5);
+    receiver.failOnStart = false;
+    await clock.advance(500);
+    expect(receiver.starts).toBe(6);
+    await clock.advance(5000);
+    expect(receiver.starts).toBe(6);
     await ssc.stop();
     await expect(terminated).resolves.toBe(true);
-    expect(out).toHaveLength(2);
+    expect(out).toHaveLength(7);
+    expect(events.slice(0, 4).map((e) => e.type)).toEqual([
+      'started',
+      'stopped',
+      'started',
+      'stopped',
+    ]);
     expect(events[1]).toMatchObject({
       type: 'stopped',
       info: { lastErrorMessage: 'Error starting receiver 0' },
     });
     expect(events[1]!.info.lastError).toMatch(/cannot open/);
+    expect(events.at(-1)).toMatchObject({
+      type: 'stopped',
+      info: { lastErrorMessage: 'Stopped by driver' },
+    });
+  });
+
+  it('waits spark.streaming.receiverRestartDelay before starting a restarted receiver', async () => {
+    const log = captureStderr();
+    const { ssc, clock } = createManualContext({
+      conf: { 'spark.streaming.receiverRestartDelay': '750' },
+    });
+    const receiver = new TestReceiver();
+    const { events, listener } = receiverEvents();
+    ssc.addStreamingListener(listener);
+    ssc.receiverStream(receiver).foreachRDD(() => {});
+    await ssc.start();
+    await clock.advance(100);
+    receiver.restart('source went away');
+    await clock.advance(749); // t = 849: the delay runs from the restart, at 100
+    expect(receiver.starts).toBe(1);
+    await clock.advance(1); // t = 850
+    expect(receiver.starts).toBe(2);
+    await ssc.stop();
+    expect(events[1]!.info.lastErrorMessage).toBe(
+      'Restarting receiver with delay 750ms: source went away',
+    );
+    expect(log.join('')).toContain(
+      'WARN ReceiverSupervisorImpl: Restarting receiver with delay 750 ms: source went away',
+    );
   });
 
   it('requires a positive block interval, with Spark message', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock, Seconds, StreamingContext } from 'dstream';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
+import { simulateCrash } from 'dstream/testing';
 import { LogInputDStream, sortEntries, sums } from './fixtures/checkpoint-streams.js';
 import {
   removeTempDirs,
@@ -39,7 +40,7 @@ async function crashAndRecover(
   const first = startApp(dir, log, 0, o);
   await first.ssc.start();
   await runUntil(first, log, 25_000);
-  await first.ssc.stop();
+  await simulateCrash(first.ssc);
   expect(readCheckpoint(dir)!.record.states[0]!.snapshot!.timeMs).toBe(20_000);
   damage();
   const second = startApp(dir, log, 25_000, o);
@@ -100,7 +101,7 @@ describe('a damaged newest state snapshot', () => {
     const first = startApp(dir, log, 0, { rememberMs: 5000 });
     await first.ssc.start();
     await runUntil(first, log, 25_000);
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
     const damaged = snapshotFile(dir, 20_000);
     truncateSync(damaged, 25);
     warnings();
@@ -161,7 +162,7 @@ describe('a damaged snapshot in a chain of stateful operators', () => {
     const first = startChain(dir, log, 0);
     await first.ssc.start();
     await runUntil(first, log, 25_000);
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
   }
 
   const file = (dir: string, key: string, t: number) =>

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { simulateCrash } from 'dstream/testing';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
 import { sums } from './fixtures/checkpoint-streams.js';
@@ -41,7 +42,7 @@ describe('a state snapshot that cannot be written', () => {
     }
     const lines = warnings();
     await runUntil(first, log, 39_000);
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
     const text = lines.join('');
     expect(text).toMatch(
       /ERROR CheckpointWriter: Could not write the state of 'totals' for time 20000 ms to '.*snapshot-20000': /,

@@ -21,6 +21,7 @@ import {
 import { CheckpointWriter } from '../src/streaming/checkpoint/checkpoint-writer.js';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
+import { simulateCrash } from 'dstream/testing';
 import { LogInputDStream, sortEntries, sums } from './fixtures/checkpoint-streams.js';
 import {
   removeTempDirs,
@@ -69,7 +70,7 @@ describe('getOrCreate', () => {
     const first = startApp(dir, log, 0);
     await first.ssc.start();
     await runUntil(first, log, 15_000);
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
     const before = first.out.get(15_000)!;
     expect(before).toEqual(sums(log));
     const takenBefore = log.length;
@@ -103,7 +104,7 @@ describe('getOrCreate', () => {
     const first = startApp(dir, log, 0);
     await first.ssc.start();
     await runUntil(first, log, 12_000);
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
     // Mark the snapshot the checkpoint of 12 s refers to (10 s): the mark must come back.
     const { record } = readCheckpoint(dir)!;
     expect(record.states).toEqual([
@@ -139,8 +140,8 @@ describe('getOrCreate', () => {
     await first.ssc.start();
     const checkpointer = first.ssc.generator.checkpointer!;
     const afterGeneration = checkpointer.afterGeneration.bind(checkpointer);
-    checkpointer.afterGeneration = async (time) => {
-      await afterGeneration(time);
+    checkpointer.afterGeneration = async (time, jobs) => {
+      await afterGeneration(time, jobs);
       if (time.milliseconds === 7000) {
         cpSync(dir, crashed, { recursive: true });
         copied();
@@ -152,7 +153,7 @@ describe('getOrCreate', () => {
     await copiedNow;
     release();
     await advancing;
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
 
     const second = startApp(crashed, log, 7_200);
     await startAndCatchUp(second);
@@ -174,7 +175,7 @@ describe('getOrCreate', () => {
     const first = startApp(dir, log, 0);
     await first.ssc.start();
     await runUntil(first, log, 5000);
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
 
     log.push(['k0', 1000], ['late', 5]); // taken by batch 6 s
     const takenBy6 = log.length;
@@ -224,7 +225,7 @@ describe('getOrCreate', () => {
     const first = startApp(dir, log, 0);
     await first.ssc.start();
     await runUntil(first, log, 12_000);
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
     truncateSync(join(dir, 'checkpoint-12000'), 30);
     const bad = Buffer.from('not a checkpoint at all, but long enough to have a header');
     writeFileSync(join(dir, 'checkpoint-12000.bk'), bad);
@@ -290,7 +291,7 @@ describe('getOrCreate', () => {
     const first = startApp(dir, log, 0);
     await first.ssc.start();
     await runUntil(first, log, 2000);
-    await first.ssc.stop();
+    await simulateCrash(first.ssc);
     expect(() =>
       StreamingContext.getOrCreate(dir, () => {
         const ssc = new StreamingContext({
@@ -310,7 +311,7 @@ describe('state across versions of an application', () => {
     const v1 = startApp(dir, log, 0);
     await v1.ssc.start();
     await runUntil(v1, log, 12_000);
-    await v1.ssc.stop();
+    await simulateCrash(v1.ssc);
     return v1;
   }
 
@@ -448,7 +449,7 @@ describe('recovery with the file stream and an incremental window', () => {
     // Killed now, before its first batch (whose jobs run while its checkpoint is being written),
     // the application leaves the checkpoint that start() wrote.
     cpSync(ckpt, crashed, { recursive: true });
-    await v1.ssc.stop();
+    await simulateCrash(v1.ssc);
     expect(readdirSync(crashed)).toContain('checkpoint-100000');
 
     // Files arriving while it is down are new to the first run: the restart counts them, in the
@@ -477,7 +478,7 @@ describe('recovery with the file stream and an incremental window', () => {
       dropSecond(dir, s);
       await v1.clock.advance(1000);
     }
-    await v1.ssc.stop();
+    await simulateCrash(v1.ssc);
     expect(readdirSync(ckpt)).toContain('state');
     for (const [t, w] of v1.out)
       if (t >= 104_000) expect(w, `window ${t}`).toEqual(expectedWindow(t));

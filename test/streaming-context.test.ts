@@ -8,7 +8,6 @@ import {
   setLogLevel,
   StreamingContext,
   type BatchInfo,
-  type Clock,
   type DStream,
   type OutputOperationInfo,
   type StreamingListener,
@@ -19,6 +18,7 @@ import {
   TestInputStream,
   type ManualClock,
 } from 'dstream/testing';
+import { FireAndForgetClock, turns } from './support/fire-and-forget-clock.js';
 
 const contexts: StreamingContext[] = [];
 
@@ -27,6 +27,23 @@ function manualContext(): { ssc: StreamingContext; clock: ManualClock } {
   const made = createManualContext();
   contexts.push(made.ssc);
   return made;
+}
+
+/**
+ * A context on a {@link FireAndForgetClock} at 0 (100 ms batches): a batch that never ends does
+ * not hold the clock, so a stop's own waits can be driven past it.
+ */
+function fireAndForgetContext(): { ssc: StreamingContext; clock: FireAndForgetClock } {
+  const clock = new FireAndForgetClock();
+  const ssc = new StreamingContext({
+    master: 'local[2]',
+    appName: 'x',
+    batchDuration: Milliseconds(100),
+    conf: { 'spark.dstream.workers.enabled': 'false' },
+    clock,
+  });
+  contexts.push(ssc);
+  return { ssc, clock };
 }
 
 /** Spark's `addInputStream`: one element per batch, 1, 2, 3... */
@@ -182,12 +199,7 @@ describe('StreamingContextSuite', () => {
   }
 
   it('a job cut short by stop() is not an application error', async () => {
-    const ssc = new StreamingContext({
-      master: 'local[2]',
-      appName: 'x',
-      batchDuration: Milliseconds(100),
-    });
-    contexts.push(ssc);
+    const { ssc, clock } = fireAndForgetContext();
     let started!: () => void;
     const jobStarted = new Promise<void>((resolve) => (started = resolve));
     let release!: () => void;
@@ -202,11 +214,16 @@ describe('StreamingContextSuite', () => {
       });
     });
     await ssc.start();
+    await clock.moveTo(100);
     await jobStarted;
     const log = await capturingLog(async () => {
-      await ssc.stop();
+      const stopping = ssc.stop();
+      await turns();
+      await clock.moveTo(2100); // the 2 s a stop that is not graceful waits, on the context clock
+      await stopping;
       release();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      while (failure === undefined) await turns(1);
+      await turns();
     });
     expect((failure as DStreamError).code).toBe('DSTREAM_ERR_CONTEXT_STOPPED');
     expect(log).toContain('did not complete: the context stopped while it ran');
@@ -232,12 +249,7 @@ describe('StreamingContextSuite', () => {
   });
 
   it('stop (not graceful) leaves a job that never ends behind after 2 s', async () => {
-    const ssc = new StreamingContext({
-      master: 'local[2]',
-      appName: 'x',
-      batchDuration: Milliseconds(100),
-    });
-    contexts.push(ssc);
+    const { ssc, clock } = fireAndForgetContext();
     let started!: () => void;
     const jobStarted = new Promise<void>((resolve) => (started = resolve));
     new TestInputStream(ssc, [[1], [2]], 1).foreachRDD(() => {
@@ -245,8 +257,17 @@ describe('StreamingContextSuite', () => {
       return new Promise<void>(() => undefined); // a sink that never answers
     });
     await ssc.start();
+    await clock.moveTo(100);
     await jobStarted;
-    const log = await capturingLog(() => ssc.stop());
+    let stopped = false;
+    const log = await capturingLog(async () => {
+      const stopping = ssc.stop().then(() => (stopped = true));
+      await turns(); // the stop reaches its wait for the running job, at 100
+      await clock.moveTo(2099);
+      expect(stopped).toBe(false);
+      await clock.moveTo(2100);
+      await stopping;
+    });
     expect(ssc.getState()).toBe('STOPPED');
     expect(log).toContain('A job was still running 2 s after stop(): stopping without it');
   });
@@ -629,47 +650,6 @@ describe('StreamingListener', () => {
     });
   });
 });
-
-/**
- * A clock that starts due tasks without waiting for them, as the system clock does, but moves only
- * when told to: what a slow batch does to the following ones, without timing anything.
- */
-class FireAndForgetClock implements Clock {
-  private time = 0;
-  private readonly tasks: { at: number; task: () => unknown }[] = [];
-
-  now(): number {
-    return this.time;
-  }
-
-  schedule(at: number, task: () => unknown): { cancel(): void } {
-    const entry = { at, task };
-    this.tasks.push(entry);
-    return { cancel: () => void this.tasks.splice(this.tasks.indexOf(entry) >>> 0, 1) };
-  }
-
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.schedule(this.time + ms, resolve));
-  }
-
-  /** Sets the time and starts every task due by then, in time order, without awaiting them. */
-  async moveTo(time: number): Promise<void> {
-    this.time = time;
-    for (;;) {
-      const due = this.tasks.filter((t) => t.at <= time).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.tasks.splice(this.tasks.indexOf(due), 1);
-      void due.task();
-      await turns();
-    }
-    await turns();
-  }
-}
-
-/** A few turns of the event loop: enough for promise chains and listener events to settle. */
-async function turns(n = 10): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 describe('batches behind a slow one', () => {
   it('are generated at their time and wait in the scheduler: their scheduling delay grows', async () => {

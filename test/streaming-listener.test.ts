@@ -200,6 +200,61 @@ describe('StreamingListenerSuite: batch events', () => {
   });
 });
 
+describe('removeStreamingListener', () => {
+  /** Records `<event>@<batch ms>` for every batch event the listener receives. */
+  function recorder(into: string[]): StreamingListener {
+    const at = (type: string) => (e: { batchInfo: BatchInfo }) =>
+      into.push(`${type}@${e.batchInfo.batchTime.milliseconds}`);
+    return {
+      onBatchSubmitted: at('submitted'),
+      onBatchStarted: at('started'),
+      onBatchCompleted: at('completed'),
+    };
+  }
+
+  it('delivers no event to a removed listener, not even one posted before its removal', async () => {
+    const { ssc, clock } = createManualContext();
+    contexts.push(ssc);
+    const removed: string[] = [];
+    const kept: string[] = [];
+    const removedListener = recorder(removed);
+    ssc.addStreamingListener(removedListener);
+    ssc.addStreamingListener(recorder(kept));
+    new TestInputStream(ssc, [[1], [2], [3]], 1).foreachRDD((_rdd, time) => {
+      // Batch 2's submitted and started events are posted, not yet delivered.
+      if (time.milliseconds === 2000) ssc.removeStreamingListener(removedListener);
+    });
+    await ssc.start();
+    await clock.advance(3000);
+    expect(removed).toEqual(['submitted@1000', 'started@1000', 'completed@1000']);
+    expect(kept).toEqual(
+      [1000, 2000, 3000].flatMap((t) => [`submitted@${t}`, `started@${t}`, `completed@${t}`]),
+    );
+  });
+
+  it('a listener that removes itself from a callback: the other listeners still get that event', async () => {
+    const { ssc, clock } = createManualContext();
+    contexts.push(ssc);
+    const first: string[] = [];
+    const second: string[] = [];
+    const selfRemoving: StreamingListener = {
+      onBatchCompleted: (e) => {
+        first.push(`completed@${e.batchInfo.batchTime.milliseconds}`);
+        ssc.removeStreamingListener(selfRemoving);
+      },
+    };
+    ssc.addStreamingListener(selfRemoving);
+    ssc.addStreamingListener(recorder(second));
+    new TestInputStream(ssc, [[1], [2]], 1).foreachRDD(() => {});
+    await ssc.start();
+    await clock.advance(2000);
+    expect(first).toEqual(['completed@1000']);
+    expect(second).toEqual(
+      [1000, 2000].flatMap((t) => [`submitted@${t}`, `started@${t}`, `completed@${t}`]),
+    );
+  });
+});
+
 describe('BatchInfo and OutputOperationInfo', () => {
   it("are Spark's immutable case classes, with the delays and duration derived", () => {
     const time = new Time(1000);

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { SUBMITTED_CONF_ENV, submittedConf } from '../util/submitted-conf.js';
 import { note } from './options.js';
 import { installShutdown } from './run-shutdown.js';
 
@@ -21,6 +22,12 @@ export function runCommand(): Command {
         'at once (130 for SIGINT, 143 for SIGTERM). An application that fails (its module ' +
         'throws, or awaitTermination() rejects uncaught) stops its context and exits with 1.',
     )
+    .option(
+      '--conf <key=value>',
+      'a setting for every StreamingContext of the application, as spark-submit --conf (its own conf option wins); repeatable',
+      collectConf,
+      {} as Record<string, string>,
+    )
     .argument('<file>', 'the application: a .ts, .mts, .js or .mjs file')
     .argument('[args...]', 'arguments for the application')
     .passThroughOptions()
@@ -28,12 +35,25 @@ export function runCommand(): Command {
       'after',
       '\nExamples:\n' +
         '  dstream run examples/network-word-count.ts localhost 9999\n' +
+        '  dstream run --conf spark.streaming.receiver.writeAheadLog.enable=true examples/order-total.ts\n' +
         '  dstream run app.ts -- --verbose',
     )
-    .action((file: string, args: string[]) => run(file, args));
+    .action((file: string, args: string[], options: { conf: Record<string, string> }) =>
+      run(file, args, options.conf),
+    );
 }
 
-async function run(file: string, args: string[]): Promise<void> {
+function collectConf(setting: string, conf: Record<string, string>): Record<string, string> {
+  const eq = setting.indexOf('=');
+  if (eq <= 0) {
+    throw new InvalidArgumentError(
+      `expected key=value, such as spark.streaming.blockInterval=100ms`,
+    );
+  }
+  return { ...conf, [setting.slice(0, eq).trim()]: setting.slice(eq + 1).trim() };
+}
+
+async function run(file: string, args: string[], conf: Record<string, string>): Promise<void> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     note('run', `no such file: ${file} (resolved to ${path})`);
@@ -44,6 +64,9 @@ async function run(file: string, args: string[]): Promise<void> {
   // only separates them from dstream's own options.
   if (args[0] === '--') args = args.slice(1);
   process.argv = [process.argv[0]!, path, ...args];
+  if (Object.keys(conf).length > 0) {
+    process.env[SUBMITTED_CONF_ENV] = JSON.stringify({ ...submittedConf(), ...conf });
+  }
 
   let finish: () => void = () => {};
   const shutdown = installShutdown(new Promise<void>((r) => (finish = r)));

@@ -54,8 +54,9 @@ export abstract class InputDStream<T> extends DStream<T> {
   /**
    * What a metadata checkpoint keeps so that, after a restart, this stream gives the same data for
    * every batch it remembers (the files per batch, the offset ranges per batch): plain data only.
+   * No batch at or before `recoveryHorizon` will be computed again by a recovery from it.
    */
-  checkpointPosition?(): unknown;
+  checkpointPosition?(recoveryHorizon?: Time): unknown;
 
   /** Called on recovery, before `start()`, with what `checkpointPosition()` returned before. */
   restorePosition?(position: unknown): void;

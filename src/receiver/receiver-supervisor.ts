@@ -128,15 +128,19 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
       log.warn(`Restarting receiver with delay ${delay} ms: ${message}`, error);
       this.stopReceiver(`Restarting receiver with delay ${delay}ms: ${message}`, error);
       log.debug(`Sleeping for ${delay}`);
-      const clock = this.ssc.clock;
-      this.restartTimer = clock.schedule(clock.now() + delay, () => {
-        this.restartTimer = undefined;
-        this.restartPending = false;
-        if (this.stopped) return;
-        log.info('Starting receiver again');
-        this.startReceiver();
-        log.info('Receiver started again');
-      });
+      this.startAgainAfter(delay);
+    });
+  }
+
+  private startAgainAfter(delay: number): void {
+    const clock = this.ssc.clock;
+    this.restartTimer = clock.schedule(clock.now() + delay, () => {
+      this.restartTimer = undefined;
+      this.restartPending = false;
+      if (this.stopped) return;
+      log.info('Starting receiver again');
+      this.startReceiver();
+      log.info('Receiver started again');
     });
   }
 
@@ -186,7 +190,15 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
       this.receiver.onStart();
       log.info(`Called receiver ${this.streamId} onStart`);
     } catch (e) {
-      this.stop(`Error starting receiver ${this.streamId}`, e);
+      this.stopReceiver(`Error starting receiver ${this.streamId}`, e);
+      // Spark's tracker launches a receiver whose job ended again while the context runs; here
+      // after the restart delay, so that one failing at every start retries at that pace.
+      if (this.stopped || this.restartPending) return;
+      trackerLog.warn(
+        `Receiver has been stopped. Try to restart it in ${this.defaultRestartDelay} ms.`,
+      );
+      this.restartPending = true;
+      this.startAgainAfter(this.defaultRestartDelay);
     }
   }
 

@@ -171,10 +171,15 @@ function open(data: Uint8Array, kind: FrameKind): Reader {
   }
   const version = buf[4]!;
   if (version !== SNAPSHOT_FORMAT_VERSION) {
-    throw corrupt(
-      `Format version ${version} is not supported: this dstream reads version ${SNAPSHOT_FORMAT_VERSION}` +
-        (version > SNAPSHOT_FORMAT_VERSION ? ' (the file was written by a newer dstream)' : ''),
-    );
+    const message = `Format version ${version} is not supported: this dstream reads version ${SNAPSHOT_FORMAT_VERSION}`;
+    // Not damage: a newer dstream wrote it, so readers must not fall back past it to older files.
+    if (version > SNAPSHOT_FORMAT_VERSION) {
+      throw new DStreamError(
+        'DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE',
+        `${message} (the file was written by a newer dstream)`,
+      );
+    }
+    throw corrupt(message);
   }
   const length = buf.readUInt32LE(8) + buf.readUInt32LE(12) * 0x1_0000_0000;
   if (buf.length !== HEADER + length) {

@@ -57,9 +57,11 @@ export interface InputStream extends GraphStream {
    * for every batch it has remembered (Spark keeps the file stream's selected files per batch, the
    * Kafka stream's offset ranges). Called after each batch is generated and after it completes;
    * plain data only (what the snapshot format stores: numbers, strings, arrays, plain objects,
-   * Map...), never RDDs or functions.
+   * Map...), never RDDs or functions. No batch at or before `recoveryHorizon` will be computed
+   * again by a recovery from this checkpoint (the oldest kept state snapshot and the oldest
+   * pending batch bound it): what only those batches needed may go.
    */
-  checkpointPosition?(): unknown;
+  checkpointPosition?(recoveryHorizon?: Time): unknown;
   /**
    * Called on recovery, after the graph is initialized with the checkpoint's zero time and before
    * `start()`, with what `checkpointPosition()` returned in the previous run. The stream, rebuilt

@@ -12,8 +12,11 @@ const log = new Logger('JobGenerator');
 
 /** Writes checkpoints at the two moments of a batch where Spark writes them. */
 export interface BatchCheckpointer {
-  afterGeneration(time: Time): Promise<void>;
+  /** After the batch at `time` is generated; `jobs` = 0: it has nothing to run (done already). */
+  afterGeneration(time: Time, jobs: number): Promise<void>;
   afterCompletion(time: Time): Promise<void>;
+  /** When the context stops, after its batches have finished or been given up. */
+  atStop(): Promise<void>;
 }
 
 export interface JobGeneratorOptions {
@@ -34,6 +37,8 @@ export class JobGenerator {
   private readonly timer: RecurringTimer;
   private generation: Promise<unknown> = Promise.resolve();
   private lastGenerated: Time | undefined;
+  /** A graceful stop gave up waiting: generation still under way submits nothing. */
+  private abandoned = false;
   checkpointer: BatchCheckpointer | undefined;
 
   constructor(private readonly o: JobGeneratorOptions) {
@@ -88,7 +93,9 @@ export class JobGenerator {
     const { graph, scheduler, inputInfo } = this.o;
     let jobs;
     try {
+      if (this.abandoned) return { completion: Promise.resolve() };
       await graph.prepareBatch(time);
+      if (this.abandoned) return { completion: Promise.resolve() };
       jobs = graph.generateJobs(time);
     } catch (e) {
       const error = asBatchError(e, time);
@@ -103,7 +110,7 @@ export class JobGenerator {
         : Promise.resolve();
     if (this.checkpointer) {
       try {
-        await this.checkpointer.afterGeneration(time);
+        await this.checkpointer.afterGeneration(time, jobs.length);
       } catch (e) {
         log.warn(`Could not write checkpoint for time ${time}`, e);
       }
@@ -113,9 +120,29 @@ export class JobGenerator {
 
   /** Cleans up after a batch whose jobs all succeeded, then checkpoints it. */
   async onBatchCompleted(time: Time): Promise<void> {
-    this.o.graph.clearMetadata(time);
+    this.o.graph.clearMetadata(this.clearableUpTo(time));
     this.o.inputInfo.cleanup(time.minus(this.batchDuration.times(10)));
     await this.checkpointer?.afterCompletion(time);
+  }
+
+  /**
+   * The time up to which a completed batch may forget old RDDs: its own, unless an earlier batch
+   * still runs (`spark.streaming.concurrentJobs` > 1). Then only what that batch no longer needs,
+   * as if it were the one completing: Spark's RDDs stay readable from lineage once forgotten, but
+   * a state stream's RDD here reads its batch's state through undo logs that forgetting drops.
+   */
+  private clearableUpTo(time: Time): Time {
+    let oldest = time;
+    for (const t of this.o.scheduler.pendingTimes()) if (t.less(oldest)) oldest = t;
+    return oldest === time ? time : oldest.minus(this.batchDuration);
+  }
+
+  /**
+   * Lets the generation still under way (and queued behind it) end without generating anything:
+   * a graceful stop that timed out stops the context without it, as Spark's stop interrupts it.
+   */
+  abandonGeneration(): void {
+    this.abandoned = true;
   }
 
   get lastGeneratedTime(): Time | undefined {

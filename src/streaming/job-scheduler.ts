@@ -25,6 +25,8 @@ interface BatchRecord {
   processingEndTime: number | undefined;
   /** The latest snapshot of each output operation, replaced when the operation starts and ends. */
   readonly ops: Map<number, OutputOperationInfo>;
+  /** Jobs of the batch that have not ended (its completion is posted when the last one ends). */
+  jobsLeft: number;
 }
 
 /** The batch as it is now, frozen (the maps are the snapshot's own). */
@@ -100,6 +102,7 @@ export class JobScheduler {
       processingStartTime: undefined,
       processingEndTime: undefined,
       ops: new Map(),
+      jobsLeft: jobSet.jobs.length,
     };
     for (const job of jobSet.jobs) {
       batch.ops.set(
@@ -163,9 +166,7 @@ export class JobScheduler {
       log.info(`Dropped the jobs of time ${jobSet.time}: the context stopped before they started`);
       return;
     }
-    batch.processingEndTime = this.clock.now();
     const info = snapshot(batch);
-    this.bus.post({ type: 'onBatchCompleted', event: { batchInfo: info } });
     if (failure && !this.accepting && causedByStop(failure)) {
       // The stop cut the batch short: not an application error. It stays pending (a recovery
       // from a checkpoint runs it again), as a batch whose jobs failed does.
@@ -212,6 +213,12 @@ export class JobScheduler {
     const ended = withTimes(op, now, this.clock.now(), failureReason);
     batch.ops.set(op.id, ended);
     this.bus.post({ type: 'onOutputOperationCompleted', event: { outputOperationInfo: ended } });
+    // Posted before this job's slot passes on, as Spark's job thread reports a job's end before
+    // it takes the next: with one slot, a batch completes before the next one starts.
+    if (--batch.jobsLeft === 0) {
+      batch.processingEndTime = this.clock.now();
+      this.bus.post({ type: 'onBatchCompleted', event: { batchInfo: snapshot(batch) } });
+    }
     return error;
   }
 

@@ -47,18 +47,23 @@ const log = new Logger('StreamingListenerBus');
  * logged and keeps receiving events.
  */
 export class StreamingListenerBus {
-  private readonly listeners: StreamingListener[] = [];
+  /**
+   * Replaced, never changed in place (copy on write, as Spark's listener list): a listener that
+   * removes itself (or another) from a callback must not make the loop delivering that event skip
+   * the next listener.
+   */
+  private listeners: readonly StreamingListener[] = [];
   private queue: StreamingListenerEvent[] = [];
   private scheduled = false;
   private delivering = false;
 
   addListener(listener: StreamingListener): void {
-    this.listeners.push(listener);
+    this.listeners = [...this.listeners, listener];
   }
 
   removeListener(listener: StreamingListener): void {
     const i = this.listeners.indexOf(listener);
-    if (i >= 0) this.listeners.splice(i, 1);
+    if (i >= 0) this.listeners = this.listeners.toSpliced(i, 1);
   }
 
   /** True while a listener callback runs (stopping the context from there is refused). */

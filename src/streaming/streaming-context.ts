@@ -12,6 +12,7 @@ import {
   type StreamingContextState,
 } from './context-options.js';
 import { isDriver } from '../util/role.js';
+import { submittedConf } from '../util/submitted-conf.js';
 import { Time } from '../util/time.js';
 import { attachCheckpointWriter, runStartHooks } from './checkpoint/at-start.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
@@ -98,11 +99,12 @@ export class StreamingContext {
 
   constructor(options: StreamingContextOptions) {
     const batch = checkBatchDuration(options.batchDuration);
-    const runner = options.taskRunner ?? defaultTaskRunner(options.master, options.conf);
+    const conf = { ...submittedConf(), ...options.conf };
+    const runner = options.taskRunner ?? defaultTaskRunner(options.master, conf);
     this.sparkContext = new SparkContext({
       master: options.master,
       appName: options.appName,
-      conf: options.conf,
+      conf,
       taskRunner: runner,
     });
     this.conf = new StreamingConf(this.sparkContext.conf);

@@ -15,4 +15,5 @@ export {
   type ManualContextOptions,
 } from './run-batches.js';
 export { TestInputStream } from './test-input-stream.js';
+export { simulateCrash } from './simulate-crash.js';
 export { ManualClock } from '../util/clock.js';

@@ -1,10 +1,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DStreamError } from '../../errors.js';
+import { Logger } from '../../util/logging.js';
 import { registerPartitionReader } from '../partition-source.js';
 import type { SparkContext } from '../spark-context.js';
 import { positionalSlice } from './parallel-collection-rdd.js';
 import { SourceRDD } from './source-rdd.js';
+
+const log = new Logger('TextFileRDD');
+
+/** Spark's switch: a missing input file is skipped with a warning instead of failing the job. */
+export const IGNORE_MISSING_FILES = 'spark.files.ignoreMissingFiles';
 
 /** Lines `slice` of `slices` equal parts (by line position) of a UTF-8 text file. */
 export interface TextFileSlice {
@@ -12,12 +18,30 @@ export interface TextFileSlice {
   readonly file: string;
   readonly slice: number;
   readonly slices: number;
+  /** `spark.files.ignoreMissingFiles`: a file removed since it was listed reads as empty. */
+  readonly ignoreMissing?: boolean;
 }
 
 registerPartitionReader<TextFileSlice, string>({
   kind: 'textFile',
-  read({ file, slice, slices }) {
-    const lines = splitLines(readFileSync(file, 'utf8'));
+  read({ file, slice, slices, ignoreMissing }) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      // Listed when the RDD was made, gone now: as Spark's FileNotFoundException from a task.
+      if (ignoreMissing === true) {
+        log.warn(`Skipped missing file: ${file}`);
+        return [];
+      }
+      throw new DStreamError(
+        'DSTREAM_ERR_INPUT_PATH',
+        `File ${file} does not exist: it was removed after it was listed. Keep input files until the jobs that read them have run, or set ${IGNORE_MISSING_FILES}=true to skip missing files.`,
+        { cause: e },
+      );
+    }
+    const lines = splitLines(text);
     if (slices === 1) return lines;
     const { start, end } = positionalSlice(lines, slice, slices);
     return lines.slice(start, end);
@@ -43,7 +67,7 @@ export class TextFileRDD extends SourceRDD<string> {
   /** The input files, listed when first needed: as in Spark, a missing path fails the action. */
   private get input(): { files: string[]; slices: number } {
     if (!this.listed) {
-      const files = listInputFiles(this.path);
+      const files = listInputFiles(this.path, this.ignoreMissing);
       this.listed = { files, slices: files.length === 1 ? Math.max(1, this.minPartitions) : 1 };
     }
     return this.listed;
@@ -61,24 +85,36 @@ export class TextFileRDD extends SourceRDD<string> {
   override partitionSource(split: number): TextFileSlice {
     const { files, slices } = this.input;
     const file = files[Math.floor(split / slices)]!;
-    return { kind: 'textFile', file, slice: split % slices, slices };
+    const source = { kind: 'textFile', file, slice: split % slices, slices } as const;
+    return this.ignoreMissing ? { ...source, ignoreMissing: true } : source;
+  }
+
+  private get ignoreMissing(): boolean {
+    return this.context.conf.get(IGNORE_MISSING_FILES) === 'true';
   }
 }
 
-function listInputFiles(path: string): string[] {
+function listInputFiles(path: string, ignoreMissing: boolean): string[] {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (!stats) {
+    if (ignoreMissing) {
+      log.warn(`${path} doesn't exist and no partitions returned from this path.`);
+      return [];
+    }
     throw new DStreamError(
       'DSTREAM_ERR_INPUT_PATH',
-      `Input path does not exist: ${path}. Check the path, or create it before running an action.`,
+      `Input path does not exist: ${path}. Check the path, or create it before running an action (or set ${IGNORE_MISSING_FILES}=true to skip missing files).`,
     );
   }
   if (!stats.isDirectory()) return [path];
-  return readdirSync(path)
-    .filter((name) => !name.startsWith('.') && !name.startsWith('_'))
-    .sort()
-    .map((name) => join(path, name))
-    .filter((file) => statSync(file).isFile());
+  return (
+    readdirSync(path)
+      .filter((name) => !name.startsWith('.') && !name.startsWith('_'))
+      .sort()
+      .map((name) => join(path, name))
+      // A file removed between the listing and its stat is not there: skipped, not an error.
+      .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() === true)
+  );
 }
 
 /** Lines end at `\n`, `\r\n` or `\r`; a final terminator does not make an empty last line. */

@@ -1,6 +1,6 @@
 import { StreamingContext } from '../../streaming/streaming-context.js';
 import { attachOperations, type Implementation } from '../../util/attach.js';
-import { FileInputDStream } from './file-input-dstream.js';
+import { FileInputDStream, type FileStreamOptions } from './file-input-dstream.js';
 
 /** The file directory source's entry point on the context. */
 export interface FileStreamFunctions {
@@ -18,6 +18,18 @@ export interface FileStreamFunctions {
    * ```
    */
   textFileStream(directory: string): FileInputDStream;
+  /**
+   * `textFileStream` with Spark's `fileStream` options: `filter` chooses the files by path (it
+   * replaces the default filter of hidden and `._COPYING_` files), and `newFilesOnly: false` also
+   * reads the files already there, those modified within the remember window
+   * (`spark.streaming.fileStream.minRememberDuration`, 60 s).
+   *
+   * @example
+   * ```ts
+   * ssc.fileStream('/data/incoming', { filter: (p) => p.endsWith('.csv'), newFilesOnly: false }).print();
+   * ```
+   */
+  fileStream(directory: string, options?: FileStreamOptions): FileInputDStream;
 }
 
 declare module '../../streaming/streaming-context.js' {
@@ -28,6 +40,9 @@ declare module '../../streaming/streaming-context.js' {
 const fileStreamFunctions: Implementation<FileStreamFunctions, StreamingContext> = {
   textFileStream(directory) {
     return new FileInputDStream(this, directory);
+  },
+  fileStream(directory, options) {
+    return new FileInputDStream(this, directory, options);
   },
 };
 

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { createConnection, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { Receiver } from '../../receiver/index.js';
@@ -7,6 +8,9 @@ const log = new Logger('SocketReceiver');
 
 const LF = 10;
 
+/** The conf key bounding a line's length in characters (default: the longest string V8 can hold). */
+export const MAX_LINE_LENGTH = 'spark.dstream.socket.maxLineLength';
+
 /**
  * A TCP client reading UTF-8 text lines, as Spark's `SocketReceiver` with `bytesToLines`: a line
  * ends at `\n`, `\r\n` or `\r` (as Java's `readLine`; the terminator is dropped), a character split
@@ -15,6 +19,12 @@ const LF = 10;
  * reconnects after the restart delay for as long as the context runs. While more than one second
  * of records waits for the rate limit the socket is paused, so the sender is held back by TCP
  * instead of the backlog growing in memory.
+ *
+ * A line longer than `maxLineLength` characters ({@link MAX_LINE_LENGTH}; by default the longest
+ * string V8 can hold, about 512 MiB of ASCII) cannot be stored: Spark would take it until its heap
+ * ran out, a string here would throw and end the process. Such a line is dropped, reported to
+ * listeners (`onReceiverError`) and logged, and receiving goes on with the next line; at most
+ * one line's worth of text is held meanwhile.
  */
 export class SocketReceiver extends Receiver<string> {
   private socket: Socket | undefined;
@@ -22,10 +32,13 @@ export class SocketReceiver extends Receiver<string> {
   private partial = '';
   /** The previous read ended with `\r`: a `\n` starting the next one belongs to it. */
   private skipLF = false;
+  /** The current line grew past `maxLineLength`: its text is discarded up to its terminator. */
+  private dropping = false;
 
   constructor(
     private readonly host: string,
     private readonly port: number,
+    private readonly maxLineLength: number = constants.MAX_STRING_LENGTH,
   ) {
     super();
   }
@@ -36,6 +49,7 @@ export class SocketReceiver extends Receiver<string> {
     this.decoder = new StringDecoder('utf8');
     this.partial = '';
     this.skipLF = false;
+    this.dropping = false;
     let connected = false;
     const socket = createConnection({ host, port });
     this.socket = socket;
@@ -52,8 +66,9 @@ export class SocketReceiver extends Receiver<string> {
     socket.on('end', () => {
       if (this.socket !== socket) return;
       this.receive(this.decoder.end());
-      if (this.partial.length > 0) this.store(this.partial);
+      if (this.partial.length > 0 && !this.dropping) this.store(this.partial);
       this.partial = '';
+      this.dropping = false;
       if (!this.isStopped()) this.restart('Socket data stream had no more data');
       else log.info('Stopped receiving');
     });
@@ -93,12 +108,19 @@ export class SocketReceiver extends Receiver<string> {
     let cr = text.indexOf('\r', start);
     while (lf >= 0 || cr >= 0) {
       const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-      let line = text.slice(start, end);
-      if (this.partial.length > 0) {
-        line = this.partial + line;
+      if (this.dropping) {
+        this.dropping = false; // the end of a line already reported
+      } else if (this.partial.length + (end - start) > this.maxLineLength) {
         this.partial = '';
+        this.dropLine();
+      } else {
+        let line = text.slice(start, end);
+        if (this.partial.length > 0) {
+          line = this.partial + line;
+          this.partial = '';
+        }
+        this.store(line);
       }
-      this.store(line);
       start = end + 1;
       if (end === cr) {
         if (start === n) this.skipLF = true;
@@ -107,6 +129,20 @@ export class SocketReceiver extends Receiver<string> {
       if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
       if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
     }
-    if (start < n) this.partial += text.slice(start);
+    if (start >= n || this.dropping) return;
+    if (this.partial.length + (n - start) > this.maxLineLength) {
+      // Checked before concatenating: a string past V8's limit would throw out of this handler.
+      this.partial = '';
+      this.dropping = true;
+      this.dropLine();
+    } else {
+      this.partial += text.slice(start);
+    }
+  }
+
+  private dropLine(): void {
+    this.reportError(
+      `Dropped a line longer than ${this.maxLineLength} characters from ${this.host}:${this.port}: split the input into shorter lines, or raise ${MAX_LINE_LENGTH}`,
+    );
   }
 }

@@ -27,17 +27,30 @@ export interface CheckpointRecord {
 }
 
 export function encodeCheckpoint(record: CheckpointRecord): Buffer {
-  return encodeDocument({ recordVersion: 1, ...record });
+  return encodeDocument({ recordVersion: CHECKPOINT_RECORD_VERSION, ...record });
 }
 
-/** Decodes and checks a metadata checkpoint; throws `DSTREAM_ERR_SNAPSHOT_CORRUPT` if malformed. */
+/** The version of the record below; a later dstream that changes the record increments it. */
+export const CHECKPOINT_RECORD_VERSION = 1;
+
+/**
+ * Decodes and checks a metadata checkpoint; throws `DSTREAM_ERR_SNAPSHOT_CORRUPT` if malformed,
+ * `DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE` if a newer dstream wrote it.
+ */
 export function decodeCheckpoint(data: Uint8Array): CheckpointRecord {
   const v = decodeDocument(data) as Record<string, unknown> | null;
   const bad = (what: string): never => {
     throw new DStreamError('DSTREAM_ERR_SNAPSHOT_CORRUPT', `Malformed checkpoint: ${what}`);
   };
   if (typeof v !== 'object' || v === null) return bad('not a record');
-  if (v.recordVersion !== 1) return bad(`record version ${String(v.recordVersion)}`);
+  const version = v.recordVersion;
+  if (typeof version === 'number' && version > CHECKPOINT_RECORD_VERSION) {
+    throw new DStreamError(
+      'DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE',
+      `Checkpoint record version ${version} is not supported: this dstream reads version ${CHECKPOINT_RECORD_VERSION} (the file was written by a newer dstream)`,
+    );
+  }
+  if (version !== CHECKPOINT_RECORD_VERSION) return bad(`record version ${String(version)}`);
   const str = (k: string) => (typeof v[k] === 'string' ? v[k] : bad(k));
   const num = (k: string) => (Number.isSafeInteger(v[k]) ? (v[k] as number) : bad(k));
   const pending = Array.isArray(v.pendingTimesMs)

@@ -71,6 +71,10 @@ export class CheckpointWriter implements BatchCheckpointer {
   /** State keys whose last snapshot could not be written (see {@link writeMetadata}). */
   private readonly unsaved = new Set<string>();
   private skipping = false;
+  /** Batches generated with jobs that have not completed (failed, dropped or still running). */
+  private readonly incomplete = new Set<number>();
+  /** The completed batch times, newest last (a few: the stop checkpoint needs the newest). */
+  private readonly completedMs: number[] = [];
 
   constructor(private readonly o: CheckpointWriterOptions) {
     this.keepCheckpoints = o.keepCheckpoints ?? 10;
@@ -122,15 +126,63 @@ export class CheckpointWriter implements BatchCheckpointer {
     return this.enqueue(() => this.writeMetadata(zeroTime, false));
   }
 
-  afterGeneration(time: Time): Promise<void> {
+  afterGeneration(time: Time, jobs: number): Promise<void> {
+    if (jobs > 0) this.incomplete.add(time.milliseconds);
+    else this.completed(time);
     return this.enqueue(() => this.writeMetadata(time, false));
   }
 
   afterCompletion(time: Time): Promise<void> {
+    this.incomplete.delete(time.milliseconds);
+    this.completed(time);
     return this.enqueue(async () => {
       await this.snapshotDueStates(time);
       await this.writeMetadata(time, true);
     });
+  }
+
+  /**
+   * The checkpoint of a stop (by `stop()`, Ctrl-C or SIGTERM, graceful or not): a snapshot of each
+   * stateful stream as of the last batch that completed with every batch before it, unless one is
+   * on disk already, and a metadata checkpoint at that time. A restart then restores the state of
+   * the last batch whose output was written, instead of an older snapshot plus batches recomputed
+   * from inputs that may not give their data again (a socket receiver without write-ahead log):
+   * results already output never go backwards. Batches that did not complete run again; the
+   * last complete one does not.
+   */
+  atStop(): Promise<void> {
+    return this.enqueue(async () => {
+      const last = this.lastCompletedInOrder();
+      const zero = this.o.graph.zeroTime;
+      if (last === undefined || !zero || !last.greater(zero)) return;
+      for (const entry of this.statefulStreams()) {
+        if (!entry.stream.checkpointDuration) continue;
+        const time = last.floor(entry.stream.slideDuration, zero);
+        const saved = this.latestSnapshots.get(entry.key)?.timeMs ?? -Infinity;
+        if (!time.greater(zero) || time.milliseconds <= saved) continue;
+        const snapshot = await entry.stream.snapshotState(time);
+        if (snapshot) await this.saveSnapshot(entry, time, snapshot);
+      }
+      // Written for the batch after it: a restart runs again from there, not the batch of the
+      // snapshot, whose output is written already and whose received data may be gone.
+      await this.writeMetadata(last.plus(this.o.graph.batchDuration), false);
+    });
+  }
+
+  /** The newest completed batch with no incomplete batch before it. */
+  private lastCompletedInOrder(): Time | undefined {
+    const firstIncomplete = Math.min(...this.incomplete);
+    let last: number | undefined;
+    for (const t of this.completedMs) {
+      if (t < firstIncomplete && (last === undefined || t > last)) last = t;
+    }
+    return last === undefined ? undefined : new Time(last);
+  }
+
+  private completed(time: Time): void {
+    this.completedMs.push(time.milliseconds);
+    // Only the newest below the first incomplete batch matters; a bounded list is plenty.
+    if (this.completedMs.length > 64) this.completedMs.splice(0, this.completedMs.length - 64);
   }
 
   /** Snapshots `stream`'s state now (recovery uses it for operators that start empty). */
@@ -229,9 +281,10 @@ export class CheckpointWriter implements BatchCheckpointer {
     let pending = this.o.pendingTimes().map((t) => t.milliseconds);
     if (completed) pending = pending.filter((t) => t !== time.milliseconds);
     const inputs: { key: string; position: unknown }[] = [];
+    const horizon = this.recoveryHorizon(time, pending);
     for (const s of graph.inputStreams) {
       if (s.checkpointPosition)
-        inputs.push({ key: this.inputKey(s), position: s.checkpointPosition() });
+        inputs.push({ key: this.inputKey(s), position: s.checkpointPosition(horizon) });
     }
     return {
       appName: this.o.appName,
@@ -246,6 +299,24 @@ export class CheckpointWriter implements BatchCheckpointer {
         snapshot: this.latestSnapshots.get(e.key) ?? null,
       })),
     };
+  }
+
+  /**
+   * The newest time that no recovery from this checkpoint (nor, falling back, from an older kept
+   * snapshot) computes again: before the oldest kept snapshot, the oldest pending batch and the
+   * checkpoint's own batch, which a restart runs again.
+   */
+  private recoveryHorizon(time: Time, pendingMs: readonly number[]): Time {
+    const zero = this.o.graph.zeroTime?.milliseconds ?? 0;
+    const batch = this.o.graph.batchDuration.milliseconds;
+    let horizon = Math.min(time.milliseconds, ...pendingMs) - batch;
+    for (const entry of this.statefulStreams()) {
+      const times = this.snapshotTimes.get(entry.key);
+      const latest = this.latestSnapshots.get(entry.key);
+      const oldest = times?.length ? Math.min(...times) : (latest?.timeMs ?? zero);
+      horizon = Math.min(horizon, oldest);
+    }
+    return new Time(Math.max(horizon, zero));
   }
 
   private async writeMetadata(time: Time, completed: boolean): Promise<void> {

@@ -45,6 +45,7 @@ export interface RecoverableContext {
   readonly generator: JobGenerator;
   readonly conf: StreamingConf;
   readonly batchDuration: Duration;
+  readonly sparkContext: { readonly appName: string };
   readonly checkpointDir: string | undefined;
   checkpoint(directory: string | null): void;
   readonly startHooks: { push(hook: () => Promise<StartPlan | undefined>): unknown };
@@ -85,6 +86,15 @@ export function readCheckpoint(dir: string): ReadCheckpoint | undefined {
       if (lastError !== undefined) log.warn(`Recovering from older checkpoint file ${file}`);
       return { record, file };
     } catch (e) {
+      // Written by a newer dstream: an older file would roll the application back, losing what
+      // the newer one did since, so recovery stops here instead of falling back.
+      if ((e as DStreamError).code === 'DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE') {
+        throw new DStreamError(
+          'DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE',
+          `Cannot recover from checkpoint file ${file}: ${messageOf(e)}. Run the application with a dstream at least as new as the one that wrote it, or start with a new checkpoint directory.`,
+          { cause: e },
+        );
+      }
       lastError = e;
       log.warn(`Error reading checkpoint from file ${file}: ${messageOf(e)}`);
     }
@@ -140,6 +150,14 @@ export function getOrCreate<C extends RecoverableContext>(
     `Recovering from checkpoint file ${file} (checkpoint time ${record.checkpointTimeMs} ms)`,
   );
   const ssc = createFn();
+  const appName = ssc.sparkContext.appName;
+  if (appName !== record.appName) {
+    // Positions and pending batches of another application would be taken for this one's.
+    throw new DStreamError(
+      'DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE',
+      `The checkpoint in ${path} was written by application '${record.appName}', not by '${appName}'. Give each application a checkpoint directory of its own; if '${appName}' is '${record.appName}' renamed, recover with appName '${record.appName}', or start with a new checkpoint directory.`,
+    );
+  }
   if (ssc.batchDuration.milliseconds !== record.batchDurationMs) {
     throw new DStreamError(
       'DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE',

@@ -40,6 +40,14 @@ export function readSnapshotWithFallback(dir: string, key: string, ref: Snapshot
   try {
     return { ref, data: decodeSnapshot(readFileSync(file)) };
   } catch (e) {
+    // A newer dstream wrote it: not damage to work around with an older snapshot.
+    if ((e as DStreamError).code === 'DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE') {
+      throw new DStreamError(
+        'DSTREAM_ERR_CHECKPOINT_INCOMPATIBLE',
+        `Cannot restore the state of '${key}' from snapshot file ${file}: ${messageOf(e)}. Run the application with a dstream at least as new as the one that wrote it, or start with a new checkpoint directory.`,
+        { cause: e },
+      );
+    }
     firstError = e;
     log.warn(`Error reading the state of '${key}' from snapshot file ${file}: ${messageOf(e)}`);
   }
