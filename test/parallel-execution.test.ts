@@ -135,19 +135,30 @@ describe('parallel execution (local[N] on worker threads)', () => {
     expect(error!.cause).toEqual({ name: 'Error', message: 'bad word w7 (on the driver: false)' });
   });
 
-  it('fails the task of a task thread that dies, and replaces the thread', async () => {
+  it('runs the task of a task thread that dies again on its replacement, with the results of local[1]', async () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'dstream-crash-')), 'crashed');
-    const { out, log } = await runApp('local[2]', 'crash', marker);
+    const [crashed, one] = await Promise.all([
+      runApp('local[2]', 'crash', marker),
+      runApp('local[1]', 'ok'),
+    ]);
+    expect(crashed.log).toMatch(
+      /Task thread \d died while running task \d+ of stage \d+: exited with code 7; running the task again \(attempt 2 of 4\)/,
+    );
+    expect(crashed.log).toMatch(/Task thread \d exited with code 7; starting a new one/);
+    // No batch failed, and every output (state and windows included) is local[1]'s.
+    expect(crashed.out.errors).toEqual([]);
+    expect(crashed.out.results).toEqual(one.out.results);
+    expect(crashed.out.threads).not.toContain(0);
+  });
+
+  it('fails the batch when its task lost a thread spark.task.maxFailures times', async () => {
+    const { out, log } = await runApp('local[2]', 'crashAlways');
     const [error] = out.errors!;
     expect(error!.code).toBe('DSTREAM_ERR_WORKER_FAILED');
     expect(error!.message).toMatch(
-      /Task thread \d died while running task \d+ of stage \d+: exited with code 7/,
+      /^Task \d+ in stage \d+ failed 4 times, most recent failure: Task thread \d died while running task \d+ of stage \d+: exited with code 7$/,
     );
-    expect(log).toMatch(/Task thread \d exited with code 7; starting a new one/);
-    // Only the first batch failed: the later ones ran in the new thread.
-    expect(out.results!.counts).toHaveLength(4);
-    expect(out.threads!.length).toBeGreaterThan(0);
-    expect(out.threads).not.toContain(0);
+    expect(log).toMatch(/running the task again \(attempt 4 of 4\)/);
   });
 
   it('rejects start() when a task thread cannot load the application', async () => {

@@ -221,6 +221,40 @@ describe('the receiver write-ahead log', () => {
     });
   }
 
+  it('still processes a block it cannot write, and reports it as the receiver error', async () => {
+    const dir = tempDir();
+    const receiver = new HandFedReceiver();
+    const clock = new ManualClock(0);
+    const ssc = new StreamingContext({
+      master: 'local[1]',
+      appName: 'unloggable',
+      batchDuration: Seconds(1),
+      clock,
+      conf: { 'spark.streaming.receiver.writeAheadLog.enable': 'true' },
+    });
+    ssc.checkpoint(dir);
+    const errors: string[] = [];
+    ssc.addStreamingListener({
+      onReceiverError: (e) => errors.push(e.receiverInfo.lastErrorMessage),
+    });
+    const counts: number[] = [];
+    ssc.receiverStream(receiver).foreachRDD(async (rdd) => {
+      counts.push(await rdd.count());
+    });
+    captureStderr();
+    await ssc.start();
+    // A function cannot be serialised: the block stays in memory only.
+    receiver.store([['a', 1], (() => 1) as unknown as Entry]);
+    await clock.advance(1000);
+    await ssc.stop();
+    expect(counts).toEqual([2]);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^Cannot write block input-0-\d+ to the write ahead log: its 2 records are kept in memory only and would be lost by a crash$/,
+      ),
+    ]);
+  });
+
   it('deletes the log files no recovery needs any more', async () => {
     const dir = tempDir();
     const fed: Entry[] = [];

@@ -2,151 +2,40 @@
 // new version of it taking over the state of the old one, and an unreadable checkpoint directory.
 // The application is test/fixtures/order-totals-app.ts, run by the Node of the devDependency on the
 // built package (dist/, which test/global-setup.ts rebuilds when stale).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OrderGenerator, seededRandom } from '../src/cli/orders.js';
+import { seededRandom } from '../src/cli/orders.js';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { expectBuilt } from './support/cli.js';
+import {
+  AppProcess,
+  drop,
+  orderFiles,
+  removeTempDirs,
+  root,
+  tempDir,
+  totalsOf,
+  type Totals,
+} from './support/app-process.js';
 
-const root = join(import.meta.dirname, '..');
-const node = join(root, 'node_modules', '.bin', 'node');
 const app = join(root, 'test', 'fixtures', 'order-totals-app.ts');
 /** The derived state key of the app's totals (docs/checkpoint-format.md, "State keys"). */
 const TOTALS_KEY = 'updateStateByKey(reduceByKey(flatMap(FileInput)))';
 
-type Totals = Record<string, number>;
-
-class App {
-  readonly child: ChildProcess;
-  readonly totals: { time: number; totals: Totals }[] = [];
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | string>;
-  private readonly waiters = new Set<() => void>();
-  private done = false;
-
-  constructor(args: string[], options: { uid?: number } = {}) {
-    this.child = spawn(node, [app, ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DSTREAM_LOG_LEVEL: 'WARN' },
-      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
-    });
-    let partial = '';
-    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      this.stdout += d;
-      partial += d;
-      const lines = partial.split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) {
-        const m = /^TOTALS(?: v\d)? (\d+) (.*)$/.exec(line);
-        if (m) {
-          const entries = JSON.parse(m[2]!) as [string, number][];
-          this.totals.push({ time: Number(m[1]), totals: Object.fromEntries(entries) });
-        }
-      }
-      this.notify();
-    });
-    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      this.stderr += d;
-      this.notify();
-    });
-    this.exited = new Promise((resolve) =>
-      this.child.on('close', (code, signal) => {
-        this.done = true;
-        resolve(code ?? signal ?? -1);
-        this.notify();
-      }),
-    );
-  }
-
-  private notify(): void {
-    for (const w of [...this.waiters]) w();
-  }
-
-  /** Resolves once `check` holds; rejects if the process ends first or after `timeoutMs`. */
-  until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      const finish = (error?: Error): void => {
-        clearTimeout(timer);
-        this.waiters.delete(poll);
-        if (error) {
-          reject(
-            new Error(
-              `${error.message}\nstdout (tail):\n${this.stdout.slice(-2000)}\nstderr:\n${this.stderr.slice(-4000)}`,
-            ),
-          );
-        } else resolve();
-      };
-      const poll = (): void => {
-        if (check()) finish();
-        else if (this.done) finish(new Error(`the application exited before ${what}`));
-      };
-      this.waiters.add(poll);
-      poll();
-    });
-  }
-
-  latest(): Totals | undefined {
-    return this.totals.at(-1)?.totals;
-  }
-
-  async kill(): Promise<void> {
-    this.child.kill('SIGKILL');
-    await this.exited;
-  }
-}
-
-const dirs: string[] = [];
-const running: App[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'dstream-crash-'));
-  dirs.push(d);
-  return d;
-}
-function start(input: string, checkpoint: string, version = 'v1', ...flags: string[]): App {
-  const a = new App([input, checkpoint, version, ...flags]);
+const running: AppProcess[] = [];
+function start(input: string, checkpoint: string, version = 'v1', ...flags: string[]): AppProcess {
+  const a = new AppProcess(app, [input, checkpoint, version, ...flags]);
   running.push(a);
   return a;
 }
 afterEach(async () => {
   for (const a of running.splice(0)) await a.kill();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 beforeAll(() => expectBuilt());
-
-/** Files of order lines (5% malformed), the same for the same seed, and their exact totals. */
-function orderFiles(seed: number, files: number, linesPerFile: number) {
-  const g = new OrderGenerator({ seed, malformedRate: 0.05 });
-  const contents = Array.from({ length: files }, () =>
-    Array.from({ length: linesPerFile }, () => g.next()),
-  );
-  return { contents, malformed: g.malformed };
-}
-
-function totalsOf(lines: readonly string[]): Totals {
-  const totals: Totals = {};
-  for (const line of lines) {
-    const m = /^(\d+),(\d+),(\d+(?:\.\d{1,2})?)$/.exec(line);
-    if (!m) continue;
-    totals[m[2]!] = (totals[m[2]!] ?? 0) + Math.round(Number(m[3]) * 100);
-    totals['#orders'] = (totals['#orders'] ?? 0) + 1;
-  }
-  return totals;
-}
-
-/** Writes a file elsewhere and renames it into `dir`, as a file stream's input must arrive. */
-function drop(dir: string, name: string, lines: readonly string[]): void {
-  const temp = join(dir, `.${name}.tmp`);
-  writeFileSync(temp, lines.join('\n') + '\n');
-  renameSync(temp, join(dir, name));
-}
 
 describe('recovery of a killed application', () => {
   it(
@@ -348,14 +237,14 @@ function escapeRegExp(s: string): string {
 describe('an unreadable checkpoint directory', () => {
   it('is a clear error', async () => {
     const checkpoint = tempDir();
-    let reader: App;
+    let reader: AppProcess;
     if (process.getuid?.() === 0) {
       // Root reads any directory: read as nobody a directory only root may list.
       chmodSync(checkpoint, 0o700);
-      reader = new App([tempDir(), checkpoint], { uid: 65534 });
+      reader = new AppProcess(app, [tempDir(), checkpoint], { uid: 65534 });
     } else {
       chmodSync(checkpoint, 0o000);
-      reader = new App([tempDir(), checkpoint]);
+      reader = new AppProcess(app, [tempDir(), checkpoint]);
     }
     running.push(reader);
     expect(await reader.exited).not.toBe(0);

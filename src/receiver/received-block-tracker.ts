@@ -94,7 +94,11 @@ export class ReceivedBlockTracker<T> {
       },
       (e: unknown) => {
         this.writing--;
-        this.keepUnlogged(block, 'Error while storing block into Spark', e);
+        this.keepUnlogged(
+          block,
+          `Error while writing block ${block.blockId} to the write ahead log`,
+          e,
+        );
       },
     );
   }

@@ -6,6 +6,7 @@ import type { SparkContext } from '../rdd/index.js';
 import { parseMaster } from '../rdd/master.js';
 import { InlineTaskRunner, type TaskRunner } from '../rdd/scheduler/task-runner.js';
 import type { StreamLineageSource } from './task-threads/lineage.js';
+import { DEFAULT_MAX_FAILURES } from './task-threads/lost-task.js';
 import { registerReplayGraph } from './task-threads/runtime.js';
 import { WorkerTaskRunner } from './task-threads/worker-task-runner.js';
 import { Seconds } from '../util/duration.js';
@@ -50,7 +51,12 @@ export function defaultTaskRunner(
     );
     return undefined;
   }
-  return new WorkerTaskRunner({ threads: cores, appModule, argv: process.argv });
+  return new WorkerTaskRunner({
+    threads: cores,
+    appModule,
+    argv: process.argv,
+    maxFailures: settings.getNumber('spark.task.maxFailures', DEFAULT_MAX_FAILURES),
+  });
 }
 
 // dstream's own folders: a script there (the `dstream` command running its demo) is no application.

@@ -58,21 +58,43 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const temp = join(dir, `${TEMP_PREFIX}${name}-${process.pid}-${tempCounter++}`);
   const target = join(dir, name);
-  const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     if (options.backup && (await exists(target))) await rename(target, `${target}.bk`);
     await rename(temp, target);
   } catch (e) {
-    await rm(temp, { force: true });
+    // A write cut short (a full disk) must not leave its partial file taking the space of the
+    // next attempt: the temporary file goes, whatever failed.
+    await rm(temp, { force: true }).catch(() => undefined);
     throw e;
   }
   syncDirectory(dir);
+}
+
+/**
+ * Why writing a checkpoint file into `dir` failed, and what to do, for a log line: a full disk or
+ * quota and a denied permission get advice, anything else its own message.
+ */
+export function writeFailureReason(error: unknown, dir: string): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'ENOSPC':
+      return `no space left on device (ENOSPC): free space on the disk that holds ${dir}, or move the checkpoint directory to a larger one`;
+    case 'EDQUOT':
+      return `disk quota exceeded (EDQUOT): raise the quota of the application's user on the disk that holds ${dir}, or free space there`;
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return `permission denied (${code}): let the application's user write to ${dir}`;
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -16,6 +16,7 @@ import {
   removeStaleTempFiles,
   snapshotFileName,
   sortNewestFirst,
+  writeFailureReason,
   writeFileAtomic,
 } from './checkpoint-files.js';
 import { ancestryPath, inputKeyOf, stateDirName } from './state-keys.js';
@@ -67,6 +68,9 @@ export class CheckpointWriter implements BatchCheckpointer {
   private cleanedTemp = false;
   /** State keys snapshotted (or tried) before their first interval. */
   private readonly triedEarly = new Set<string>();
+  /** State keys whose last snapshot could not be written (see {@link writeMetadata}). */
+  private readonly unsaved = new Set<string>();
+  private skipping = false;
   /** Batches generated with jobs that have not completed (failed, dropped or still running). */
   private readonly incomplete = new Set<number>();
   /** The completed batch times, newest last (a few: the stop checkpoint needs the newest). */
@@ -244,11 +248,16 @@ export class CheckpointWriter implements BatchCheckpointer {
       await ensureDir(dir);
       await writeFileAtomic(dir, name, data);
     } catch (e) {
-      log.warn(
-        `Could not write the state of '${entry.key}' for time ${time} to '${join(dir, name)}'`,
-        e,
+      // Not fatal, as a metadata checkpoint that cannot be written: checkpoints go on naming the
+      // previous snapshot, which is intact (written atomically), and recovery starts from it.
+      log.error(
+        `Could not write the state of '${entry.key}' for time ${time} to '${join(dir, name)}': ${writeFailureReason(e, this.o.dir)}. The application keeps running; the previous snapshot of '${entry.key}' stays the one a restart recovers from`,
       );
+      this.unsaved.add(entry.key);
       return;
+    }
+    if (this.unsaved.delete(entry.key) && this.unsaved.size === 0) {
+      log.warn(`State of '${entry.key}' saved again: metadata checkpoints resume`);
     }
     log.info(
       `State of '${entry.key}' for time ${time} saved to '${join(entry.dir, name)}': ${snapshot.entries.length} entries, ${data.length} bytes, ${Math.round(performance.now() - started)} ms`,
@@ -314,8 +323,26 @@ export class CheckpointWriter implements BatchCheckpointer {
     const { dir } = this.o;
     if (!this.cleanedTemp) {
       this.cleanedTemp = true;
-      await removeStaleTempFiles(dir);
+      // A process killed while writing a snapshot left its temporary file in the state directory.
+      for (const d of [dir, ...this.statefulStreams().map((e) => join(dir, e.dir))]) {
+        await removeStaleTempFiles(d);
+      }
     }
+    // A checkpoint names each operator's latest snapshot and the inputs' positions, which record
+    // only their remember window (the file stream's 60 s). Written while a snapshot cannot be,
+    // checkpoints would go on naming an ever older snapshot, until the batches since it were no
+    // longer recorded and recovery silently lost them. So none is written until it can be: the
+    // newest one on disk stays consistent, and a restart replays the batches since.
+    if (this.unsaved.size > 0) {
+      if (!this.skipping) {
+        this.skipping = true;
+        log.error(
+          `Not writing metadata checkpoints until the state of ${[...this.unsaved].map((k) => `'${k}'`).join(', ')} can be saved again: a restart recovers from the newest checkpoint on disk and runs the batches since again`,
+        );
+      }
+      return;
+    }
+    this.skipping = false;
     const record = this.record(time, completed);
     const data = encodeCheckpoint(record);
     // As Spark: the file is named after the latest checkpoint time this writer has seen, so a late
@@ -329,7 +356,10 @@ export class CheckpointWriter implements BatchCheckpointer {
         break;
       } catch (e) {
         if (attempt >= WRITE_ATTEMPTS) {
-          log.warn(`Could not write checkpoint for time ${time} to file '${join(dir, name)}'`, e);
+          // Spark's warning, said louder: the application goes on without this checkpoint.
+          log.error(
+            `Could not write checkpoint for time ${time} to file '${join(dir, name)}': ${writeFailureReason(e, dir)}. The application keeps running; the checkpoint files already written are intact, and a restart recovers from the newest of them`,
+          );
           return;
         }
         log.warn(`Error in attempt ${attempt} of writing checkpoint to '${join(dir, name)}'`, e);

@@ -197,3 +197,9 @@ function describe(rdd: RDD<unknown>): string {
   const where = origin ? `of stream ${origin.streamId}` : 'made outside streams';
   return `a ${rdd.constructor.name} ${where}`;
 }
+
+/** The same map stage in every batch: the replayed stream and creation index, the dependency. */
+export function stageKind({ target }: MapStagePlan): string {
+  const { streamId, index } = target.origin;
+  return `${target.kind}:${streamId}:${index}:${target.kind === 'owner' ? target.depIndex : ''}`;
+}

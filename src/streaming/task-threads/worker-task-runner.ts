@@ -5,8 +5,9 @@ import { Logger } from '../../util/logging.js';
 import type { Task, TaskRunner } from '../../rdd/scheduler/task-runner.js';
 import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
 import { answerFetch, type FetchingTask } from './driver-blocks.js';
+import { lostTaskOutcome } from './lost-task.js';
 import { spawnTaskThread, terminateTaskThread, type WorkerBootData } from './task-thread.js';
-import { planMapStage, type MapStagePlan, type StreamLineageSource } from './lineage.js';
+import { planMapStage, stageKind, type MapStagePlan, type StreamLineageSource } from './lineage.js';
 import {
   deserializeError,
   serializeError,
@@ -28,9 +29,13 @@ export interface WorkerTaskRunnerOptions {
   appModule: string;
   /** The driver's `process.argv`, which the application sees in every thread too. */
   argv: readonly string[];
+  /** Lost attempts after which a task whose thread died fails (`spark.task.maxFailures`, 4). */
+  maxFailures?: number;
 }
 
 interface RemoteTask extends FetchingTask {
+  /** Earlier attempts of this task lost with their thread. */
+  readonly lost: number;
   resolve(buckets: ShuffleBucket[]): void;
   reject(error: unknown): void;
   /** Runs the task on the driver instead (the thread could not replay it). */
@@ -158,6 +163,7 @@ export class WorkerTaskRunner implements TaskRunner {
       remote.push(
         new Promise<ShuffleBucket[]>((resolve, reject) => {
           this.pending.push({
+            lost: 0,
             message,
             plan,
             context: spec.owner.context,
@@ -292,16 +298,7 @@ export class WorkerTaskRunner implements TaskRunner {
     const why = typeof reason === 'number' ? `exited with code ${reason}` : messageOf(reason);
     const task = slot.current;
     slot.current = undefined;
-    if (task) {
-      const { stageId, partition } = task.message;
-      task.reject(
-        new DStreamError(
-          'DSTREAM_ERR_WORKER_FAILED',
-          `Task thread ${slot.index} died while running task ${partition} of stage ${stageId}: ${why}`,
-          { cause: typeof reason === 'number' ? undefined : reason },
-        ),
-      );
-    }
+    if (task) this.taskLost(task, slot, why, reason);
     if (wasBooting) {
       this.bootError ??=
         typeof reason === 'number'
@@ -315,6 +312,22 @@ export class WorkerTaskRunner implements TaskRunner {
       this.spawnMissing();
     }
     this.pump();
+  }
+
+  /**
+   * A task whose thread died runs again on a live thread, first in line (lost-task.ts): a map
+   * task hands its buckets over only when done, so the lost attempt left nothing behind.
+   */
+  private taskLost(task: RemoteTask, slot: Slot, why: string, reason: Error | number): void {
+    const { stageId, partition } = task.message;
+    const lost = task.lost + 1;
+    const cause = typeof reason === 'number' ? undefined : reason;
+    const where = { thread: slot.index, partition, stageId };
+    const outcome = lostTaskOutcome(where, why, cause, lost, this.options.maxFailures);
+    if (!outcome.retry) return task.reject(outcome.error);
+    log.warn(outcome.warning);
+    const message = { ...task.message, taskId: this.nextTaskId++ };
+    this.pending.unshift({ ...task, lost, message, open: new Map() });
   }
 
   /** Hands pending tasks to idle threads; fails them all if no thread could start. */
@@ -379,12 +392,4 @@ export class WorkerTaskRunner implements TaskRunner {
   }
 }
 
-/** The same map stage in every batch: the replayed stream and creation index, the dependency. */
-function stageKind({ target }: MapStagePlan): string {
-  const { streamId, index } = target.origin;
-  return `${target.kind}:${streamId}:${index}:${target.kind === 'owner' ? target.depIndex : ''}`;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
