@@ -144,11 +144,11 @@ export class CheckpointWriter implements BatchCheckpointer {
   /**
    * The checkpoint of a stop (by `stop()`, Ctrl-C or SIGTERM, graceful or not): a snapshot of each
    * stateful stream as of the last batch that completed with every batch before it, unless one is
-   * on disk already, and a metadata checkpoint at that time. A restart then restores the state of
-   * the last batch whose output was written, instead of an older snapshot plus batches recomputed
-   * from inputs that may not give their data again (a socket receiver without write-ahead log):
-   * results already output never go backwards. Batches that did not complete run again; the
-   * last complete one does not.
+   * on disk already, and a metadata checkpoint for the batch after it. A restart restores the
+   * state of the last batch whose output was written, instead of an older snapshot plus batches
+   * recomputed from inputs that may not give their data again (a socket receiver without
+   * write-ahead log): results already output never go backwards. Batches that did not complete
+   * run again; the last complete one does not.
    */
   atStop(): Promise<void> {
     return this.enqueue(async () => {
