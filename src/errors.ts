@@ -63,6 +63,13 @@ export const ErrorCodes = {
     'the receiver write-ahead log enabled with no checkpoint directory',
   DSTREAM_ERR_WAL_WRITE: 'a block that could not be written to the receiver write-ahead log',
   DSTREAM_ERR_WAL_UNREADABLE: 'a record of the receiver write-ahead log that is missing or torn',
+  DSTREAM_ERR_KAFKA_SETUP: 'Java or Maven missing, or Maven could not fetch the Kafka broker jars',
+  DSTREAM_ERR_KAFKA_BROKER_START:
+    'a Kafka broker that did not start: a port taken, or the broker exited or never got ready',
+  DSTREAM_ERR_KAFKA_UNREACHABLE: 'no Kafka broker accepting connections at the bootstrap address',
+  DSTREAM_ERR_KAFKA_CLIENT_MISSING: 'a Kafka command without the optional @platformatic/kafka',
+  DSTREAM_ERR_KAFKA_TOPIC: 'a Kafka topic that does not exist, or that cannot be created',
+  DSTREAM_ERR_KAFKA_INPUT: 'a console-producer line without the --key-separator',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

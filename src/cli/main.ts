@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The `dstream` command (package.json "bin"): feed, orders, run, demo.
+// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { DStreamError } from '../errors.js';
 import { demoCommand } from './demo.js';
 import { feedCommand } from './feed.js';
+import { kafkaCommand } from './kafka/index.js';
 import { ordersCommand } from './orders.js';
 import { runCommand } from './run.js';
 
@@ -17,6 +19,7 @@ const program = new Command('dstream')
   .showHelpAfterError()
   .addCommand(demoCommand())
   .addCommand(feedCommand())
+  .addCommand(kafkaCommand())
   .addCommand(ordersCommand())
   .addCommand(runCommand())
   .addHelpText(
@@ -30,6 +33,11 @@ const program = new Command('dstream')
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  // A DStreamError's message says what to do: its stack would only bury it. Anything else is a bug.
+  process.stderr.write(
+    e instanceof DStreamError
+      ? `dstream: ${e.code}: ${e.message}\n`
+      : `${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
   process.exitCode = 1;
 }

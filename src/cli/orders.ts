@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { LineServer } from './line-server.js';
+import { kafkaSink } from './orders-kafka.js';
 import { note as noteOf, parsePort, parsePositive } from './options.js';
 
 // `dstream orders`: the order lines of the seed's order-total example (`orderId,provinceId,
@@ -74,6 +75,9 @@ export interface OrdersOptions {
   malformedRate: number;
   /** With --dir: a new file every this many milliseconds. */
   interval: number;
+  /** Send the lines as records of `topic` to the Kafka broker(s) at this bootstrap address. */
+  kafka?: string;
+  topic?: string;
   /** With --port: called with the port bound (port 0 binds a free one). */
   onListening?: (port: number) => void;
 }
@@ -105,7 +109,8 @@ export function ordersCommand(): Command {
         'examples/order-total.ts and examples/order-window.ts. The same --seed gives the same ' +
         'lines. Lines go to stdout, to every client of a TCP server (--port, for ' +
         'socketTextStream), or into files renamed atomically into a directory (--dir, for ' +
-        'textFileStream). Progress goes to stderr. Ctrl-C stops.',
+        'textFileStream), or to a Kafka topic (--kafka with --topic, for the Kafka examples). ' +
+        'Progress goes to stderr. Ctrl-C stops.',
     )
     .option('-r, --rate <lines>', 'lines per second', parsePositive, 10)
     .option('-s, --seed <n>', 'seed of the generator (default: random, printed)', parseCount)
@@ -119,17 +124,22 @@ export function ordersCommand(): Command {
       parsePositive,
       1000,
     )
+    .option('--kafka <bootstrap>', 'send the lines to Kafka at host:port (with --topic)')
+    .option('--topic <name>', 'with --kafka, the topic')
     .option('--malformed-rate <share>', 'share of malformed lines (0 to 1)', parseShare, 0)
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  dstream orders --seed 7 --count 5            # five lines on stdout, always the same\n' +
         '  dstream orders --port 9999 --rate 100        # for examples/order-total.ts localhost 9999\n' +
-        '  dstream orders --dir /tmp/orders --rate 50   # for examples/order-total.ts --dir /tmp/orders',
+        '  dstream orders --dir /tmp/orders --rate 50   # for examples/order-total.ts --dir /tmp/orders\n' +
+        '  dstream orders --kafka 127.0.0.1:9092 --topic orders --rate 100   # to a Kafka topic',
     )
     .action(async function (this: Command, options: OrdersOptions) {
-      if (options.port !== undefined && options.dir !== undefined) {
-        this.error('error: give --port or --dir, not both');
+      const targets = [options.port, options.dir, options.kafka].filter((t) => t !== undefined);
+      if (targets.length > 1) this.error('error: give one of --port, --dir, --kafka');
+      if ((options.kafka === undefined) !== (options.topic === undefined)) {
+        this.error('error: --kafka and --topic go together');
       }
       await runOrders(options);
     });
@@ -147,11 +157,13 @@ export async function runOrders(options: OrdersOptions): Promise<void> {
       ? await serverSink(options.port, options.host, options.onListening)
       : options.dir !== undefined
         ? directorySink(options.dir, options.interval)
-        : stdoutSink();
+        : options.kafka !== undefined && options.topic !== undefined
+          ? await kafkaSink(options.kafka, options.topic)
+          : stdoutSink();
   let stopped = false;
   let tokens = 0;
   let last = performance.now();
-  await new Promise<void>((done) => {
+  await new Promise<void>((done, fail) => {
     const finish = (): void => {
       if (stopped) return;
       stopped = true;
@@ -161,7 +173,7 @@ export async function runOrders(options: OrdersOptions): Promise<void> {
       void sink.close().then(() => {
         note(`${generator.produced} lines (${generator.malformed} malformed), seed ${seed}`);
         done();
-      });
+      }, fail);
     };
     const timer = setInterval(() => {
       const now = performance.now();
