@@ -26,8 +26,9 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['test/**/*.test.ts'],
-    // Builds dist/ when it is older than the sources: the CLI and package tests run it.
-    globalSetup: ['test/global-setup.ts'],
+    // Builds dist/ when it is older than the sources: the CLI and package tests run it. Then
+    // starts the Kafka broker of the Kafka tests (one for the run).
+    globalSetup: ['test/global-setup.ts', 'test/kafka-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

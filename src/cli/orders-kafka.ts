@@ -15,7 +15,7 @@ export async function kafkaSink(bootstrap: string, topic: string): Promise<Kafka
   const producer = await openProducer(parseBootstrap(bootstrap), 'dstream-orders');
   let inFlight = 0;
   let sending: Promise<void> = Promise.resolve();
-  let failure: unknown;
+  let failure: Error | undefined;
   return {
     ready: () => inFlight === 0 && failure === undefined,
     write(text) {
@@ -30,7 +30,7 @@ export async function kafkaSink(bootstrap: string, topic: string): Promise<Kafka
           () => void inFlight--,
           (e: unknown) => {
             inFlight--;
-            failure ??= e;
+            failure ??= e instanceof Error ? e : new Error(String(e));
           },
         );
     },

@@ -46,8 +46,6 @@ export async function startBroker(o: BrokerOptions): Promise<BrokerStatus & { re
   const progress = o.progress ?? (() => {});
   const current = brokerStatus(runDir);
   if (current.running) return { ...current, readyMs: 0 };
-  const libsDir = o.libsDir ?? defaultLibsDir();
-  await ensureKafkaJars(libsDir, progress);
   for (const port of [o.port, o.controllerPort]) {
     if (!(await portFree(port))) {
       throw new DStreamError(
@@ -57,6 +55,8 @@ export async function startBroker(o: BrokerOptions): Promise<BrokerStatus & { re
       );
     }
   }
+  const libsDir = o.libsDir ?? defaultLibsDir();
+  await ensureKafkaJars(libsDir, progress);
   mkdirSync(join(runDir, 'data'), { recursive: true });
   writeFileSync(join(runDir, 'server.properties'), brokerConfig(runDir, o.port, o.controllerPort));
   writeFileSync(join(runDir, 'log4j2.properties'), log4jConfig());

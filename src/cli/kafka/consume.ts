@@ -15,6 +15,7 @@ interface ConsumeCliOptions {
   maxMessages?: number;
   group?: string;
   printKey?: boolean;
+  printPartition?: boolean;
 }
 
 function parseCount(value: string): number {
@@ -31,6 +32,7 @@ export function consumeCommand(): Command {
     .option('--from-beginning', 'start at the earliest offset when the group has none committed')
     .option('--max-messages <n>', 'exit after this many records', parseCount)
     .option('--group <id>', 'the consumer group (its offsets are committed on exit)')
+    .option('--print-partition', 'start each line with Partition:<n><TAB>')
     .option('--print-key', 'print key<TAB>value')
     .addHelpText(
       'after',
@@ -54,7 +56,10 @@ async function consumeToStdout(o: ConsumeCliOptions): Promise<void> {
     onMessage: (m) => {
       if (o.maxMessages !== undefined && count >= o.maxMessages) return;
       count++;
-      process.stdout.write(o.printKey ? `${m.key ?? 'null'}\t${m.value}\n` : `${m.value}\n`);
+      // The order of kafka-console-consumer.sh's print.partition and print.key properties.
+      const partition = o.printPartition ? `Partition:${m.partition}\t` : '';
+      const key = o.printKey ? `${m.key ?? 'null'}\t` : '';
+      process.stdout.write(`${partition}${key}${m.value}\n`);
       if (count === o.maxMessages) finish();
     },
     onError: (e) => finish(e),

@@ -21,7 +21,7 @@ export function kafkaCommand(): Command {
     .addCommand(consumeCommand())
     .addHelpText(
       'after',
-      '\nThe seed\'s data preparation with dstream alone:\n' +
+      "\nThe seed's data preparation with dstream alone:\n" +
         '  dstream kafka start\n' +
         '  dstream kafka topics --create --topic orders --partitions 3\n' +
         '  dstream orders --kafka 127.0.0.1:9092 --topic orders --rate 100\n' +

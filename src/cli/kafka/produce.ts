@@ -37,10 +37,13 @@ export function produceCommand(): Command {
 }
 
 async function produce(o: ProduceOptions): Promise<void> {
-  const producer = await openProducer(parseBootstrap(o.bootstrapServer), 'dstream-console-producer');
+  const producer = await openProducer(
+    parseBootstrap(o.bootstrapServer),
+    'dstream-console-producer',
+  );
   let pending: StringRecord[] = [];
   let sending: Promise<void> = Promise.resolve();
-  let failure: unknown;
+  let failure: Error | undefined;
   let sent = 0;
   const flush = (): Promise<void> => {
     if (pending.length === 0) return sending;
@@ -50,7 +53,7 @@ async function produce(o: ProduceOptions): Promise<void> {
       .then(() => producer.send(o.topic, batch))
       .then(
         () => void (sent += batch.length),
-        (e: unknown) => void (failure ??= e),
+        (e: unknown) => void (failure ??= e instanceof Error ? e : new Error(String(e))),
       );
     return sending;
   };

@@ -1,5 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createTopic, describeTopics, listTopics, parseBootstrap } from '../../sources/kafka/client/index.js';
+import {
+  createTopic,
+  describeTopics,
+  listTopics,
+  parseBootstrap,
+} from '../../sources/kafka/client/index.js';
 
 // `dstream kafka topics`: kafka-topics.sh's --create, --list and --describe, with its flag names.
 
@@ -31,7 +36,7 @@ export function topicsCommand(): Command {
     .option('--replication-factor <n>', 'with --create: replicas per partition', parseCount, 1)
     .addHelpText(
       'after',
-      '\nExamples (the seed\'s data preparation):\n' +
+      "\nExamples (the seed's data preparation):\n" +
         '  dstream kafka topics --create --topic orders --partitions 3\n' +
         '  dstream kafka topics --list\n' +
         '  dstream kafka topics --describe --topic orders',
