@@ -81,6 +81,17 @@ describe.skipIf(skip)(
       const again = await dstream(['kafka', 'topics', ...b, '--create', '--topic', topic]);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain(`Topic '${topic}' already exists.`);
+      // One broker cannot hold 2 replicas: the broker's reason, in kafka-topics.sh's wording.
+      const replicated = await dstream(
+        ['kafka', 'topics', ...b, '--create', '--topic', topicName('rf2')].concat([
+          '--replication-factor',
+          '2',
+        ]),
+      );
+      expect(replicated.code).toBe(1);
+      expect(replicated.stderr).toContain(
+        'Error while executing topic command : Unable to replicate the partition 2 time(s)',
+      );
     });
 
     it('gives back the lines produced from stdin, in order within each partition', async () => {
@@ -121,12 +132,15 @@ describe.skipIf(skip)(
         ['kafka', 'consume', ...b, '--topic', topic, '--from-beginning'].concat([
           '--max-messages',
           '12',
+          '--print-partition',
           '--print-key',
         ]),
       );
       const lines = out.trimEnd().split('\n');
       for (const key of ['province-0', 'province-1']) {
-        const values = lines.filter((l) => l.startsWith(`${key}\t`)).map((l) => l.split('\t')[1]);
+        const fields = lines.map((l) => l.split('\t')).filter((f) => f[1] === key);
+        expect(new Set(fields.map((f) => f[0])).size).toBe(1);
+        const values = fields.map((f) => f[2]);
         const expected = [...Array(12).keys()].filter((i) => `province-${i % 2}` === key);
         expect(values).toEqual(expected.map(String));
       }

@@ -14,6 +14,7 @@ import { note } from '../options.js';
 interface ProduceOptions {
   bootstrapServer: string;
   topic: string;
+  brokerList?: string;
   keySeparator?: string;
 }
 
@@ -25,6 +26,7 @@ export function produceCommand(): Command {
   return new Command('produce')
     .summary('send stdin lines to a topic, one record per line (as kafka-console-producer.sh)')
     .requiredOption('--bootstrap-server <servers>', 'host:port of the broker(s)', '127.0.0.1:9092')
+    .option('--broker-list <servers>', 'the name of --bootstrap-server before Kafka 4.0 (the seed)')
     .requiredOption('--topic <name>', 'the topic')
     .option('--key-separator <text>', 'split each line into key and value at this text')
     .addHelpText(
@@ -38,7 +40,7 @@ export function produceCommand(): Command {
 
 async function produce(o: ProduceOptions): Promise<void> {
   const producer = await openProducer(
-    parseBootstrap(o.bootstrapServer),
+    parseBootstrap(o.brokerList ?? o.bootstrapServer),
     'dstream-console-producer',
   );
   let pending: StringRecord[] = [];

@@ -1,5 +1,5 @@
 import { DStreamError } from '../../../errors.js';
-import { clientOptions, ensureReachable, loadKafka } from './load.js';
+import { brokerMessage, clientOptions, ensureReachable, loadKafka } from './load.js';
 
 // Topic administration, as kafka-topics.sh does it: create, list, describe.
 
@@ -41,7 +41,16 @@ export async function createTopic(
     if ((await admin.listTopics()).includes(topic)) {
       throw new DStreamError('DSTREAM_ERR_KAFKA_TOPIC', `Topic '${topic}' already exists.`);
     }
-    await admin.createTopics({ topics: [topic], partitions, replicas: replicationFactor });
+    try {
+      await admin.createTopics({ topics: [topic], partitions, replicas: replicationFactor });
+    } catch (e) {
+      // kafka-topics.sh's wording, with the broker's reason.
+      throw new DStreamError(
+        'DSTREAM_ERR_KAFKA_TOPIC',
+        `Error while executing topic command : ${brokerMessage(e)}`,
+        { cause: e },
+      );
+    }
   });
 }
 

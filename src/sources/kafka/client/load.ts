@@ -71,3 +71,24 @@ function accepts(host: string, port: number): Promise<boolean> {
     socket.once('error', () => done(false));
   });
 }
+
+/**
+ * The broker's own words inside a client error: @platformatic/kafka nests them in AggregateErrors
+ * whose responses carry per-topic `errorMessage`s ("...replication factor of 2 cannot be reached
+ * because only 1 broker(s) are registered"). Falls back to the error's message.
+ */
+export function brokerMessage(e: unknown): string {
+  const found: string[] = [];
+  const walk = (x: unknown): void => {
+    if (typeof x !== 'object' || x === null) return;
+    const { errors, response } = x as { errors?: unknown; response?: { topics?: unknown } };
+    if (Array.isArray(errors)) errors.forEach(walk);
+    if (Array.isArray(response?.topics)) {
+      for (const t of response.topics as { errorMessage?: unknown }[]) {
+        if (typeof t.errorMessage === 'string' && t.errorMessage !== '') found.push(t.errorMessage);
+      }
+    }
+  };
+  walk(e);
+  return found.length > 0 ? [...new Set(found)].join('; ') : messageOf(e);
+}
