@@ -103,11 +103,14 @@ describe('dstream orders', () => {
     expect(cli.stderr()).toContain('dstream orders: 5 lines (0 malformed), seed 7');
   });
 
-  it('refuses --port with --dir, and a malformed-rate that is not a share', async () => {
+  it('refuses two targets, --kafka without --topic, and a malformed-rate not a share', async () => {
     expectBuilt();
     const both = startCli(['orders', '--port', '0', '--dir', 'x']);
     expect(await both.exited).not.toBe(0);
-    expect(both.stderr()).toBe('error: give --port or --dir, not both\n');
+    expect(both.stderr()).toBe('error: give one of --port, --dir, --kafka\n');
+    const noTopic = startCli(['orders', '--kafka', '127.0.0.1:9092']);
+    expect(await noTopic.exited).not.toBe(0);
+    expect(noTopic.stderr()).toBe('error: --kafka and --topic go together\n');
     const share = startCli(['orders', '--malformed-rate', '2']);
     expect(await share.exited).not.toBe(0);
     expect(share.stderr()).toContain('Not a share between 0 and 1.');
