@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { consume } from '../../sources/kafka/client/index.js';
-import { parseBootstrap } from '../../sources/kafka/client/index.js';
+import { consume, parseBootstrap } from '../../sources/kafka/client/index.js';
 import { note, onInterrupt } from '../options.js';
 
 // `dstream kafka consume`: kafka-console-consumer.sh. Prints each record's value on a line, until
