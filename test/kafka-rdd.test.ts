@@ -57,7 +57,7 @@ describe.skipIf(skip)('KafkaUtils.createRDD', () => {
     );
     expect(rdd.getNumPartitions()).toBe(2);
     expect(hasOffsetRanges(rdd) && rdd.offsetRanges).toEqual(ranges);
-    const parts = (await rdd.glom().collect());
+    const parts = await rdd.glom().collect();
     expect(parts.map((p) => p.map((r) => r.value))).toEqual([
       values.slice(5, 12),
       values.slice(40, 50),
