@@ -1,7 +1,10 @@
 // KafkaUtils.createRDD against the real broker test/kafka-setup.ts starts for the run: given
 // offset ranges, one partition per range, records in offset order, Spark's errors for ranges the
 // partition does not hold.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { KafkaUtils, OffsetRange, hasOffsetRanges } from 'dstream/kafka';
 import { createManualContext } from 'dstream/testing';
@@ -105,6 +108,30 @@ describe.skipIf(skip)('KafkaUtils.createRDD', () => {
     await expect(past.collect()).rejects.toThrow(
       new RegExp(`^.*Failed to get records for spark-executor-g ${topic}-0 2 after polling for`),
     );
+  });
+
+  it('with local[2], task threads fetch their ranges from the broker themselves', async () => {
+    const values = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    const topic = await topicWith(values);
+    const root = join(import.meta.dirname, '..');
+    const app = join(root, 'test', 'fixtures', 'workers', 'kafka-app.ts');
+    const node = join(root, 'node_modules', '.bin', 'node');
+    const { stdout } = await promisify(execFile)(
+      node,
+      [app, 'local[2]', bootstrap(), topic, '40'],
+      {
+        cwd: root,
+      },
+    );
+    const out = JSON.parse(stdout.trim()) as {
+      values: string[][];
+      readers: number[];
+      error?: string;
+    };
+    expect(out.error).toBeUndefined();
+    expect(out.values).toEqual([[...values].sort()]);
+    expect(out.readers.length).toBeGreaterThan(0);
+    expect(out.readers).not.toContain(0);
   });
 
   it('needs bootstrap.servers, and a deserializer it knows', () => {
