@@ -70,6 +70,9 @@ export const ErrorCodes = {
   DSTREAM_ERR_KAFKA_CLIENT_MISSING: 'a Kafka command without the optional @platformatic/kafka',
   DSTREAM_ERR_KAFKA_TOPIC: 'a Kafka topic that does not exist, or that cannot be created',
   DSTREAM_ERR_KAFKA_INPUT: 'a console-producer line without the --key-separator',
+  DSTREAM_ERR_KAFKA_OFFSETS: 'an offset range the Kafka partition does not hold',
+  DSTREAM_ERR_KAFKA_FETCH: 'a fetch from a Kafka partition that the broker answered with an error',
+  DSTREAM_ERR_KAFKA_DESERIALIZE: "a Kafka record's key or value its deserializer cannot read",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,0 +1,49 @@
+import type { SparkContext } from '../../rdd/index.js';
+import { SourceRDD } from '../../rdd/narrow/source-rdd.js';
+import type { HasOffsetRanges, OffsetRange } from '../../rdd/offset-range.js';
+import type { ConsumerRecord } from './consumer-record.js';
+import type { DeserializerName } from './deserializers.js';
+import type { KafkaRangeSource } from './range-reader.js';
+
+/** What every partition of a Kafka RDD shares: where to read and how to deserialize. */
+export interface KafkaReadSettings {
+  readonly bootstrap: readonly string[];
+  readonly groupId: string;
+  readonly key: DeserializerName;
+  readonly value: DeserializerName;
+  readonly pollTimeoutMs: number;
+}
+
+/**
+ * The records of given offset ranges, one partition per range, as Spark's KafkaRDD: partition i
+ * holds `offsetRanges[i]`, read by whichever thread runs its task (an empty range reads nothing).
+ */
+export class KafkaRDD<K, V> extends SourceRDD<ConsumerRecord<K, V>> implements HasOffsetRanges {
+  constructor(
+    sc: SparkContext,
+    readonly offsetRanges: readonly OffsetRange[],
+    private readonly settings: KafkaReadSettings,
+  ) {
+    super(sc);
+  }
+
+  get numPartitions(): number {
+    return this.offsetRanges.length;
+  }
+
+  protected get kind(): string {
+    return 'KafkaRDD';
+  }
+
+  partitionSource(split: number): KafkaRangeSource {
+    const r = this.offsetRanges[split]!;
+    return {
+      kind: 'kafkaRange',
+      ...this.settings,
+      topic: r.topic,
+      partition: r.partition,
+      fromOffset: r.fromOffset,
+      untilOffset: r.untilOffset,
+    };
+  }
+}
