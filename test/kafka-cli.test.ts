@@ -5,15 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/cli/kafka/broker.js';
 import { OrderGenerator } from '../src/cli/orders.js';
 import { expectBuilt, startCli } from './support/cli.js';
-
-const broker = inject('kafkaBroker');
-// Without a broker (no Java or Maven here, or it failed to start) the Kafka tests are skipped,
-// except on CI, where they fail with the reason.
-const skip = broker.bootstrap === undefined && process.env.CI !== 'true';
+import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 
 interface Run {
   code: number | string;
@@ -36,11 +32,6 @@ async function ok(args: string[], input?: string): Promise<string> {
   return r.stdout;
 }
 
-function bootstrap(): string {
-  expect(broker.bootstrap, `no Kafka broker for the tests: ${broker.reason}`).toBeDefined();
-  return broker.bootstrap!;
-}
-
 const topicName = (what: string) => `${what}-${randomUUID().slice(0, 8)}`;
 
 const tempDirs: string[] = [];
@@ -58,8 +49,8 @@ function tempDir(): string {
 
 beforeAll(() => expectBuilt());
 
-describe.skipIf(skip)(
-  `dstream kafka against a broker${skip ? ` (skipped: ${broker.reason})` : ''}`,
+describe.skipIf(skipKafka)(
+  `dstream kafka against a broker${skipKafka ? ` (skipped: ${broker.reason})` : ''}`,
   () => {
     it('creates a topic of 3 partitions, lists it and describes it as kafka-topics.sh does', async () => {
       const b = ['--bootstrap-server', bootstrap()];

@@ -5,21 +5,13 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaUtils, OffsetRange, hasOffsetRanges } from 'dstream/kafka';
 import { createManualContext } from 'dstream/testing';
 import { createTopic } from '../src/sources/kafka/client/admin.js';
 import { openProducer } from '../src/sources/kafka/client/producer.js';
 import type { StreamingContext } from 'dstream';
-
-const broker = inject('kafkaBroker');
-// Without a broker (no Java or Maven here) these tests are skipped, except on CI, where they fail.
-const skip = broker.bootstrap === undefined && process.env.CI !== 'true';
-
-function bootstrap(): string {
-  expect(broker.bootstrap, `no Kafka broker for the tests: ${broker.reason}`).toBeDefined();
-  return broker.bootstrap!;
-}
+import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 
 /** A new one-partition topic holding `values`, in order, at offsets 0, 1, 2... */
 async function topicWith(values: readonly string[], partitions = 1): Promise<string> {
@@ -48,99 +40,108 @@ function sparkContext() {
   return ssc.sparkContext;
 }
 
-describe.skipIf(skip)('KafkaUtils.createRDD', () => {
-  it('reads the records of each range, one partition per range, in offset order', async () => {
-    const values = Array.from({ length: 50 }, (_, i) => `v${i}`);
-    const topic = await topicWith(values);
-    const ranges = [OffsetRange.create(topic, 0, 5, 12), OffsetRange.create(topic, 0, 40, 50)];
-    const rdd = KafkaUtils.createRDD<string, string>(
-      sparkContext(),
-      { 'bootstrap.servers': bootstrap(), 'group.id': 'rdd-test' },
-      ranges,
-    );
-    expect(rdd.getNumPartitions()).toBe(2);
-    expect(hasOffsetRanges(rdd) && rdd.offsetRanges).toEqual(ranges);
-    const parts = await rdd.glom().collect();
-    expect(parts.map((p) => p.map((r) => r.value))).toEqual([
-      values.slice(5, 12),
-      values.slice(40, 50),
-    ]);
-    expect(parts[0]![0]).toMatchObject({ topic, partition: 0, offset: 5, key: null, value: 'v5' });
-    expect(typeof parts[0]![0]!.timestamp).toBe('number');
-  });
+describe.skipIf(skipKafka)(
+  `KafkaUtils.createRDD${skipKafka ? ` (skipped: ${broker.reason})` : ''}`,
+  () => {
+    it('reads the records of each range, one partition per range, in offset order', async () => {
+      const values = Array.from({ length: 50 }, (_, i) => `v${i}`);
+      const topic = await topicWith(values);
+      const ranges = [OffsetRange.create(topic, 0, 5, 12), OffsetRange.create(topic, 0, 40, 50)];
+      const rdd = KafkaUtils.createRDD<string, string>(
+        sparkContext(),
+        { 'bootstrap.servers': bootstrap(), 'group.id': 'rdd-test' },
+        ranges,
+      );
+      expect(rdd.getNumPartitions()).toBe(2);
+      expect(hasOffsetRanges(rdd) && rdd.offsetRanges).toEqual(ranges);
+      const parts = await rdd.glom().collect();
+      expect(parts.map((p) => p.map((r) => r.value))).toEqual([
+        values.slice(5, 12),
+        values.slice(40, 50),
+      ]);
+      expect(parts[0]![0]).toMatchObject({
+        topic,
+        partition: 0,
+        offset: 5,
+        key: null,
+        value: 'v5',
+      });
+      expect(typeof parts[0]![0]!.timestamp).toBe('number');
+    });
 
-  it('reads nothing for an empty range', async () => {
-    const topic = await topicWith(['a']);
-    const rdd = KafkaUtils.createRDD(sparkContext(), { 'bootstrap.servers': bootstrap() }, [
-      OffsetRange.create(topic, 0, 1, 1),
-    ]);
-    expect(await rdd.collect()).toEqual([]);
-  });
+    it('reads nothing for an empty range', async () => {
+      const topic = await topicWith(['a']);
+      const rdd = KafkaUtils.createRDD(sparkContext(), { 'bootstrap.servers': bootstrap() }, [
+        OffsetRange.create(topic, 0, 1, 1),
+      ]);
+      expect(await rdd.collect()).toEqual([]);
+    });
 
-  it('deserializes values as json or buffer when the params say so, and says which record it cannot', async () => {
-    const topic = await topicWith(['{"n":1}', 'not json']);
-    const sc = sparkContext();
-    const params = { 'bootstrap.servers': bootstrap(), 'value.deserializer': 'json' };
-    const first = KafkaUtils.createRDD<string, { n: number }>(sc, params, [
-      OffsetRange.create(topic, 0, 0, 1),
-    ]);
-    expect((await first.collect()).map((r) => r.value)).toEqual([{ n: 1 }]);
-    const buffers = KafkaUtils.createRDD<string, Buffer>(
-      sc,
-      {
-        'bootstrap.servers': bootstrap(),
-        'value.deserializer': 'org.apache.kafka.common.serialization.ByteArrayDeserializer',
-      },
-      [OffsetRange.create(topic, 0, 1, 2)],
-    );
-    expect((await buffers.collect())[0]!.value).toEqual(Buffer.from('not json'));
-    const both = KafkaUtils.createRDD(sc, params, [OffsetRange.create(topic, 0, 0, 2)]);
-    await expect(both.collect()).rejects.toThrow(
-      new RegExp(`Cannot deserialize the value of record ${topic}-0@1 as json`),
-    );
-  });
+    it('deserializes values as json or buffer when the params say so, and says which record it cannot', async () => {
+      const topic = await topicWith(['{"n":1}', 'not json']);
+      const sc = sparkContext();
+      const params = { 'bootstrap.servers': bootstrap(), 'value.deserializer': 'json' };
+      const first = KafkaUtils.createRDD<string, { n: number }>(sc, params, [
+        OffsetRange.create(topic, 0, 0, 1),
+      ]);
+      expect((await first.collect()).map((r) => r.value)).toEqual([{ n: 1 }]);
+      const buffers = KafkaUtils.createRDD<string, Buffer>(
+        sc,
+        {
+          'bootstrap.servers': bootstrap(),
+          'value.deserializer': 'org.apache.kafka.common.serialization.ByteArrayDeserializer',
+        },
+        [OffsetRange.create(topic, 0, 1, 2)],
+      );
+      expect((await buffers.collect())[0]!.value).toEqual(Buffer.from('not json'));
+      const both = KafkaUtils.createRDD(sc, params, [OffsetRange.create(topic, 0, 0, 2)]);
+      await expect(both.collect()).rejects.toThrow(
+        new RegExp(`Cannot deserialize the value of record ${topic}-0@1 as json`),
+      );
+    });
 
-  it("fails with Spark's message for a range past the end of the partition", async () => {
-    const topic = await topicWith(['a', 'b']);
-    const sc = sparkContext();
-    const params = { 'bootstrap.servers': bootstrap(), 'group.id': 'g' };
-    const past = KafkaUtils.createRDD(sc, params, [OffsetRange.create(topic, 0, 0, 5)]);
-    await expect(past.collect()).rejects.toThrow(
-      new RegExp(`^.*Failed to get records for spark-executor-g ${topic}-0 2 after polling for`),
-    );
-  });
+    it("fails with Spark's message for a range past the end of the partition", async () => {
+      const topic = await topicWith(['a', 'b']);
+      const sc = sparkContext();
+      const params = { 'bootstrap.servers': bootstrap(), 'group.id': 'g' };
+      const past = KafkaUtils.createRDD(sc, params, [OffsetRange.create(topic, 0, 0, 5)]);
+      await expect(past.collect()).rejects.toThrow(
+        new RegExp(`^.*Failed to get records for spark-executor-g ${topic}-0 2 after polling for`),
+      );
+    });
 
-  it('with local[2], task threads fetch their ranges from the broker themselves', async () => {
-    const values = Array.from({ length: 40 }, (_, i) => `r${i}`);
-    const topic = await topicWith(values);
-    const root = join(import.meta.dirname, '..');
-    const app = join(root, 'test', 'fixtures', 'workers', 'kafka-app.ts');
-    const node = join(root, 'node_modules', '.bin', 'node');
-    const { stdout } = await promisify(execFile)(
-      node,
-      [app, 'local[2]', bootstrap(), topic, '40'],
-      {
-        cwd: root,
-      },
-    );
-    const out = JSON.parse(stdout.trim()) as {
-      values: string[][];
-      readers: number[];
-      error?: string;
-    };
-    expect(out.error).toBeUndefined();
-    expect(out.values).toEqual([[...values].sort()]);
-    expect(out.readers.length).toBeGreaterThan(0);
-    expect(out.readers).not.toContain(0);
-  });
+    it('with local[2], task threads fetch their ranges from the broker themselves', async () => {
+      const values = Array.from({ length: 40 }, (_, i) => `r${i}`);
+      const topic = await topicWith(values);
+      const root = join(import.meta.dirname, '..');
+      const app = join(root, 'test', 'fixtures', 'workers', 'kafka-app.ts');
+      const node = join(root, 'node_modules', '.bin', 'node');
+      const { stdout } = await promisify(execFile)(
+        node,
+        [app, 'local[2]', bootstrap(), topic, '40'],
+        {
+          cwd: root,
+        },
+      );
+      const out = JSON.parse(stdout.trim()) as {
+        values: string[][];
+        readers: number[];
+        error?: string;
+      };
+      expect(out.error).toBeUndefined();
+      expect(out.values).toEqual([[...values].sort()]);
+      expect(out.readers.length).toBeGreaterThan(0);
+      expect(out.readers).not.toContain(0);
+    });
 
-  it('needs bootstrap.servers, and a deserializer it knows', () => {
-    const sc = sparkContext();
-    expect(() => KafkaUtils.createRDD(sc, {}, [])).toThrow(
-      /kafkaParams must give 'bootstrap.servers'/,
-    );
-    expect(() =>
-      KafkaUtils.createRDD(sc, { 'bootstrap.servers': 'x:1', 'value.deserializer': 'avro' }, []),
-    ).toThrow(/value.deserializer must be 'string', 'buffer' or 'json'/);
-  });
-});
+    it('needs bootstrap.servers, and a deserializer it knows', () => {
+      const sc = sparkContext();
+      expect(() => KafkaUtils.createRDD(sc, {}, [])).toThrow(
+        /kafkaParams must give 'bootstrap.servers'/,
+      );
+      expect(() =>
+        KafkaUtils.createRDD(sc, { 'bootstrap.servers': 'x:1', 'value.deserializer': 'avro' }, []),
+      ).toThrow(/value.deserializer must be 'string', 'buffer' or 'json'/);
+    });
+  },
+);

@@ -38,6 +38,8 @@ export class FileWriteAheadLog {
   private current: { name: string; handle: FileHandle; size: number; endMs: number } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The start of the oldest file kept by the last deletion. */
+  private deletedBefore = -Infinity;
 
   constructor(
     readonly dir: string,
@@ -61,16 +63,12 @@ export class FileWriteAheadLog {
       throw unreadable(path, segment, messageOf(e));
     }
     try {
-      const frame = Buffer.alloc(FRAME_HEADER + segment.length);
-      const n = readSync(fd, frame, 0, frame.length, segment.offset);
-      const payload = frame.subarray(FRAME_HEADER);
-      if (n !== frame.length || frame.readUInt32LE(0) !== segment.length) {
+      const frame = readFrame(fd, segment.offset, segment.offset + FRAME_HEADER + segment.length);
+      if (typeof frame === 'string') throw unreadable(path, segment, frame);
+      if (frame.length !== segment.length) {
         throw unreadable(path, segment, 'the record is incomplete');
       }
-      if (frame.readUInt32LE(4) !== crc32(payload)) {
-        throw unreadable(path, segment, 'its checksum does not match');
-      }
-      return payload;
+      return frame;
     } finally {
       closeSync(fd);
     }
@@ -84,33 +82,22 @@ export class FileWriteAheadLog {
     const records: { segment: WalSegment; payload: Buffer }[] = [];
     const afterStart = after ? startOf(after.file) : -Infinity;
     for (const file of this.files()) {
-      const start = startOf(file);
-      if (start < afterStart) continue;
+      if (startOf(file) < afterStart) continue;
       let offset = after && file === after.file ? after.offset + FRAME_HEADER + after.length : 0;
       const path = join(this.dir, file);
       const fd = openSync(path, 'r');
       try {
         const size = fstatSync(fd).size;
-        const header = Buffer.alloc(FRAME_HEADER);
         while (offset < size) {
-          const length =
-            readSync(fd, header, 0, FRAME_HEADER, offset) === FRAME_HEADER
-              ? header.readUInt32LE(0)
-              : -1;
-          const payload = length >= 0 ? Buffer.alloc(length) : Buffer.alloc(0);
-          const whole =
-            length >= 0 &&
-            offset + FRAME_HEADER + length <= size &&
-            readSync(fd, payload, 0, length, offset + FRAME_HEADER) === length &&
-            header.readUInt32LE(4) === crc32(payload);
-          if (!whole) {
+          const payload = readFrame(fd, offset, size);
+          if (typeof payload === 'string') {
             log.warn(
               `Ignoring an incomplete record at offset ${offset} of ${path} (a write cut by a crash): it was never acknowledged`,
             );
             break;
           }
-          records.push({ segment: { file, offset, length }, payload });
-          offset += FRAME_HEADER + length;
+          records.push({ segment: { file, offset, length: payload.length }, payload });
+          offset += FRAME_HEADER + payload.length;
         }
       } finally {
         closeSync(fd);
@@ -125,6 +112,9 @@ export class FileWriteAheadLog {
    */
   async deleteFilesBefore(file: string): Promise<void> {
     const keepFrom = startOf(file);
+    // Called after every checkpoint: list the directory only when the oldest file kept moved on.
+    if (keepFrom <= this.deletedBefore) return;
+    this.deletedBefore = keepFrom;
     for (const f of this.files()) {
       if (startOf(f) >= keepFrom || f === this.current?.name) continue;
       await rm(join(this.dir, f), { force: true });
@@ -199,6 +189,24 @@ export class FileWriteAheadLog {
     this.current.size += frame.length;
     return { file: name, offset, length: payload.length };
   }
+}
+
+/**
+ * The payload of the frame at `offset` (the file being `size` bytes long), or why it is not whole:
+ * cut short, or its CRC does not match.
+ */
+function readFrame(fd: number, offset: number, size: number): Buffer | string {
+  const header = Buffer.alloc(FRAME_HEADER);
+  if (readSync(fd, header, 0, FRAME_HEADER, offset) !== FRAME_HEADER) {
+    return 'the record is incomplete';
+  }
+  const length = header.readUInt32LE(0);
+  if (offset + FRAME_HEADER + length > size) return 'the record is incomplete';
+  const payload = Buffer.alloc(length);
+  if (readSync(fd, payload, 0, length, offset + FRAME_HEADER) !== length) {
+    return 'the record is incomplete';
+  }
+  return header.readUInt32LE(4) === crc32(payload) ? payload : 'its checksum does not match';
 }
 
 function startOf(file: string): number {

@@ -1,6 +1,8 @@
 import { DStreamError } from '../../errors.js';
 import type { SparkContext } from '../../rdd/index.js';
 import type { OffsetRange } from '../../rdd/offset-range.js';
+import { StreamingConf } from '../../streaming/conf.js';
+import { Seconds } from '../../util/duration.js';
 import { parseBootstrap } from './client/load.js';
 import { deserializerNamed } from './deserializers.js';
 import { KafkaRDD, type KafkaReadSettings } from './kafka-rdd.js';
@@ -8,9 +10,6 @@ import './range-reader.js';
 
 /** Kafka's own parameter names, as a Spark user passes them (`bootstrap.servers`, `group.id`...). */
 export type KafkaParams = Readonly<Record<string, string | number | boolean | undefined>>;
-
-/** Spark's `spark.streaming.kafka.consumer.poll.ms` default: `spark.network.timeout`, 120 s. */
-const DEFAULT_POLL_MS = 120_000;
 
 /** Reads the settings a Kafka read needs from Kafka parameters and the context's conf. */
 export function readSettings(
@@ -24,26 +23,19 @@ export function readSettings(
       "kafkaParams must give 'bootstrap.servers' (host:port[,host:port...]), such as { 'bootstrap.servers': '127.0.0.1:9092' }",
     );
   }
-  const poll =
-    conf.get('spark.streaming.kafka.consumer.poll.ms') ?? conf.get('spark.network.timeout');
+  // Spark's default for the poll timeout is spark.network.timeout (120 s, read in seconds).
+  const settings = new StreamingConf(conf);
+  const poll = settings.getDuration(
+    'spark.streaming.kafka.consumer.poll.ms',
+    settings.getDuration('spark.network.timeout', Seconds(120), 's'),
+  );
   return {
     bootstrap: parseBootstrap(servers),
     groupId: String(kafkaParams['group.id'] ?? 'dstream'),
     key: deserializerNamed('key.deserializer', kafkaParams['key.deserializer']),
     value: deserializerNamed('value.deserializer', kafkaParams['value.deserializer']),
-    pollTimeoutMs: poll === undefined ? DEFAULT_POLL_MS : parsePollMs(poll),
+    pollTimeoutMs: poll.milliseconds,
   };
-}
-
-function parsePollMs(text: string): number {
-  const m = /^\s*(\d+)\s*(ms|s)?\s*$/.exec(text);
-  if (!m) {
-    throw new DStreamError(
-      'DSTREAM_ERR_INVALID_CONF',
-      `spark.streaming.kafka.consumer.poll.ms must be a number of milliseconds, such as 120000; it is ${text}`,
-    );
-  }
-  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
 }
 
 /** Spark's `KafkaUtils` (kafka-0-10): Kafka RDDs and streams. */

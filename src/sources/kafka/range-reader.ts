@@ -96,7 +96,7 @@ export async function readOffsetRange(
       if (part && part.errorCode !== 0) {
         throw new DStreamError(
           'DSTREAM_ERR_KAFKA_FETCH',
-          `Fetching ${topic}-${partition} from offset ${next} failed with Kafka error code ${part.errorCode}`,
+          `Fetching ${topic}-${partition} from offset ${next} failed with Kafka error code ${part.errorCode} (Kafka's protocol error codes say which; the broker's log says why: broker.log in the run directory of dstream kafka start)`,
         );
       }
       const before = next;
