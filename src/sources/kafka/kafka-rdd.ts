@@ -1,6 +1,7 @@
 import type { SparkContext } from '../../rdd/index.js';
 import { SourceRDD } from '../../rdd/narrow/source-rdd.js';
 import type { HasOffsetRanges, OffsetRange } from '../../rdd/offset-range.js';
+import type { BadRecordPolicy } from './bad-records.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import type { DeserializerName } from './deserializers.js';
 import type { KafkaRangeSource } from './range-reader.js';
@@ -12,6 +13,8 @@ export interface KafkaReadSettings {
   readonly key: DeserializerName;
   readonly value: DeserializerName;
   readonly pollTimeoutMs: number;
+  readonly badRecords: BadRecordPolicy;
+  readonly deadLetterTopic?: string;
 }
 
 /**
@@ -25,6 +28,14 @@ export class KafkaRDD<K, V> extends SourceRDD<ConsumerRecord<K, V>> implements H
     private readonly settings: KafkaReadSettings,
   ) {
     super(sc);
+  }
+
+  /**
+   * Where and how its partitions are read (what `parseRecords` needs to write dead letters).
+   * @internal
+   */
+  get readSettings(): KafkaReadSettings {
+    return this.settings;
   }
 
   get numPartitions(): number {

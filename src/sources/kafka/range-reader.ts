@@ -1,9 +1,13 @@
-import { DStreamError, messageOf } from '../../errors.js';
+import { DStreamError } from '../../errors.js';
 import { registerPartitionReader, type PartitionSource } from '../../rdd/index.js';
 import { systemClock } from '../../util/clock.js';
 import { clientOptions, loadKafka } from './client/load.js';
+import type { BadRecordPolicy } from './bad-records.js';
 import type { ConsumerRecord } from './consumer-record.js';
-import { deserialize, type DeserializerName } from './deserializers.js';
+import { decodeRecords, type RawRecord } from './decode-records.js';
+import type { DeserializerName } from './deserializers.js';
+import { retryWhileUnreachable } from './direct/retry.js';
+import { fetchFailed, fetchThrew } from './fetch-errors.js';
 
 /**
  * One offset range of a Kafka partition, as data: whichever thread runs the task fetches it from
@@ -23,12 +27,19 @@ export interface KafkaRangeSource extends PartitionSource {
   readonly value: DeserializerName;
   /** `spark.streaming.kafka.consumer.poll.ms`: how long to wait for records the range must hold. */
   readonly pollTimeoutMs: number;
+  /** `spark.streaming.kafka.badRecords`: what to do with a record that cannot be deserialized. */
+  readonly badRecords: BadRecordPolicy;
+  readonly deadLetterTopic?: string;
 }
 
 /** Bytes asked of the broker per fetch (the broker may return a larger first batch). */
 const FETCH_MAX_BYTES = 8 << 20;
 
-/** Fetches the records of `source`'s range, in offset order. */
+/**
+ * Fetches the records of `source`'s range, in offset order, and deserializes them under the
+ * bad-record policy. A broker that goes away meanwhile (a restart) is waited for, up to the poll
+ * timeout: the range is fetched again from its start.
+ */
 export async function readOffsetRange(
   source: KafkaRangeSource,
 ): Promise<ConsumerRecord<unknown, unknown>[]> {
@@ -40,6 +51,17 @@ export async function readOffsetRange(
     );
   }
   if (fromOffset === untilOffset) return [];
+  const raw = await retryWhileUnreachable(
+    source,
+    `the records of ${topic}-${partition} from ${fromOffset} to ${untilOffset}`,
+    () => fetchRange(source),
+  );
+  return decodeRecords(source, raw);
+}
+
+/** Fetches the records of `source`'s range as bytes, in offset order. */
+async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
+  const { topic, partition, fromOffset, untilOffset } = source;
   const { Consumer } = await loadKafka();
   // A consumer per read: it joins no group (fetch only), and one kept open would keep the process
   // alive after the application ends.
@@ -65,40 +87,40 @@ export async function readOffsetRange(
     });
     const end = ends.get(topic)?.[partition];
     if (end !== undefined && end < BigInt(untilOffset)) throw missing(source, end, end);
-    const records: ConsumerRecord<unknown, unknown>[] = [];
+    const records: RawRecord[] = [];
     const until = BigInt(untilOffset);
     let next = BigInt(fromOffset);
     // A network wait, in real time whatever clock drives the batches.
     const deadline = systemClock.now() + source.pollTimeoutMs;
     while (next < until) {
-      const response = await consumer.fetch({
-        node: leader,
-        topics: [
-          {
-            topicId: t.id,
-            partitions: [
-              {
-                partition,
-                fetchOffset: next,
-                partitionMaxBytes: FETCH_MAX_BYTES,
-                currentLeaderEpoch: -1,
-                lastFetchedEpoch: -1,
-              },
-            ],
-          },
-        ],
-        maxWaitTime: 100,
-        minBytes: 1,
-        maxBytes: FETCH_MAX_BYTES,
-      });
+      const at = next;
+      const response = await consumer
+        .fetch({
+          node: leader,
+          topics: [
+            {
+              topicId: t.id,
+              partitions: [
+                {
+                  partition,
+                  fetchOffset: next,
+                  partitionMaxBytes: FETCH_MAX_BYTES,
+                  currentLeaderEpoch: -1,
+                  lastFetchedEpoch: -1,
+                },
+              ],
+            },
+          ],
+          maxWaitTime: 100,
+          minBytes: 1,
+          maxBytes: FETCH_MAX_BYTES,
+        })
+        .catch((e: unknown) => {
+          throw fetchThrew(source, e, at);
+        });
       // No entry for the partition: nothing arrived within the fetch's wait.
       const part = response.responses[0]?.partitions[0];
-      if (part && part.errorCode !== 0) {
-        throw new DStreamError(
-          'DSTREAM_ERR_KAFKA_FETCH',
-          `Fetching ${topic}-${partition} from offset ${next} failed with Kafka error code ${part.errorCode} (Kafka's protocol error codes say which; the broker's log says why: broker.log in the run directory of dstream kafka start)`,
-        );
-      }
+      if (part && part.errorCode !== 0) throw fetchFailed(source, part.errorCode, next);
       const before = next;
       for (const batch of part?.records ?? []) {
         for (const r of batch.records) {
@@ -111,9 +133,13 @@ export async function readOffsetRange(
               `Got wrong record for spark-executor-${source.groupId} ${topic}-${partition} even after seeking to offset ${next} got offset ${offset} instead. If this is a compacted topic, consider enabling spark.streaming.kafka.allowNonConsecutiveOffsets`,
             );
           }
-          records.push(
-            toRecord(source, Number(offset), batch.firstTimestamp + r.timestampDelta, r),
-          );
+          records.push({
+            offset: Number(offset),
+            timestamp: Number(batch.firstTimestamp + r.timestampDelta),
+            key: r.key,
+            value: r.value,
+            headers: r.headers,
+          });
           next = offset + 1n;
         }
       }
@@ -133,34 +159,6 @@ function missing(source: KafkaRangeSource, at: bigint, end: bigint | undefined):
     'DSTREAM_ERR_KAFKA_OFFSETS',
     `Failed to get records for spark-executor-${source.groupId} ${topic}-${partition} ${at} after polling for ${source.pollTimeoutMs} (the partition ends at offset ${end ?? 'unknown'}, the range at ${source.untilOffset}): the range asks for records the topic does not hold (offsets of another topic, or a partition recreated)`,
   );
-}
-
-function toRecord(
-  source: KafkaRangeSource,
-  offset: number,
-  timestamp: bigint,
-  r: { key: Buffer | null; value: Buffer | null; headers: [Buffer | null, Buffer | null][] },
-): ConsumerRecord<unknown, unknown> {
-  const part = (what: 'key' | 'value', bytes: Buffer | null): unknown => {
-    try {
-      return deserialize(source[what], bytes);
-    } catch (e) {
-      throw new DStreamError(
-        'DSTREAM_ERR_KAFKA_DESERIALIZE',
-        `Cannot deserialize the ${what} of record ${source.topic}-${source.partition}@${offset} as ${source[what]}: ${messageOf(e)}`,
-        { cause: e },
-      );
-    }
-  };
-  return {
-    topic: source.topic,
-    partition: source.partition,
-    offset,
-    timestamp: Number(timestamp),
-    key: part('key', r.key),
-    value: part('value', r.value),
-    headers: r.headers.map(([k, v]) => [k?.toString('utf8') ?? '', v] as const),
-  };
 }
 
 registerPartitionReader<KafkaRangeSource, ConsumerRecord<unknown, unknown>>({

@@ -11,6 +11,7 @@ import {
 import type { StreamingContext } from '../../../streaming/streaming-context.js';
 import { Logger } from '../../../util/logging.js';
 import type { Time } from '../../../util/time.js';
+import { badRecordsMetadata } from '../bad-record-counts.js';
 import type { ConsumerRecord } from '../consumer-record.js';
 import { KafkaRDD, type KafkaReadSettings } from '../kafka-rdd.js';
 import { readSettings } from '../read-settings.js';
@@ -58,6 +59,14 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
       ssc.batchDuration.milliseconds,
       perPartitionConfig ? byKey(perPartitionConfig) : defaultPerPartitionConfig(ssc.conf),
     );
+  }
+
+  /**
+   * Where and how its batches are read (what `parseRecords` needs to write dead letters).
+   * @internal
+   */
+  get readSettings(): KafkaReadSettings {
+    return this.read;
   }
 
   override get displayName(): string {
@@ -110,7 +119,12 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     this.ssc.inputInfoTracker.reportInfo(time, {
       inputStreamId: this.inputStreamId,
       numRecords,
-      metadata: { offsets: ranges, Description: describe(ranges) },
+      metadata: {
+        offsets: ranges,
+        Description: describe(ranges),
+        // What reads of the earlier batches left out (spark.streaming.kafka.badRecords).
+        ...badRecordsMetadata(this.read.groupId),
+      },
     });
     return new KafkaRDD<K, V>(this.ssc.sparkContext, ranges, this.read);
   }
@@ -226,8 +240,9 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
       taken.callback?.(offsets, undefined);
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
+      this.commitQueue.restore(taken.offsets);
       log.warn(
-        `Committing offsets ${offsets.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')} failed`,
+        `Committing offsets ${offsets.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')} failed; the next batch commits them again`,
         error,
       );
       taken.callback?.(offsets, error);
