@@ -88,10 +88,10 @@ export class BadRecords {
     const { topic, partition, fromOffset, untilOffset, groupId } = this.scope;
     const done =
       this.settings.badRecords === 'deadLetter'
-        ? `wrote ${this.count} to dead-letter topic ${this.settings.deadLetterTopic}`
-        : `skipped ${this.count}`;
+        ? `wrote ${this.count} bad records to dead-letter topic ${this.settings.deadLetterTopic}`
+        : `skipped ${this.count} bad records`;
     log.warn(
-      `${topic}-${partition} offsets ${fromOffset} to ${untilOffset}: ${done} bad records (${what}); the first: ${this.first}`,
+      `${topic}-${partition} offsets ${fromOffset} to ${untilOffset}: ${done} (${what}); the first: ${this.first}`,
     );
     countBadRecords(
       groupId,

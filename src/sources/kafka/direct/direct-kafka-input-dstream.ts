@@ -227,7 +227,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     if (revoked.length === 0) return;
     throw new DStreamError(
       'DSTREAM_ERR_KAFKA_REVOKED',
-      `Previously tracked partitions [${revoked.map(tpName).join(', ')}] been revoked by Kafka because of consumer rebalance. This is mostly due to another stream with same group id joined, please check if there're different streaming application misconfigure to use same group id. Fundamentally different stream should use different group id`,
+      `Previously tracked partitions [${revoked.map(tpName).join(', ')}] been revoked by Kafka because of consumer rebalance. This is mostly due to another stream with same group id joined, please check if there're different streaming application misconfigure to use same group id. Fundamentally different stream should use different group id. Give each stream its own group.id (kafkaParams); if another application uses '${this.read.groupId}', stop it or change one of the two, then restart this one: it resumes from its checkpoint, or from the group's committed offsets`,
     );
   }
 
