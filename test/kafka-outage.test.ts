@@ -183,6 +183,8 @@ describe.skipIf(skipKafka)(
           await writer.stop();
           const end = await latestOffsets(topic, PARTITIONS, bootstrap);
           await until(() => seen.every((counts, p) => counts.size >= end[p]!));
+          // A batch that could not even be generated (its offsets not found) fails the context.
+          const error = ssc.error;
           await ssc.stop();
 
           let gap = 0;
@@ -193,7 +195,7 @@ describe.skipIf(skipKafka)(
             `kafka outage (${signal}): broker down ${((up - down) / 1000).toFixed(1)} s ` +
               `(restart ready in ${(restarted.readyMs / 1000).toFixed(1)} s); longest pause ` +
               `between batches with records ${(gap / 1000).toFixed(1)} s; ` +
-              `${end.reduce((a, b) => a + b, 0)} records, ${failures.length} failed batches\n`,
+              `${end.reduce((a, b) => a + b, 0)} records, ${failures.length} failed batches; context error: ${error?.message ?? 'none'}\n`,
           );
 
           // Every offset of each partition processed exactly once, every acknowledged value seen.
@@ -204,6 +206,7 @@ describe.skipIf(skipKafka)(
           }
           expect([...writer.acknowledged].filter((v) => !values.has(v))).toEqual([]);
           expect(failures).toEqual([]);
+          expect(error).toBeUndefined();
           expect(await committedOffsets(group, topic, PARTITIONS, bootstrap)).toEqual(end);
         } finally {
           await writer.stop();
