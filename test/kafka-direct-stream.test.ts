@@ -1,6 +1,10 @@
 // KafkaUtils.createDirectStream against the real broker test/kafka-setup.ts starts for the run:
 // per-batch offset ranges as Spark computes them, commitAsync, restarts, partitions and topics
 // added while the stream runs.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConsumerStrategies,
@@ -267,6 +271,39 @@ describe.skipIf(skipKafka)(
           [second, 0, 0, 1],
         ],
       ]);
+    });
+
+    it('local[2]: task threads fetch their own offset ranges from the broker', async () => {
+      const topic = await newTopic('threads', 2);
+      await produce(topic, 0, numbered(0, 0, 30));
+      await produce(topic, 1, numbered(1, 0, 20));
+      const root = fileURLToPath(new URL('..', import.meta.url));
+      const { stdout } = await promisify(execFile)(
+        join(root, 'node_modules', '.bin', 'node'),
+        [
+          join(root, 'test', 'fixtures', 'workers', 'kafka-direct-app.ts'),
+          'local[2]',
+          bootstrap(),
+          topic,
+          newGroup('threads'),
+        ],
+        { cwd: root },
+      );
+      const out = JSON.parse(stdout.trim()) as {
+        values: string[];
+        readers: number[];
+        ranges: string[];
+        error?: string;
+      };
+      expect(out.error).toBeUndefined();
+      expect(out.ranges).toEqual([
+        `OffsetRange(topic: '${topic}', partition: 0, range: [0 -> 30])`,
+        `OffsetRange(topic: '${topic}', partition: 1, range: [0 -> 20])`,
+      ]);
+      expect(out.values).toEqual([...numbered(0, 0, 30), ...numbered(1, 0, 20)].sort());
+      // Records were mapped, so fetched, in task threads only: never on the main thread.
+      expect(out.readers.length).toBeGreaterThan(0);
+      expect(out.readers).not.toContain(0);
     });
   },
 );

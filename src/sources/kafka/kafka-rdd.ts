@@ -1,6 +1,7 @@
 import type { SparkContext } from '../../rdd/index.js';
 import { SourceRDD } from '../../rdd/narrow/source-rdd.js';
 import type { HasOffsetRanges, OffsetRange } from '../../rdd/offset-range.js';
+import type { ConsumerCacheSettings } from './consumer-cache.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import type { DeserializerName } from './deserializers.js';
 import type { KafkaRangeSource } from './range-reader.js';
@@ -12,6 +13,7 @@ export interface KafkaReadSettings {
   readonly key: DeserializerName;
   readonly value: DeserializerName;
   readonly pollTimeoutMs: number;
+  readonly consumerCache: ConsumerCacheSettings;
 }
 
 /**

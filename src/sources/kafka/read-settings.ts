@@ -37,5 +37,9 @@ export function readSettings(
     key: deserializerNamed('key.deserializer', kafkaParams['key.deserializer']),
     value: deserializerNamed('value.deserializer', kafkaParams['value.deserializer']),
     pollTimeoutMs: poll.milliseconds,
+    consumerCache: {
+      enabled: settings.getBoolean('spark.streaming.kafka.consumer.cache.enabled', true),
+      maxCapacity: settings.getNumber('spark.streaming.kafka.consumer.cache.maxCapacity', 64),
+    },
   };
 }
