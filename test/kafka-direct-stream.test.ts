@@ -148,6 +148,39 @@ describe.skipIf(skipKafka)(
       expect(batches.flatMap((b) => b.values[1]!)).toEqual(numbered(1, 0, 120));
     });
 
+    it('with backpressure, shares the initial rate among partitions by their lag, as Spark does', async () => {
+      const backlog = [10, 50, 0];
+      const topic = await newTopic('backpressure', backlog.length);
+      for (const [p, n] of backlog.entries()) await produce(topic, p, numbered(p, 0, n));
+      const rate = 30;
+      const { ssc, clock } = context({
+        'spark.streaming.backpressure.enabled': 'true',
+        'spark.streaming.backpressure.initialRate': String(rate),
+      });
+      const stream = KafkaUtils.createDirectStream(
+        ssc,
+        LocationStrategies.PreferConsistent,
+        ConsumerStrategies.Subscribe([topic], params(newGroup('backpressure'))),
+      );
+      const batches = record(stream);
+      await ssc.start();
+      await clock.advance(1000);
+      const totalLag = backlog.reduce((a, b) => a + b, 0);
+      // r_p = lag_p / totalLag × rate; at most max(floor(1 s × r_p), minRatePerPartition 1) records.
+      const expected = backlog.map((lag, p) => {
+        const limit = Math.max(Math.floor(1 * ((lag / totalLag) * rate)), 1);
+        return [p, 0, Math.min(limit, lag)];
+      });
+      expect(batches[0]!.ranges.map((r) => [r.partition, r.fromOffset, r.untilOffset])).toEqual(
+        expected,
+      );
+      expect(expected).toEqual([
+        [0, 0, 5],
+        [1, 0, 25],
+        [2, 0, 0],
+      ]);
+    });
+
     it('commitAsync commits at the next batch, after the outputs, and a restart resumes there', async () => {
       const topic = await newTopic('commit', 2);
       const group = newGroup('commit');
