@@ -306,7 +306,7 @@ describe.skipIf(skipKafka)(
       ]);
     });
 
-    it('local[2]: task threads fetch their own offset ranges from the broker', async () => {
+    it('local[2]: task threads fetch their own offset ranges and deserialize them with the function given', async () => {
       const topic = await newTopic('threads', 2);
       await produce(topic, 0, numbered(0, 0, 30));
       await produce(topic, 1, numbered(1, 0, 20));
@@ -333,7 +333,9 @@ describe.skipIf(skipKafka)(
         `OffsetRange(topic: '${topic}', partition: 0, range: [0 -> 30])`,
         `OffsetRange(topic: '${topic}', partition: 1, range: [0 -> 20])`,
       ]);
-      expect(out.values).toEqual([...numbered(0, 0, 30), ...numbered(1, 0, 20)].sort());
+      expect(out.values).toEqual(
+        [...numbered(0, 0, 30), ...numbered(1, 0, 20)].map((v) => `v=${v}`).sort(),
+      );
       // Records were mapped, so fetched, in task threads only: never on the main thread.
       expect(out.readers.length).toBeGreaterThan(0);
       expect(out.readers).not.toContain(0);
