@@ -52,6 +52,14 @@ describe.skipIf(skipKafka)(
         { 'bootstrap.servers': bootstrap(), 'group.id': 'rdd-test' },
         ranges,
       );
+      expect(await rdd.count()).toBe(17);
+      expect(await rdd.isEmpty()).toBe(false);
+      // count and isEmpty are answered from the offsets: a range past the end is not read.
+      const beyond = KafkaUtils.createRDD(sparkContext(), { 'bootstrap.servers': bootstrap() }, [
+        OffsetRange.create(topic, 0, 0, 1000),
+      ]);
+      expect(await beyond.count()).toBe(1000);
+      await expect(beyond.collect()).rejects.toThrow(/Failed to get records/);
       expect(rdd.getNumPartitions()).toBe(2);
       expect(hasOffsetRanges(rdd) && rdd.offsetRanges).toEqual(ranges);
       const parts = await rdd.glom().collect();

@@ -33,6 +33,18 @@ export class KafkaRDD<K, V> extends SourceRDD<ConsumerRecord<K, V>> implements H
     return this.offsetRanges.length;
   }
 
+  /** Answered from the offsets, without reading the records, as Spark's KafkaRDD does. */
+  override count(): Promise<number> {
+    let n = 0;
+    for (const r of this.offsetRanges) n += r.count();
+    return Promise.resolve(n);
+  }
+
+  /** Answered from the offsets, without reading the records. */
+  override isEmpty(): Promise<boolean> {
+    return Promise.resolve(this.offsetRanges.every((r) => r.count() === 0));
+  }
+
   protected get kind(): string {
     return 'KafkaRDD';
   }
