@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Producer, stringSerializers } from '@platformatic/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaUtils, OffsetRange, hasOffsetRanges } from 'dstream/kafka';
 import { createManualContext } from 'dstream/testing';
@@ -140,6 +141,48 @@ describe.skipIf(skipKafka)(
       expect(out.values).toEqual([[...values].sort()]);
       expect(out.readers.length).toBeGreaterThan(0);
       expect(out.readers).not.toContain(0);
+    });
+
+    it("skips a transaction's markers with allowNonConsecutiveOffsets, and says to set it without", async () => {
+      const topic = `tx-${randomUUID().slice(0, 8)}`;
+      await createTopic([bootstrap()], topic, 1);
+      const producer = new Producer({
+        clientId: 'tx-test',
+        bootstrapBrokers: [bootstrap()],
+        serializers: stringSerializers,
+        idempotent: true,
+        transactionalId: `tx-${topic}`,
+      });
+      try {
+        const tx = await producer.beginTransaction();
+        await tx.send({ messages: ['a', 'b', 'c'].map((value) => ({ topic, value })) });
+        await tx.commit(); // the broker writes the commit marker after it: 6 offsets, 5 records
+        await producer.send({ messages: ['d', 'e'].map((value) => ({ topic, value })) });
+      } finally {
+        await producer.close();
+      }
+      const range = [OffsetRange.create(topic, 0, 0, 6)];
+      const strict = KafkaUtils.createRDD(
+        sparkContext(),
+        { 'bootstrap.servers': bootstrap() },
+        range,
+      );
+      await expect(strict.collect()).rejects.toThrow(
+        /Got wrong record .* even after seeking to offset \d got offset \d instead\. If this is a compacted topic, consider enabling spark\.streaming\.kafka\.allowNonConsecutiveOffsets/,
+      );
+      const { ssc } = createManualContext({
+        conf: { 'spark.streaming.kafka.allowNonConsecutiveOffsets': 'true' },
+      });
+      contexts.push(ssc);
+      const lenient = KafkaUtils.createRDD(
+        ssc.sparkContext,
+        { 'bootstrap.servers': bootstrap() },
+        range,
+      );
+      const read = await lenient.collect();
+      expect(read.map((r) => r.value)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(new Set(read.map((r) => r.offset)).size).toBe(5); // one offset of 0-5 is the marker
+      expect(await lenient.count()).toBe(5); // counted by reading, not from the offsets
     });
 
     it('needs bootstrap.servers, and a deserializer it knows', () => {

@@ -14,6 +14,7 @@ export interface KafkaReadSettings {
   readonly value: DeserializerName;
   readonly pollTimeoutMs: number;
   readonly consumerCache: ConsumerCacheSettings;
+  readonly allowNonConsecutiveOffsets: boolean;
 }
 
 /**
@@ -33,8 +34,12 @@ export class KafkaRDD<K, V> extends SourceRDD<ConsumerRecord<K, V>> implements H
     return this.offsetRanges.length;
   }
 
-  /** Answered from the offsets, without reading the records, as Spark's KafkaRDD does. */
+  /**
+   * Answered from the offsets, without reading the records, as Spark's KafkaRDD does (unless
+   * offsets may have no record: `spark.streaming.kafka.allowNonConsecutiveOffsets`).
+   */
   override count(): Promise<number> {
+    if (this.settings.allowNonConsecutiveOffsets) return super.count();
     let n = 0;
     for (const r of this.offsetRanges) n += r.count();
     return Promise.resolve(n);
@@ -42,6 +47,7 @@ export class KafkaRDD<K, V> extends SourceRDD<ConsumerRecord<K, V>> implements H
 
   /** Answered from the offsets, without reading the records. */
   override isEmpty(): Promise<boolean> {
+    if (this.settings.allowNonConsecutiveOffsets) return super.isEmpty();
     return Promise.resolve(this.offsetRanges.every((r) => r.count() === 0));
   }
 

@@ -24,7 +24,15 @@ export interface KafkaRangeSource extends PartitionSource {
   /** `spark.streaming.kafka.consumer.poll.ms`: how long to wait for records the range must hold. */
   readonly pollTimeoutMs: number;
   readonly consumerCache: ConsumerCacheSettings;
+  /**
+   * `spark.streaming.kafka.allowNonConsecutiveOffsets`: offsets without a record (a compacted
+   * topic, a transactional producer's markers) are skipped rather than an error.
+   */
+  readonly allowNonConsecutiveOffsets: boolean;
 }
+
+/** Kafka's record-batch attribute bit of a control batch (transaction markers). */
+const CONTROL_BATCH = 1 << 5;
 
 /**
  * Bytes asked of the broker per fetch: about what the rest of the range holds, by the size of the
@@ -121,20 +129,24 @@ export async function readOffsetRange(
         // `length` counts the batch from its epoch field on: 12 bytes short of its size.
         fetchedBytes += batch.length + 12;
         fetchedRecords += batch.records.length;
-        for (const r of batch.records) {
+        const batchEnd = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+        // A transaction's commit or abort marker takes an offset but is no record of the topic.
+        const control = (batch.attributes & CONTROL_BATCH) !== 0;
+        for (const r of control ? [] : batch.records) {
           const offset = batch.firstOffset + BigInt(r.offsetDelta);
           // A fetch returns whole record batches: skip what lies before the range or past it.
           if (offset < next || offset >= until) continue;
-          if (offset !== next) {
-            throw new DStreamError(
-              'DSTREAM_ERR_KAFKA_OFFSETS',
-              `Got wrong record for spark-executor-${source.groupId} ${topic}-${partition} even after seeking to offset ${next} got offset ${offset} instead. If this is a compacted topic, consider enabling spark.streaming.kafka.allowNonConsecutiveOffsets`,
-            );
-          }
+          if (offset !== next && !source.allowNonConsecutiveOffsets)
+            throw wrongRecord(source, next, offset);
           records.push(
             toRecord(source, Number(offset), batch.firstTimestamp + r.timestampDelta, r),
           );
           next = offset + 1n;
+        }
+        if (next < until && batch.firstOffset <= next && next < batchEnd) {
+          // Offsets the batch covers with no record: compacted away, or a transaction marker.
+          if (!source.allowNonConsecutiveOffsets) throw wrongRecord(source, next, batchEnd);
+          next = batchEnd < until ? batchEnd : until;
         }
       }
       if (fetchedRecords > 0) bytesPerRecord = fetchedBytes / fetchedRecords;
@@ -147,6 +159,13 @@ export async function readOffsetRange(
   } finally {
     await lent.release(ok);
   }
+}
+
+function wrongRecord(source: KafkaRangeSource, expected: bigint, got: bigint): DStreamError {
+  return new DStreamError(
+    'DSTREAM_ERR_KAFKA_OFFSETS',
+    `Got wrong record for spark-executor-${source.groupId} ${source.topic}-${source.partition} even after seeking to offset ${expected} got offset ${got} instead. If this is a compacted topic, consider enabling spark.streaming.kafka.allowNonConsecutiveOffsets`,
+  );
 }
 
 function missing(source: KafkaRangeSource, at: bigint, end: bigint | undefined): DStreamError {

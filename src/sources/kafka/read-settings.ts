@@ -42,6 +42,10 @@ export function readSettings(
     key: deserializerNamed('key.deserializer', kafkaParams['key.deserializer']),
     value: deserializerNamed('value.deserializer', kafkaParams['value.deserializer']),
     pollTimeoutMs: poll.milliseconds,
+    allowNonConsecutiveOffsets: settings.getBoolean(
+      'spark.streaming.kafka.allowNonConsecutiveOffsets',
+      false,
+    ),
     consumerCache: {
       enabled: settings.getBoolean('spark.streaming.kafka.consumer.cache.enabled', true),
       maxCapacity: settings.getNumber('spark.streaming.kafka.consumer.cache.maxCapacity', 64),
