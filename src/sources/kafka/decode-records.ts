@@ -1,4 +1,4 @@
-import { messageOf } from '../../errors.js';
+import { DStreamError, messageOf } from '../../errors.js';
 import { BadRecords } from './bad-records.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import { writeDeadLetters } from './dead-letters.js';
@@ -42,6 +42,8 @@ export async function decodeRecords(
         headers,
       });
     } catch (e) {
+      // Ours says the read itself is wrong (a deserializer function unknown in this thread).
+      if (e instanceof DStreamError) throw e;
       const { topic, partition, groupId } = source;
       bad.found(
         {
