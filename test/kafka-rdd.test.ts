@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Producer, stringSerializers } from '@platformatic/kafka';
+import { Consumer, Producer, stringSerializers } from '@platformatic/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaUtils, OffsetRange, hasOffsetRanges } from 'dstream/kafka';
 import { createManualContext } from 'dstream/testing';
@@ -161,6 +161,7 @@ describe.skipIf(skipKafka)(
       } finally {
         await producer.close();
       }
+      await untilEndReaches(topic, 6); // the marker is written after the commit returns
       const range = [OffsetRange.create(topic, 0, 0, 6)];
       const strict = KafkaUtils.createRDD(
         sparkContext(),
@@ -196,3 +197,21 @@ describe.skipIf(skipKafka)(
     });
   },
 );
+
+/** Waits until partition 0 of `topic` ends at `offset` or later (its high watermark). */
+async function untilEndReaches(topic: string, offset: number): Promise<void> {
+  const consumer = new Consumer({
+    clientId: 'end',
+    bootstrapBrokers: [bootstrap()],
+    groupId: 'end',
+  });
+  try {
+    for (;;) {
+      const ends = await consumer.listOffsets({ topics: [topic], isolationLevel: 0 });
+      if (Number(ends.get(topic)?.[0] ?? 0) >= offset) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await consumer.close(true);
+  }
+}

@@ -1,6 +1,7 @@
 import { DStreamError } from '../../errors.js';
 import { registerPartitionReader, type PartitionSource } from '../../rdd/index.js';
 import { systemClock } from '../../util/clock.js';
+import { READ_UNCOMMITTED } from './client/load.js';
 import { ConsumerCache, type ConsumerCacheSettings } from './consumer-cache.js';
 import type { BadRecordPolicy } from './bad-records.js';
 import type { ConsumerRecord } from './consumer-record.js';
@@ -109,6 +110,7 @@ async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
     const ends = await consumer.listOffsets({
       topics: [topic],
       partitions: { [topic]: [partition] },
+      isolationLevel: READ_UNCOMMITTED,
     });
     const end = ends.get(topic)?.[partition];
     if (end !== undefined && end < BigInt(untilOffset)) throw missing(source, end, end);
@@ -141,6 +143,7 @@ async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
           maxWaitTime: 100,
           minBytes: 1,
           maxBytes,
+          isolationLevel: READ_UNCOMMITTED,
         })
         .catch((e: unknown) => {
           throw fetchThrew(source, e, at);

@@ -31,6 +31,12 @@ export function readSettings(
   kafkaParams: KafkaParams,
   conf: ReadonlyMap<string, string>,
 ): KafkaReadSettings {
+  if (kafkaParams['isolation.level'] === 'read_committed') {
+    throw new DStreamError(
+      'DSTREAM_ERR_INVALID_ARGUMENT',
+      "isolation.level=read_committed is not supported: dstream reads as Kafka's default read_uncommitted (records of aborted transactions included). Leave isolation.level unset, or write the topic without transactions",
+    );
+  }
   // Spark's default for the poll timeout is spark.network.timeout (120 s, read in seconds).
   const settings = new StreamingConf(conf);
   const poll = settings.getDuration(

@@ -2,7 +2,7 @@ import { DStreamError, messageOf } from '../../../errors.js';
 import { systemClock } from '../../../util/clock.js';
 import { Logger } from '../../../util/logging.js';
 import type { Admin, Consumer } from '@platformatic/kafka';
-import { clientOptions, ensureReachable, loadKafka } from '../client/load.js';
+import { READ_UNCOMMITTED, clientOptions, ensureReachable, loadKafka } from '../client/load.js';
 import type { Subscription } from './consumer-strategies.js';
 import { byTopic, tpKey, tpName, type OffsetMap } from './topic-partitions.js';
 
@@ -214,6 +214,7 @@ export class DriverConsumer {
       topics: [...grouped.keys()],
       partitions: Object.fromEntries(grouped),
       timestamp,
+      isolationLevel: READ_UNCOMMITTED,
     });
     for (const [topic, partitions] of grouped) {
       const list = found.get(topic);
