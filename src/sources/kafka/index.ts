@@ -4,6 +4,9 @@
  */
 export { KafkaUtils, type KafkaParams } from './kafka-utils.js';
 export { KafkaRDD } from './kafka-rdd.js';
+export { KafkaInputDStream } from './receiver/kafka-input-dstream.js';
+export type { KafkaPair } from './receiver/kafka-receiver.js';
+export type { TopicThreads } from './receiver/stream-settings.js';
 export type { ConsumerRecord } from './consumer-record.js';
 export type { DeserializerName } from './deserializers.js';
 export {

@@ -7,6 +7,10 @@ import { parseBootstrap } from './client/load.js';
 import { deserializerNamed } from './deserializers.js';
 import { KafkaRDD, type KafkaReadSettings } from './kafka-rdd.js';
 import './range-reader.js';
+import { createStream } from './receiver/create-stream.js';
+import type { KafkaInputDStream } from './receiver/kafka-input-dstream.js';
+import type { TopicThreads } from './receiver/stream-settings.js';
+import type { StreamingContext } from '../../streaming/streaming-context.js';
 
 /** Kafka's own parameter names, as a Spark user passes them (`bootstrap.servers`, `group.id`...). */
 export type KafkaParams = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -58,5 +62,32 @@ export const KafkaUtils = {
     offsetRanges: readonly OffsetRange[],
   ): KafkaRDD<K, V> {
     return new KafkaRDD<K, V>(sc, [...offsetRanges], readSettings(kafkaParams, sc.conf));
+  },
+
+  /**
+   * The receiver-based stream (Spark's 0.8 `KafkaUtils.createStream`): `[key, value]` pairs of
+   * `topics` read by a consumer group; each topic's number is its consumer threads, consumers in
+   * the one receiver that share the partitions (not the batches' partitions: those are blocks).
+   * With `spark.streaming.receiver.writeAheadLog.enable` and a checkpoint directory, offsets are
+   * committed only once their records are in the write-ahead log: a crash loses nothing
+   * (at-least-once). Without it a crash loses what was received and not yet processed. Starts
+   * where the group committed, else at the end (`auto.offset.reset`: `largest`; or `smallest`).
+   * Also `createStream(ssc, kafkaParams, topics)`. See docs/kafka-receiver.md.
+   *
+   * @example
+   * ```ts
+   * const lines = KafkaUtils.createStream(ssc, '127.0.0.1:9092', 'group', { orders: 1 });
+   * lines.map(([, value]) => value).count().print();
+   * ```
+   */
+  createStream: createStream as {
+    (
+      ssc: StreamingContext,
+      bootstrapServers: string,
+      groupId: string,
+      topics: TopicThreads,
+      kafkaParams?: KafkaParams,
+    ): KafkaInputDStream;
+    (ssc: StreamingContext, kafkaParams: KafkaParams, topics: TopicThreads): KafkaInputDStream;
   },
 };
