@@ -11,7 +11,7 @@ import { createTopic } from '../src/sources/kafka/client/admin.js';
 import { clientOptions, loadKafka } from '../src/sources/kafka/client/load.js';
 import type { StringRecord } from '../src/sources/kafka/client/producer.js';
 import { AppProcess, removeTempDirs, root, tempDir } from './support/app-process.js';
-import { expectBuilt } from './support/cli.js';
+import { expectBuilt, startCli } from './support/cli.js';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 
 const id = () => randomUUID().slice(0, 8);
@@ -249,6 +249,29 @@ describe.skipIf(skipKafka)(
       expect([...ends.values()].reduce((x, y) => x + y, 0)).toBe(30);
       const { readdirSync } = await import('node:fs');
       expect(readdirSync(join(dir, 'receivedData', String(stream.inputStreamId)))).not.toEqual([]);
+    });
+
+    it('examples/kafka-receiver-word-count.ts prints the word counts of the topic', async () => {
+      expectBuilt();
+      const topic = await newTopic(2);
+      await produce(topic, [{ value: 'hello spark' }, { value: 'hello streaming' }]);
+      const cli = startCli([
+        'run',
+        join('examples', 'kafka-receiver-word-count.ts'),
+        bootstrap(),
+        `wc-${id()}`,
+        topic,
+        '2',
+        tempDir('dstream-kafka-wc-'),
+      ]);
+      const dashes = '-'.repeat(43);
+      const pair = String.raw`\((hello,2|spark,1|streaming,1)\)\n`;
+      await cli.waitFor(
+        'stdout',
+        new RegExp(`${dashes}\\nTime: \\d+ ms\\n${dashes}\\n(${pair}){3}`),
+      );
+      cli.child.kill('SIGINT');
+      expect(await cli.exited, cli.stderr()).toBe(0);
     });
 
     it(
