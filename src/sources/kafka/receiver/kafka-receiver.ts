@@ -26,6 +26,9 @@ const STORE_ATTEMPTS = 4;
 /** Blocks stored and not yet committed before the consumers pause (Spark's queue of 10). */
 const MAX_PENDING_BLOCKS = 10;
 
+/** How long a stop waits for the last commit and the consumers leaving the group. */
+const STOP_WAIT_MS = 10_000;
+
 const keyOf = (topic: string, partition: number) => `${topic}\0${partition}`;
 
 /**
@@ -84,7 +87,10 @@ export class KafkaReceiver extends Receiver<KafkaPair> {
     });
   }
 
-  /** Resolves once the last blocks are stored and committed, and the consumers left the group. */
+  /**
+   * Resolves once the last blocks are stored and committed and the consumers left the group, or
+   * after {@link STOP_WAIT_MS}.
+   */
   onStop(): Promise<void> {
     this.run++;
     this.timer?.cancel();
@@ -95,8 +101,22 @@ export class KafkaReceiver extends Receiver<KafkaPair> {
     const threads = this.threads;
     this.threads = [];
     this.paused = false;
-    this.chain = this.chain.then(() => closeAll(threads));
-    return this.chain;
+    const done = this.chain.then(() => closeAll(threads));
+    this.chain = done;
+    // A broker that is gone would hold the stop for the client's retries (10, nested): give up
+    // waiting after Spark's 10 s for receivers to stop; the records not committed come again.
+    return new Promise<void>((resolve) => {
+      const timer = this.clock.schedule(this.clock.now() + STOP_WAIT_MS, () => {
+        log.warn(
+          `Kafka consumers still committing or leaving group ${this.settings.groupId} after ${STOP_WAIT_MS} ms: not waiting for them`,
+        );
+        resolve();
+      });
+      void done.then(() => {
+        timer.cancel();
+        resolve();
+      });
+    });
   }
 
   /**
