@@ -26,6 +26,9 @@ export async function openProducer(
     serializers: stringSerializers,
     // The library's default is the leader's acknowledgement only; Kafka's Java client waits for all.
     acks: ProduceAcks.ALL,
+    // As Kafka's Java client since 3.0: a batch retried after a lost answer (a topic just created
+    // has no leader for a moment) is not written twice.
+    idempotent: true,
   });
   return {
     async send(topic, records) {
