@@ -7,7 +7,7 @@ import type { BadRecordPolicy } from './bad-records.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import { decodeRecords, type RawRecord } from './decode-records.js';
 import type { DeserializerName } from './deserializers.js';
-import { retryWhileUnreachable } from './direct/retry.js';
+import { retryWhileUnreachable } from './retry.js';
 import { fetchFailed, fetchThrew } from './fetch-errors.js';
 
 /**

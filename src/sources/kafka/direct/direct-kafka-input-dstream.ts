@@ -19,7 +19,7 @@ import { CommitQueue, committedList, type OffsetCommitCallback } from './commit-
 import type { ConsumerStrategy } from './consumer-strategies.js';
 import { DriverConsumer, type DriverConsumerSettings } from './driver-consumer.js';
 import { driverSettings } from './driver-settings.js';
-import { retryWhileUnreachable } from './retry.js';
+import { retryWhileUnreachable } from '../retry.js';
 import { tpName, tpOf, type OffsetMap } from './topic-partitions.js';
 
 const log = new Logger('DirectKafkaInputDStream');

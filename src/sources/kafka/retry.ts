@@ -1,8 +1,8 @@
-import { DStreamError, messageOf } from '../../../errors.js';
-import { systemClock } from '../../../util/clock.js';
-import { Logger } from '../../../util/logging.js';
+import { DStreamError, messageOf } from '../../errors.js';
+import { systemClock } from '../../util/clock.js';
+import { Logger } from '../../util/logging.js';
 
-const log = new Logger('DirectKafkaInputDStream');
+const log = new Logger('KafkaUtils');
 
 /** Errors of ours say what is wrong with the stream itself: trying again would not help. */
 function isOwnError(e: unknown): boolean {
