@@ -16,7 +16,7 @@ export {
 } from './direct/direct-kafka-input-dstream.js';
 export type { CommittedOffset, OffsetCommitCallback } from './direct/commit-queue.js';
 export type { ConsumerRecord } from './consumer-record.js';
-export type { DeserializerName } from './deserializers.js';
+export type { Deserializer, DeserializerName } from './deserializers.js';
 export {
   OffsetRange,
   hasOffsetRanges,

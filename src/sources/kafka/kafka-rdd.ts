@@ -1,6 +1,7 @@
 import type { SparkContext } from '../../rdd/index.js';
 import { SourceRDD } from '../../rdd/narrow/source-rdd.js';
 import type { HasOffsetRanges, OffsetRange } from '../../rdd/offset-range.js';
+import type { ConsumerCacheSettings } from './consumer-cache.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import type { DeserializerName } from './deserializers.js';
 import type { KafkaRangeSource } from './range-reader.js';
@@ -12,6 +13,8 @@ export interface KafkaReadSettings {
   readonly key: DeserializerName;
   readonly value: DeserializerName;
   readonly pollTimeoutMs: number;
+  readonly consumerCache: ConsumerCacheSettings;
+  readonly allowNonConsecutiveOffsets: boolean;
 }
 
 /**
@@ -29,6 +32,23 @@ export class KafkaRDD<K, V> extends SourceRDD<ConsumerRecord<K, V>> implements H
 
   get numPartitions(): number {
     return this.offsetRanges.length;
+  }
+
+  /**
+   * Answered from the offsets, without reading the records, as Spark's KafkaRDD does (unless
+   * offsets may have no record: `spark.streaming.kafka.allowNonConsecutiveOffsets`).
+   */
+  override count(): Promise<number> {
+    if (this.settings.allowNonConsecutiveOffsets) return super.count();
+    let n = 0;
+    for (const r of this.offsetRanges) n += r.count();
+    return Promise.resolve(n);
+  }
+
+  /** Answered from the offsets, without reading the records. */
+  override isEmpty(): Promise<boolean> {
+    if (this.settings.allowNonConsecutiveOffsets) return super.isEmpty();
+    return Promise.resolve(this.offsetRanges.every((r) => r.count() === 0));
   }
 
   protected get kind(): string {

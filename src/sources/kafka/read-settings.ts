@@ -2,11 +2,16 @@ import { DStreamError } from '../../errors.js';
 import { StreamingConf } from '../../streaming/conf.js';
 import { Seconds } from '../../util/duration.js';
 import { parseBootstrap } from './client/load.js';
-import { deserializerNamed } from './deserializers.js';
+import { deserializerNamed, type Deserializer } from './deserializers.js';
 import type { KafkaReadSettings } from './kafka-rdd.js';
 
-/** Kafka's own parameter names, as a Spark user passes them (`bootstrap.servers`, `group.id`...). */
-export type KafkaParams = Readonly<Record<string, string | number | boolean | undefined>>;
+/**
+ * Kafka's own parameter names, as a Spark user passes them (`bootstrap.servers`, `group.id`...);
+ * `key.deserializer` and `value.deserializer` may be functions.
+ */
+export type KafkaParams = Readonly<
+  Record<string, string | number | boolean | Deserializer | undefined>
+>;
 
 /** `bootstrap.servers` as a list, or Spark's kind of error saying what to give. */
 export function bootstrapOf(kafkaParams: KafkaParams): string[] {
@@ -37,5 +42,13 @@ export function readSettings(
     key: deserializerNamed('key.deserializer', kafkaParams['key.deserializer']),
     value: deserializerNamed('value.deserializer', kafkaParams['value.deserializer']),
     pollTimeoutMs: poll.milliseconds,
+    allowNonConsecutiveOffsets: settings.getBoolean(
+      'spark.streaming.kafka.allowNonConsecutiveOffsets',
+      false,
+    ),
+    consumerCache: {
+      enabled: settings.getBoolean('spark.streaming.kafka.consumer.cache.enabled', true),
+      maxCapacity: settings.getNumber('spark.streaming.kafka.consumer.cache.maxCapacity', 64),
+    },
   };
 }

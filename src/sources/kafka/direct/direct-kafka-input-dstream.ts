@@ -38,6 +38,7 @@ interface DirectPosition {
  */
 export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K, V>> {
   private driver: DriverConsumer | undefined;
+  private stopping = new AbortController();
   private currentOffsets: OffsetMap = new Map();
   private readonly batches = new Map<number, readonly OffsetRange[]>();
   private readonly commitQueue = new CommitQueue();
@@ -65,6 +66,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   }
 
   override async start(): Promise<void> {
+    this.stopping = new AbortController();
     this.driver = await DriverConsumer.open(this.strategy.subscription, this.driverSettings);
     await this.startNewPartitions(await this.driver.assignment());
   }
@@ -72,6 +74,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   override async stop(): Promise<void> {
     const driver = this.driver;
     this.driver = undefined;
+    this.stopping.abort();
     if (!driver) return;
     // What commitAsync queued in the last batches would otherwise wait for a batch that never comes.
     await this.commitQueued(driver);
@@ -92,6 +95,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
         await this.startNewPartitions(assigned);
         return driver.latestOffsets(assigned);
       },
+      this.stopping.signal,
     );
     const until = this.rateLimit.untilOffsets(this.currentOffsets, latest);
     const ranges = [...until.keys()].sort(byTopicPartition).map((key) => {
