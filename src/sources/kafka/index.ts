@@ -17,6 +17,9 @@ export {
 export type { CommittedOffset, OffsetCommitCallback } from './direct/commit-queue.js';
 export type { ConsumerRecord } from './consumer-record.js';
 export type { Deserializer, DeserializerName } from './deserializers.js';
+export { parseRecords } from './parse-records.js';
+export type { BadRecordPolicy } from './bad-records.js';
+export { DEAD_LETTER_HEADERS } from './dead-letters.js';
 export {
   OffsetRange,
   hasOffsetRanges,

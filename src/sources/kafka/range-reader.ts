@@ -1,9 +1,13 @@
-import { DStreamError, messageOf } from '../../errors.js';
+import { DStreamError } from '../../errors.js';
 import { registerPartitionReader, type PartitionSource } from '../../rdd/index.js';
 import { systemClock } from '../../util/clock.js';
 import { ConsumerCache, type ConsumerCacheSettings } from './consumer-cache.js';
+import type { BadRecordPolicy } from './bad-records.js';
 import type { ConsumerRecord } from './consumer-record.js';
-import { deserialize, type DeserializerName } from './deserializers.js';
+import { decodeRecords, type RawRecord } from './decode-records.js';
+import type { DeserializerName } from './deserializers.js';
+import { retryWhileUnreachable } from './direct/retry.js';
+import { fetchFailed, fetchThrew } from './fetch-errors.js';
 
 /**
  * One offset range of a Kafka partition, as data: whichever thread runs the task fetches it from
@@ -29,6 +33,9 @@ export interface KafkaRangeSource extends PartitionSource {
    * topic, a transactional producer's markers) are skipped rather than an error.
    */
   readonly allowNonConsecutiveOffsets: boolean;
+  /** `spark.streaming.kafka.badRecords`: what to do with a record that cannot be deserialized. */
+  readonly badRecords: BadRecordPolicy;
+  readonly deadLetterTopic?: string;
 }
 
 /** Kafka's record-batch attribute bit of a control batch (transaction markers). */
@@ -53,7 +60,14 @@ function fetchBytes(remaining: bigint, bytesPerRecord: number): number {
 /** This thread's consumers, kept between reads (closed when a context stops here). */
 const consumers = new ConsumerCache();
 
-/** Fetches the records of `source`'s range, in offset order. */
+/** A task's read is never stopped half way: the context waits for its tasks. */
+const notStopped = new AbortController().signal;
+
+/**
+ * Fetches the records of `source`'s range, in offset order, and deserializes them under the
+ * bad-record policy. A broker that goes away meanwhile (a restart) is waited for, up to the poll
+ * timeout: the range is fetched again from its start.
+ */
 export async function readOffsetRange(
   source: KafkaRangeSource,
 ): Promise<ConsumerRecord<unknown, unknown>[]> {
@@ -65,6 +79,18 @@ export async function readOffsetRange(
     );
   }
   if (fromOffset === untilOffset) return [];
+  const raw = await retryWhileUnreachable(
+    source,
+    `the records of ${topic}-${partition} from ${fromOffset} to ${untilOffset}`,
+    () => fetchRange(source),
+    notStopped,
+  );
+  return decodeRecords(source, raw);
+}
+
+/** Fetches the records of `source`'s range as bytes, in offset order. */
+async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
+  const { topic, partition, fromOffset, untilOffset } = source;
   const lent = await consumers.acquire(source, source.consumerCache);
   const consumer = lent.consumer;
   let ok = false;
@@ -86,7 +112,7 @@ export async function readOffsetRange(
     });
     const end = ends.get(topic)?.[partition];
     if (end !== undefined && end < BigInt(untilOffset)) throw missing(source, end, end);
-    const records: ConsumerRecord<unknown, unknown>[] = [];
+    const records: RawRecord[] = [];
     const until = BigInt(untilOffset);
     let next = BigInt(fromOffset);
     let bytesPerRecord = FIRST_GUESS_BYTES_PER_RECORD;
@@ -94,34 +120,34 @@ export async function readOffsetRange(
     const deadline = systemClock.now() + source.pollTimeoutMs;
     while (next < until) {
       const maxBytes = fetchBytes(until - next, bytesPerRecord);
-      const response = await consumer.fetch({
-        node: leader,
-        topics: [
-          {
-            topicId: t.id,
-            partitions: [
-              {
-                partition,
-                fetchOffset: next,
-                partitionMaxBytes: maxBytes,
-                currentLeaderEpoch: -1,
-                lastFetchedEpoch: -1,
-              },
-            ],
-          },
-        ],
-        maxWaitTime: 100,
-        minBytes: 1,
-        maxBytes,
-      });
+      const at = next;
+      const response = await consumer
+        .fetch({
+          node: leader,
+          topics: [
+            {
+              topicId: t.id,
+              partitions: [
+                {
+                  partition,
+                  fetchOffset: next,
+                  partitionMaxBytes: maxBytes,
+                  currentLeaderEpoch: -1,
+                  lastFetchedEpoch: -1,
+                },
+              ],
+            },
+          ],
+          maxWaitTime: 100,
+          minBytes: 1,
+          maxBytes,
+        })
+        .catch((e: unknown) => {
+          throw fetchThrew(source, e, at);
+        });
       // No entry for the partition: nothing arrived within the fetch's wait.
       const part = response.responses[0]?.partitions[0];
-      if (part && part.errorCode !== 0) {
-        throw new DStreamError(
-          'DSTREAM_ERR_KAFKA_FETCH',
-          `Fetching ${topic}-${partition} from offset ${next} failed with Kafka error code ${part.errorCode} (Kafka's protocol error codes say which; the broker's log says why: broker.log in the run directory of dstream kafka start)`,
-        );
-      }
+      if (part && part.errorCode !== 0) throw fetchFailed(source, part.errorCode, next);
       const before = next;
       let fetchedBytes = 0;
       let fetchedRecords = 0;
@@ -138,9 +164,13 @@ export async function readOffsetRange(
           if (offset < next || offset >= until) continue;
           if (offset !== next && !source.allowNonConsecutiveOffsets)
             throw wrongRecord(source, next, offset);
-          records.push(
-            toRecord(source, Number(offset), batch.firstTimestamp + r.timestampDelta, r),
-          );
+          records.push({
+            offset: Number(offset),
+            timestamp: Number(batch.firstTimestamp + r.timestampDelta),
+            key: r.key,
+            value: r.value,
+            headers: r.headers,
+          });
           next = offset + 1n;
         }
         if (next < until && batch.firstOffset <= next && next < batchEnd) {
@@ -174,34 +204,6 @@ function missing(source: KafkaRangeSource, at: bigint, end: bigint | undefined):
     'DSTREAM_ERR_KAFKA_OFFSETS',
     `Failed to get records for spark-executor-${source.groupId} ${topic}-${partition} ${at} after polling for ${source.pollTimeoutMs} (the partition ends at offset ${end ?? 'unknown'}, the range at ${source.untilOffset}): the range asks for records the topic does not hold (offsets of another topic, or a partition recreated)`,
   );
-}
-
-function toRecord(
-  source: KafkaRangeSource,
-  offset: number,
-  timestamp: bigint,
-  r: { key: Buffer | null; value: Buffer | null; headers: [Buffer | null, Buffer | null][] },
-): ConsumerRecord<unknown, unknown> {
-  const part = (what: 'key' | 'value', bytes: Buffer | null): unknown => {
-    try {
-      return deserialize(source[what], bytes);
-    } catch (e) {
-      throw new DStreamError(
-        'DSTREAM_ERR_KAFKA_DESERIALIZE',
-        `Cannot deserialize the ${what} of record ${source.topic}-${source.partition}@${offset} as ${source[what]}: ${messageOf(e)}`,
-        { cause: e },
-      );
-    }
-  };
-  return {
-    topic: source.topic,
-    partition: source.partition,
-    offset,
-    timestamp: Number(timestamp),
-    key: part('key', r.key),
-    value: part('value', r.value),
-    headers: r.headers.map(([k, v]) => [k?.toString('utf8') ?? '', v] as const),
-  };
 }
 
 registerPartitionReader<KafkaRangeSource, ConsumerRecord<unknown, unknown>>({

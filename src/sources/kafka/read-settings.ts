@@ -1,6 +1,7 @@
 import { DStreamError } from '../../errors.js';
 import { StreamingConf } from '../../streaming/conf.js';
 import { Seconds } from '../../util/duration.js';
+import { badRecordSettings } from './bad-records.js';
 import { parseBootstrap } from './client/load.js';
 import { deserializerNamed, type Deserializer } from './deserializers.js';
 import type { KafkaReadSettings } from './kafka-rdd.js';
@@ -42,6 +43,7 @@ export function readSettings(
     key: deserializerNamed('key.deserializer', kafkaParams['key.deserializer']),
     value: deserializerNamed('value.deserializer', kafkaParams['value.deserializer']),
     pollTimeoutMs: poll.milliseconds,
+    ...badRecordSettings(conf),
     allowNonConsecutiveOffsets: settings.getBoolean(
       'spark.streaming.kafka.allowNonConsecutiveOffsets',
       false,

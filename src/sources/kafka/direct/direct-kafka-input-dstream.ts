@@ -11,6 +11,7 @@ import {
 import type { StreamingContext } from '../../../streaming/streaming-context.js';
 import { Logger } from '../../../util/logging.js';
 import type { Time } from '../../../util/time.js';
+import { badRecordsMetadata } from '../bad-record-counts.js';
 import type { ConsumerRecord } from '../consumer-record.js';
 import { KafkaRDD, type KafkaReadSettings } from '../kafka-rdd.js';
 import { readSettings } from '../read-settings.js';
@@ -59,6 +60,14 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
       ssc.batchDuration.milliseconds,
       perPartitionConfig ? byKey(perPartitionConfig) : defaultPerPartitionConfig(ssc.conf),
     );
+  }
+
+  /**
+   * Where and how its batches are read (what `parseRecords` needs to write dead letters).
+   * @internal
+   */
+  get readSettings(): KafkaReadSettings {
+    return this.read;
   }
 
   override get displayName(): string {
@@ -114,7 +123,12 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     this.ssc.inputInfoTracker.reportInfo(time, {
       inputStreamId: this.inputStreamId,
       numRecords,
-      metadata: { offsets: ranges, Description: describe(ranges) },
+      metadata: {
+        offsets: ranges,
+        Description: describe(ranges),
+        // What reads of the earlier batches left out (spark.streaming.kafka.badRecords).
+        ...badRecordsMetadata(this.read.groupId),
+      },
     });
     return new KafkaRDD<K, V>(this.ssc.sparkContext, ranges, this.read);
   }
@@ -217,7 +231,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     if (revoked.length === 0) return;
     throw new DStreamError(
       'DSTREAM_ERR_KAFKA_REVOKED',
-      `Previously tracked partitions [${revoked.map(tpName).join(', ')}] been revoked by Kafka because of consumer rebalance. This is mostly due to another stream with same group id joined, please check if there're different streaming application misconfigure to use same group id. Fundamentally different stream should use different group id`,
+      `Previously tracked partitions [${revoked.map(tpName).join(', ')}] been revoked by Kafka because of consumer rebalance. This is mostly due to another stream with same group id joined, please check if there're different streaming application misconfigure to use same group id. Fundamentally different stream should use different group id. Give each stream its own group.id (kafkaParams); if another application uses '${this.read.groupId}', stop it or change one of the two, then restart this one: it resumes from its checkpoint, or from the group's committed offsets`,
     );
   }
 
@@ -230,8 +244,9 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
       taken.callback?.(offsets, undefined);
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
+      this.commitQueue.restore(taken.offsets);
       log.warn(
-        `Committing offsets ${offsets.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')} failed`,
+        `Committing offsets ${offsets.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')} failed; the next batch commits them again`,
         error,
       );
       taken.callback?.(offsets, error);
