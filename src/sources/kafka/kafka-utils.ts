@@ -88,7 +88,7 @@ export const KafkaUtils = {
    * committed only once their records are in the write-ahead log: a crash loses nothing
    * (at-least-once). Without it a crash loses what was received and not yet processed. Starts
    * where the group committed, else at the end (`auto.offset.reset`: `largest`; or `smallest`).
-   * Also `createStream(ssc, kafkaParams, topics)`. See docs/kafka-receiver.md.
+   * Also `createStream(ssc, kafkaParams, topics)`. See docs/kafka.md.
    *
    * @example
    * ```ts
