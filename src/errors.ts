@@ -73,6 +73,8 @@ export const ErrorCodes = {
   DSTREAM_ERR_KAFKA_OFFSETS: 'an offset range the Kafka partition does not hold',
   DSTREAM_ERR_KAFKA_FETCH: 'a fetch from a Kafka partition that the broker answered with an error',
   DSTREAM_ERR_KAFKA_DESERIALIZE: "a Kafka record's key or value its deserializer cannot read",
+  DSTREAM_ERR_KAFKA_REVOKED:
+    "a direct stream's partitions given to another member of its consumer group",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -4,6 +4,17 @@
  */
 export { KafkaUtils, type KafkaParams } from './kafka-utils.js';
 export { KafkaRDD } from './kafka-rdd.js';
+export {
+  ConsumerStrategies,
+  ConsumerStrategy,
+  type StartingOffsets,
+} from './direct/consumer-strategies.js';
+export { LocationStrategies, type LocationStrategy } from './direct/location-strategies.js';
+export {
+  DirectKafkaInputDStream,
+  type KafkaPerPartitionConfig,
+} from './direct/direct-kafka-input-dstream.js';
+export type { CommittedOffset, OffsetCommitCallback } from './direct/commit-queue.js';
 export type { ConsumerRecord } from './consumer-record.js';
 export type { DeserializerName } from './deserializers.js';
 export {

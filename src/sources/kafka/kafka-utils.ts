@@ -1,42 +1,18 @@
 import { DStreamError } from '../../errors.js';
 import type { SparkContext } from '../../rdd/index.js';
 import type { OffsetRange } from '../../rdd/offset-range.js';
-import { StreamingConf } from '../../streaming/conf.js';
-import { Seconds } from '../../util/duration.js';
-import { parseBootstrap } from './client/load.js';
-import { deserializerNamed } from './deserializers.js';
-import { KafkaRDD, type KafkaReadSettings } from './kafka-rdd.js';
+import type { StreamingContext } from '../../streaming/streaming-context.js';
+import type { ConsumerStrategy } from './direct/consumer-strategies.js';
+import {
+  DirectKafkaInputDStream,
+  type KafkaPerPartitionConfig,
+} from './direct/direct-kafka-input-dstream.js';
+import type { LocationStrategy } from './direct/location-strategies.js';
+import { KafkaRDD } from './kafka-rdd.js';
 import './range-reader.js';
+import { readSettings, type KafkaParams } from './read-settings.js';
 
-/** Kafka's own parameter names, as a Spark user passes them (`bootstrap.servers`, `group.id`...). */
-export type KafkaParams = Readonly<Record<string, string | number | boolean | undefined>>;
-
-/** Reads the settings a Kafka read needs from Kafka parameters and the context's conf. */
-export function readSettings(
-  kafkaParams: KafkaParams,
-  conf: ReadonlyMap<string, string>,
-): KafkaReadSettings {
-  const servers = kafkaParams['bootstrap.servers'];
-  if (typeof servers !== 'string' || servers.trim() === '') {
-    throw new DStreamError(
-      'DSTREAM_ERR_INVALID_ARGUMENT',
-      "kafkaParams must give 'bootstrap.servers' (host:port[,host:port...]), such as { 'bootstrap.servers': '127.0.0.1:9092' }",
-    );
-  }
-  // Spark's default for the poll timeout is spark.network.timeout (120 s, read in seconds).
-  const settings = new StreamingConf(conf);
-  const poll = settings.getDuration(
-    'spark.streaming.kafka.consumer.poll.ms',
-    settings.getDuration('spark.network.timeout', Seconds(120), 's'),
-  );
-  return {
-    bootstrap: parseBootstrap(servers),
-    groupId: String(kafkaParams['group.id'] ?? 'dstream'),
-    key: deserializerNamed('key.deserializer', kafkaParams['key.deserializer']),
-    value: deserializerNamed('value.deserializer', kafkaParams['value.deserializer']),
-    pollTimeoutMs: poll.milliseconds,
-  };
-}
+export type { KafkaParams } from './read-settings.js';
 
 /** Spark's `KafkaUtils` (kafka-0-10): Kafka RDDs and streams. */
 export const KafkaUtils = {
@@ -56,7 +32,48 @@ export const KafkaUtils = {
     sc: SparkContext,
     kafkaParams: KafkaParams,
     offsetRanges: readonly OffsetRange[],
+    locationStrategy?: LocationStrategy,
   ): KafkaRDD<K, V> {
+    if (locationStrategy?.kind === 'PreferBrokers') {
+      throw new DStreamError(
+        'DSTREAM_ERR_INVALID_ARGUMENT',
+        'If you want to prefer brokers, you must provide a mapping using PreferFixed A single KafkaRDD does not have a driver consumer and cannot look up brokers for you.',
+      );
+    }
     return new KafkaRDD<K, V>(sc, [...offsetRanges], readSettings(kafkaParams, sc.conf));
+  },
+
+  /**
+   * A stream of the records of Kafka topics without a receiver (Spark's kafka-0-10
+   * `createDirectStream`): each batch reads, per topic partition, the offsets that arrived since
+   * the previous one (limited by `spark.streaming.kafka.maxRatePerPartition` and backpressure),
+   * one RDD partition per topic partition. Its RDDs carry their `offsetRanges`; commit them with
+   * `stream.commitAsync(ranges)` after your outputs, or keep them in your own store.
+   *
+   * @example
+   * ```ts
+   * const stream = KafkaUtils.createDirectStream<string, string>(
+   *   ssc,
+   *   LocationStrategies.PreferConsistent,
+   *   ConsumerStrategies.Subscribe<string, string>(['orders'], {
+   *     'bootstrap.servers': '127.0.0.1:9092',
+   *     'group.id': 'orders',
+   *     'auto.offset.reset': 'earliest',
+   *   }),
+   * );
+   * stream.foreachRDD(async (rdd) => {
+   *   console.log(await rdd.map((r) => r.value).collect());
+   *   stream.commitAsync(rdd.offsetRanges);
+   * });
+   * ```
+   */
+  createDirectStream<K = string, V = string>(
+    ssc: StreamingContext,
+    locationStrategy: LocationStrategy,
+    consumerStrategy: ConsumerStrategy<K, V>,
+    perPartitionConfig?: KafkaPerPartitionConfig,
+  ): DirectKafkaInputDStream<K, V> {
+    void locationStrategy; // task threads of one process are alike: every strategy reads the same
+    return new DirectKafkaInputDStream<K, V>(ssc, consumerStrategy, perPartitionConfig);
   },
 };

@@ -5,6 +5,8 @@ import { clientOptions, ensureReachable, loadKafka } from './load.js';
 export interface StringRecord {
   key?: string;
   value: string;
+  /** The partition to write to; by default the library's partitioner picks one. */
+  partition?: number;
 }
 
 export interface StringProducer {
@@ -29,9 +31,12 @@ export async function openProducer(
     async send(topic, records) {
       if (records.length === 0) return;
       await producer.send({
-        messages: records.map((r) =>
-          r.key === undefined ? { topic, value: r.value } : { topic, key: r.key, value: r.value },
-        ),
+        messages: records.map(({ key, value, partition }) => ({
+          topic,
+          value,
+          ...(key === undefined ? {} : { key }),
+          ...(partition === undefined ? {} : { partition }),
+        })),
       });
     },
     close: () => producer.close(),

@@ -1,0 +1,270 @@
+import { DStreamError } from '../../../errors.js';
+import type { DStream } from '../../../dstream/dstream.js';
+import { InputDStream } from '../../../dstream/input.js';
+import type { RDD } from '../../../rdd/index.js';
+import { OffsetRange, type TopicPartition } from '../../../rdd/offset-range.js';
+import {
+  DirectRateLimit,
+  defaultPerPartitionConfig,
+  type PerPartitionConfig,
+} from '../../../streaming/rate/direct-rate-limit.js';
+import type { StreamingContext } from '../../../streaming/streaming-context.js';
+import { Logger } from '../../../util/logging.js';
+import type { Time } from '../../../util/time.js';
+import type { ConsumerRecord } from '../consumer-record.js';
+import { KafkaRDD, type KafkaReadSettings } from '../kafka-rdd.js';
+import { readSettings } from '../read-settings.js';
+import { CommitQueue, committedList, type OffsetCommitCallback } from './commit-queue.js';
+import type { ConsumerStrategy } from './consumer-strategies.js';
+import { DriverConsumer, type DriverConsumerSettings } from './driver-consumer.js';
+import { driverSettings } from './driver-settings.js';
+import { retryWhileUnreachable } from './retry.js';
+import { tpName, tpOf, type OffsetMap } from './topic-partitions.js';
+
+const log = new Logger('DirectKafkaInputDStream');
+
+/** What a metadata checkpoint keeps: where the stream stands and the ranges of each batch. */
+interface DirectPosition {
+  readonly currentOffsets: [string, number][];
+  readonly batches: [number, [string, number, number, number][]][];
+}
+
+/**
+ * Spark's kafka-0-10 direct stream: no receiver. At each batch the driver asks Kafka for the
+ * latest offsets of the stream's partitions, limits each partition's range by the rate settings
+ * (`spark.streaming.kafka.maxRatePerPartition`, backpressure), and the batch's RDD is a
+ * {@link KafkaRDD} with one partition per topic partition, read by the task threads themselves.
+ * Offsets are committed to Kafka only when the application says so, with {@link commitAsync}.
+ */
+export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K, V>> {
+  private driver: DriverConsumer | undefined;
+  private currentOffsets: OffsetMap = new Map();
+  private readonly batches = new Map<number, readonly OffsetRange[]>();
+  private readonly commitQueue = new CommitQueue();
+  private readonly rateLimit: DirectRateLimit<string>;
+  private readonly read: KafkaReadSettings;
+  private readonly driverSettings: DriverConsumerSettings;
+
+  constructor(
+    ssc: StreamingContext,
+    private readonly strategy: ConsumerStrategy<K, V>,
+    perPartitionConfig?: KafkaPerPartitionConfig,
+  ) {
+    super(ssc);
+    this.read = readSettings(strategy.kafkaParams, ssc.sparkContext.conf);
+    this.driverSettings = driverSettings(strategy.kafkaParams);
+    this.rateLimit = new DirectRateLimit<string>(
+      ssc.conf,
+      ssc.batchDuration.milliseconds,
+      perPartitionConfig ? byKey(perPartitionConfig) : defaultPerPartitionConfig(ssc.conf),
+    );
+  }
+
+  override get displayName(): string {
+    return `Kafka 0.10 direct stream [${this.inputStreamId}]`;
+  }
+
+  override async start(): Promise<void> {
+    this.driver = await DriverConsumer.open(this.strategy.subscription, this.driverSettings);
+    await this.startNewPartitions(await this.driver.assignment());
+  }
+
+  override async stop(): Promise<void> {
+    const driver = this.driver;
+    this.driver = undefined;
+    if (!driver) return;
+    // What commitAsync queued in the last batches would otherwise wait for a batch that never comes.
+    await this.commitQueued(driver);
+    await driver.close();
+  }
+
+  /** Takes the latest offsets and fixes the batch's ranges; commits what `commitAsync` queued. */
+  override async prepareBatch(time: Time): Promise<void> {
+    // A batch restored from a checkpoint reads the ranges it had before.
+    if (this.batches.has(time.milliseconds)) return;
+    const driver = this.requireDriver();
+    const latest = await retryWhileUnreachable(
+      this.read,
+      `the latest offsets for ${time}`,
+      async () => {
+        const assigned = await driver.assignment();
+        this.checkNothingRevoked(assigned);
+        await this.startNewPartitions(assigned);
+        return driver.latestOffsets(assigned);
+      },
+    );
+    const until = this.rateLimit.untilOffsets(this.currentOffsets, latest);
+    const ranges = [...until.keys()].sort(byTopicPartition).map((key) => {
+      const { topic, partition } = tpOf(key);
+      return OffsetRange.create(topic, partition, this.currentOffsets.get(key)!, until.get(key)!);
+    });
+    this.batches.set(time.milliseconds, ranges);
+    for (const [key, offset] of until) this.currentOffsets.set(key, offset);
+    await this.commitQueued(driver);
+  }
+
+  compute(time: Time): KafkaRDD<K, V> {
+    const ranges = this.batches.get(time.milliseconds) ?? [];
+    let numRecords = 0;
+    for (const r of ranges) numRecords += r.count();
+    this.ssc.inputInfoTracker.reportInfo(time, {
+      inputStreamId: this.inputStreamId,
+      numRecords,
+      metadata: { offsets: ranges, Description: describe(ranges) },
+    });
+    return new KafkaRDD<K, V>(this.ssc.sparkContext, ranges, this.read);
+  }
+
+  /**
+   * As every stream's `foreachRDD`, typed with the RDDs this stream makes: `rdd.offsetRanges` are
+   * the batch's ranges (Spark's cast to `HasOffsetRanges`, which only the stream's own RDDs pass).
+   */
+  override foreachRDD(f: (rdd: KafkaRDD<K, V>, time: Time) => void | Promise<void>): void {
+    super.foreachRDD(f as (rdd: RDD<ConsumerRecord<K, V>>, time: Time) => void | Promise<void>);
+  }
+
+  /** As every stream's `transform`, typed with the RDDs this stream makes (see `foreachRDD`). */
+  override transform<U>(f: (rdd: KafkaRDD<K, V>, time: Time) => RDD<U>): DStream<U> {
+    return super.transform(f as (rdd: RDD<ConsumerRecord<K, V>>, time: Time) => RDD<U>);
+  }
+
+  /**
+   * Queues the offsets of `offsetRanges` to be committed to Kafka for the stream's group at the
+   * next batch, as Spark's `CanCommitOffsets.commitAsync`: per partition the largest
+   * `untilOffset` queued; `callback` (the last one given) hears how the commit went. Call it once
+   * the batch's outputs have succeeded.
+   */
+  commitAsync(offsetRanges: readonly OffsetRange[], callback?: OffsetCommitCallback): void {
+    this.commitQueue.add(offsetRanges, callback);
+  }
+
+  override clearMetadata(time: Time): void {
+    super.clearMetadata(time);
+    const horizon = time.minus(this.rememberDuration ?? this.slideDuration).milliseconds;
+    for (const t of this.batches.keys()) if (t <= horizon) this.batches.delete(t);
+  }
+
+  override updateRateLimit(recordsPerSecond: number): void {
+    this.rateLimit.updateRate(recordsPerSecond);
+  }
+
+  // ------------------------------------------------------------ checkpoints
+
+  override checkpointPosition(): DirectPosition {
+    return {
+      currentOffsets: [...this.currentOffsets],
+      batches: [...this.batches].map(([t, ranges]) => [
+        t,
+        ranges.map((r) => [r.topic, r.partition, r.fromOffset, r.untilOffset]),
+      ]),
+    };
+  }
+
+  /** The checkpointed offsets override starting offsets given to the strategy, as in Spark. */
+  override restorePosition(position: unknown): void {
+    const p = position as DirectPosition;
+    this.currentOffsets = new Map(p.currentOffsets);
+    for (const [t, ranges] of p.batches) {
+      const restored = ranges.map(([topic, partition, from, until]) =>
+        OffsetRange.create(topic, partition, from, until),
+      );
+      log.info(`Restoring KafkaRDD for time ${t} ms [${restored.join(', ')}]`);
+      this.batches.set(t, restored);
+    }
+  }
+
+  override recordsBatch(position: unknown, time: Time): boolean {
+    return (position as DirectPosition).batches.some(([t]) => t === time.milliseconds);
+  }
+
+  // ------------------------------------------------------------ partitions
+
+  private requireDriver(): DriverConsumer {
+    if (!this.driver) {
+      throw new DStreamError(
+        'DSTREAM_ERR_NOT_INITIALIZED',
+        `${this.displayName} has no consumer: start the streaming context first`,
+      );
+    }
+    return this.driver;
+  }
+
+  /** Partitions new to the stream start at given offsets, else committed, else auto.offset.reset. */
+  private async startNewPartitions(assigned: readonly string[]): Promise<void> {
+    const fresh = assigned.filter((k) => !this.currentOffsets.has(k));
+    if (fresh.length === 0) return;
+    const driver = this.requireDriver();
+    const start: OffsetMap = new Map();
+    for (const k of fresh) {
+      const given = this.strategy.offsets.get(k);
+      if (given !== undefined) start.set(k, given);
+    }
+    const committed = await driver.committedOffsets(fresh.filter((k) => !start.has(k)));
+    for (const [k, offset] of committed) start.set(k, offset);
+    const reset = await driver.resetOffsets(fresh.filter((k) => !start.has(k)));
+    for (const [k, offset] of reset) start.set(k, offset);
+    for (const [k, offset] of start) this.currentOffsets.set(k, offset);
+    log.info(`Starting ${fresh.map((k) => `${tpName(k)} at ${start.get(k)}`).join(', ')}`);
+  }
+
+  private checkNothingRevoked(assigned: readonly string[]): void {
+    const now = new Set(assigned);
+    const revoked = [...this.currentOffsets.keys()].filter((k) => !now.has(k));
+    if (revoked.length === 0) return;
+    throw new DStreamError(
+      'DSTREAM_ERR_KAFKA_REVOKED',
+      `Previously tracked partitions [${revoked.map(tpName).join(', ')}] been revoked by Kafka because of consumer rebalance. This is mostly due to another stream with same group id joined, please check if there're different streaming application misconfigure to use same group id. Fundamentally different stream should use different group id`,
+    );
+  }
+
+  private async commitQueued(driver: DriverConsumer): Promise<void> {
+    const taken = this.commitQueue.take();
+    if (!taken) return;
+    const offsets = committedList(taken.offsets);
+    try {
+      await driver.commit(taken.offsets);
+      taken.callback?.(offsets, undefined);
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      log.warn(
+        `Committing offsets ${offsets.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')} failed`,
+        error,
+      );
+      taken.callback?.(offsets, error);
+    }
+  }
+}
+
+function byTopicPartition(a: string, b: string): number {
+  const x = tpOf(a);
+  const y = tpOf(b);
+  return x.topic < y.topic ? -1 : x.topic > y.topic ? 1 : x.partition - y.partition;
+}
+
+/** The batch's non-empty ranges, largest first, as Spark's input info `Description`. */
+function describe(ranges: readonly OffsetRange[]): string {
+  return ranges
+    .filter((r) => r.count() > 0)
+    .sort((a, b) => b.count() - a.count())
+    .map(
+      (r) =>
+        `topic: ${r.topic}\tpartition: ${r.partition}\toffsets: ${r.fromOffset} to ${r.untilOffset}\tcount: ${r.count()}`,
+    )
+    .join('\n');
+}
+
+/**
+ * Rates per topic partition, as Spark's `PerPartitionConfig`: records per second a partition may
+ * bring (0: no limit), and the fewest records per batch a limit leaves it (1 unless given).
+ */
+export interface KafkaPerPartitionConfig {
+  maxRatePerPartition(topicPartition: TopicPartition): number;
+  minRatePerPartition?(topicPartition: TopicPartition): number;
+}
+
+function byKey(config: KafkaPerPartitionConfig): PerPartitionConfig<string> {
+  return {
+    maxRatePerPartition: (key) => config.maxRatePerPartition(tpOf(key)),
+    minRatePerPartition: (key) => config.minRatePerPartition?.(tpOf(key)) ?? 1,
+  };
+}

@@ -1,0 +1,210 @@
+import { DStreamError, messageOf } from '../../../errors.js';
+import { systemClock } from '../../../util/clock.js';
+import { Logger } from '../../../util/logging.js';
+import type { Admin, Consumer } from '@platformatic/kafka';
+import { clientOptions, ensureReachable, loadKafka } from '../client/load.js';
+import type { Subscription } from './consumer-strategies.js';
+import { byTopic, tpKey, tpName, type OffsetMap } from './topic-partitions.js';
+
+const log = new Logger('DirectKafkaInputDStream');
+
+/** What the driver's consumer needs from the stream's Kafka parameters. */
+export interface DriverConsumerSettings {
+  readonly bootstrap: string[];
+  readonly groupId: string;
+  /** `auto.offset.reset`: where a partition without a committed offset starts. */
+  readonly reset: 'earliest' | 'latest' | 'none';
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** How often topics (a pattern's) and partition counts are looked up again. */
+  readonly metadataMaxAgeMs: number;
+}
+
+/**
+ * The direct stream's consumer on the driver: it only asks for offsets and commits them (task
+ * threads fetch the records). With `Subscribe` and `SubscribePattern` it is a member of the
+ * stream's consumer group, which assigns it partitions and keeps heartbeating in the background;
+ * with `Assign` it joins no group. The client's autocommit is never on: offsets are committed by
+ * `commitAsync` only, after the application's outputs.
+ */
+export class DriverConsumer {
+  private lastLookup = Number.NEGATIVE_INFINITY;
+  private partitionCounts = new Map<string, number>();
+
+  private constructor(
+    private readonly subscription: Subscription,
+    private readonly settings: DriverConsumerSettings,
+    private readonly consumer: Consumer,
+    private readonly admin: Admin,
+  ) {}
+
+  static async open(
+    subscription: Subscription,
+    settings: DriverConsumerSettings,
+  ): Promise<DriverConsumer> {
+    await ensureReachable(settings.bootstrap);
+    const { Consumer, Admin } = await loadKafka();
+    const options = clientOptions(settings.bootstrap, `dstream-driver-${settings.groupId}`);
+    const consumer = new Consumer({
+      ...options,
+      groupId: settings.groupId,
+      autocommit: false,
+      // A restarted application gets its partitions back after at most this long: the group
+      // waits for the member a crash left behind until its session times out.
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+    });
+    const admin = new Admin({ ...options, clientId: `dstream-driver-admin-${settings.groupId}` });
+    const driver = new DriverConsumer(subscription, settings, consumer, admin);
+    try {
+      await driver.assignment();
+    } catch (e) {
+      await driver.close();
+      throw e;
+    }
+    return driver;
+  }
+
+  /** The partitions the stream reads now (keys of {@link tpKey}). */
+  async assignment(): Promise<string[]> {
+    const s = this.subscription;
+    if (s.kind === 'assign') return s.partitions.map((p) => tpKey(p.topic, p.partition));
+    const now = systemClock.now();
+    if (
+      now - this.lastLookup >= this.settings.metadataMaxAgeMs ||
+      this.consumer.memberId === null
+    ) {
+      this.lastLookup = now;
+      const topics =
+        s.kind === 'subscribe'
+          ? [...s.topics]
+          : (await this.admin.listTopics()).filter((t) => matchesWhole(s.pattern, t));
+      const added = this.consumer.topics.trackAll(...topics).some(Boolean);
+      const counts = await this.countPartitions(topics);
+      const grown = [...counts].some(([t, n]) => (this.partitionCounts.get(t) ?? n) !== n);
+      this.partitionCounts = counts;
+      // Joining again makes the group assign the new topics or partitions.
+      if (added || grown || this.consumer.memberId === null) await this.consumer.joinGroup({});
+    }
+    const keys: string[] = [];
+    for (const a of this.consumer.assignments ?? []) {
+      for (const p of a.partitions) keys.push(tpKey(a.topic, p));
+    }
+    return keys;
+  }
+
+  /** The group's committed offsets of `keys`, for those that have one. */
+  async committedOffsets(keys: readonly string[]): Promise<OffsetMap> {
+    const topics = [...byTopic(keys)].map(([name, partitionIndexes]) => ({
+      name,
+      partitionIndexes,
+    }));
+    const committed: OffsetMap = new Map();
+    if (topics.length === 0) return committed;
+    const groups = await this.admin.listConsumerGroupOffsets({
+      groups: [{ groupId: this.settings.groupId, topics }],
+    });
+    const group = groups[0];
+    for (const t of group?.topics ?? []) {
+      for (const p of t.partitions) {
+        if (p.committedOffset >= 0n)
+          committed.set(tpKey(t.name, p.partitionIndex), Number(p.committedOffset));
+      }
+    }
+    return committed;
+  }
+
+  /** Where `keys` start by `auto.offset.reset`, or Kafka's error when it is `none`. */
+  async resetOffsets(keys: readonly string[]): Promise<OffsetMap> {
+    if (keys.length === 0) return new Map();
+    if (this.settings.reset === 'none') {
+      throw new DStreamError(
+        'DSTREAM_ERR_KAFKA_OFFSETS',
+        `Undefined offset with no reset policy for partitions: [${keys.map(tpName).join(', ')}]: the group '${this.settings.groupId}' has no committed offset for them; give starting offsets to the consumer strategy, or set auto.offset.reset to earliest or latest`,
+      );
+    }
+    return this.listOffsets(keys, this.settings.reset === 'earliest' ? -2n : -1n);
+  }
+
+  /** The end of each partition (the offset the next record will get). */
+  latestOffsets(keys: readonly string[]): Promise<OffsetMap> {
+    return this.listOffsets(keys, -1n);
+  }
+
+  /** The start of each partition (its oldest record kept). */
+  earliestOffsets(keys: readonly string[]): Promise<OffsetMap> {
+    return this.listOffsets(keys, -2n);
+  }
+
+  /** Commits `offsets` for the stream's group (the next offset to read, per partition). */
+  async commit(offsets: OffsetMap): Promise<void> {
+    if (offsets.size === 0) return;
+    if (this.subscription.kind !== 'assign') {
+      // A member commits with its generation, so a commit from a member the group dropped fails.
+      const list = [...offsets].map(([key, offset]) => {
+        const at = key.lastIndexOf('\0');
+        const partition = Number(key.slice(at + 1));
+        return { topic: key.slice(0, at), partition, offset: BigInt(offset), leaderEpoch: -1 };
+      });
+      await this.consumer.commit({ offsets: list });
+      return;
+    }
+    // Without a group membership a commit goes through the admin API (the group is empty).
+    const topics = [...byTopic(offsets.keys())].map(([name, partitions]) => ({
+      name,
+      partitionOffsets: partitions.map((partition) => ({
+        partition,
+        offset: BigInt(offsets.get(tpKey(name, partition))!),
+      })),
+    }));
+    await this.admin.alterConsumerGroupOffsets({ groupId: this.settings.groupId, topics });
+  }
+
+  /** Leaves the group (so that a restart gets its partitions at once) and closes the clients. */
+  async close(): Promise<void> {
+    const results = await Promise.allSettled([this.consumer.close(), this.admin.close()]);
+    for (const r of results) {
+      if (r.status === 'rejected')
+        log.warn(`Closing the Kafka driver consumer: ${messageOf(r.reason)}`);
+    }
+  }
+
+  private async listOffsets(keys: readonly string[], timestamp: bigint): Promise<OffsetMap> {
+    const offsets: OffsetMap = new Map();
+    if (keys.length === 0) return offsets;
+    const grouped = byTopic(keys);
+    const found = await this.consumer.listOffsets({
+      topics: [...grouped.keys()],
+      partitions: Object.fromEntries(grouped),
+      timestamp,
+    });
+    for (const [topic, partitions] of grouped) {
+      const list = found.get(topic);
+      for (const p of partitions) {
+        const offset = list?.[p];
+        if (offset === undefined) {
+          throw new DStreamError(
+            'DSTREAM_ERR_KAFKA_TOPIC',
+            `Topic '${topic}' has no partition ${p} at ${this.settings.bootstrap.join(',')}`,
+          );
+        }
+        offsets.set(tpKey(topic, p), Number(offset));
+      }
+    }
+    return offsets;
+  }
+
+  private async countPartitions(topics: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (topics.length === 0) return counts;
+    const metadata = await this.consumer.metadata({ topics: [...topics], forceUpdate: true });
+    for (const [name, t] of metadata.topics) counts.set(name, t.partitionsCount);
+    return counts;
+  }
+}
+
+/** Whether `pattern` matches the whole of `topic`, as Java's `Pattern.matcher(t).matches()`. */
+function matchesWhole(pattern: RegExp, topic: string): boolean {
+  const whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gy]/g, ''));
+  return whole.test(topic);
+}

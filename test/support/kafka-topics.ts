@@ -1,0 +1,71 @@
+// Topics, records and committed offsets for the Kafka tests, on the broker of the run.
+import { randomUUID } from 'node:crypto';
+import { Admin } from '@platformatic/kafka';
+import { createTopic } from '../../src/sources/kafka/client/admin.js';
+import { openProducer } from '../../src/sources/kafka/client/producer.js';
+import { bootstrap } from './kafka-broker.js';
+
+/** A new topic of `partitions` partitions, named `<prefix>-<random>`. */
+export async function newTopic(prefix: string, partitions: number): Promise<string> {
+  const topic = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await createTopic([bootstrap()], topic, partitions);
+  return topic;
+}
+
+/** Writes `values` to one partition of `topic`, in order. */
+export async function produce(topic: string, partition: number, values: readonly string[]) {
+  const producer = await openProducer([bootstrap()]);
+  try {
+    await producer.send(
+      topic,
+      values.map((value) => ({ value, partition })),
+    );
+  } finally {
+    await producer.close();
+  }
+}
+
+/** `count` values `<partition>:<i>` for i from `from`: where each record came from is plain. */
+export function numbered(partition: number, from: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${partition}:${from + i}`);
+}
+
+async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: [bootstrap()] });
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close();
+  }
+}
+
+/** The committed offset of each partition of `topic` for `group` (-1: none). */
+export function committedOffsets(group: string, topic: string, partitions: number) {
+  return withAdmin(async (admin) => {
+    const [found] = await admin.listConsumerGroupOffsets({
+      groups: [
+        {
+          groupId: group,
+          topics: [
+            { name: topic, partitionIndexes: Array.from({ length: partitions }, (_, i) => i) },
+          ],
+        },
+      ],
+    });
+    const offsets = Array.from({ length: partitions }, () => -1);
+    for (const t of found?.topics ?? []) {
+      for (const p of t.partitions) offsets[p.partitionIndex] = Number(p.committedOffset);
+    }
+    return offsets;
+  });
+}
+
+/** Grows `topic` to `count` partitions. */
+export function addPartitions(topic: string, count: number) {
+  return withAdmin((admin) => admin.createPartitions({ topics: [{ name: topic, count }] }));
+}
+
+/** A group id no other test uses. */
+export function newGroup(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
