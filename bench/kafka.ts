@@ -106,23 +106,6 @@ function print(event: BenchEvent): void {
 
 const epochMs = (): number => performance.timeOrigin + performance.now();
 
-/** What the direct-stream API of dstream/kafka looks like (DESIGN.md), as far as this file uses it. */
-interface DirectKafka {
-  KafkaUtils: {
-    createDirectStream<K, V>(
-      ssc: unknown,
-      location: unknown,
-      consumer: unknown,
-    ): import('./../src/index.js').DStream<
-      import('../src/sources/kafka/index.js').ConsumerRecord<K, V>
-    >;
-  };
-  LocationStrategies: { PreferConsistent: unknown };
-  ConsumerStrategies: {
-    Subscribe(topics: string[], params: Record<string, unknown>): unknown;
-  };
-}
-
 /**
  * dstream's WordCount over the topic: the direct stream, `map` to the value, `flatMap` to words,
  * `reduceByKey`, and the output of bench/wordcount.ts (every (word, count) pair visited).
@@ -149,11 +132,10 @@ async function childDstream(a: ChildArgs): Promise<void> {
   const given: number[] = [];
   let stream;
   if (a.api === 'direct') {
-    const k = kafka as unknown as DirectKafka;
-    stream = k.KafkaUtils.createDirectStream<string, string>(
+    stream = kafka.KafkaUtils.createDirectStream<string, string>(
       ssc,
-      k.LocationStrategies.PreferConsistent,
-      k.ConsumerStrategies.Subscribe([a.topic], kafkaParams),
+      kafka.LocationStrategies.PreferConsistent,
+      kafka.ConsumerStrategies.Subscribe<string, string>([a.topic], kafkaParams),
     );
   } else {
     // The same ranges the rate limit would give, made on the driver (task threads get theirs
