@@ -37,7 +37,14 @@ import {
   reportHeader,
   type Machine,
 } from './lib/machine.ts';
-import { formatRate, formatSpread, median, spread, type Spread } from './lib/stats.ts';
+import {
+  formatRate,
+  formatSpread,
+  measuredWindow,
+  median,
+  spread,
+  type Spread,
+} from './lib/stats.ts';
 import { KNOWN_CHECKSUMS } from './lib/word-data.ts';
 import { ensureSpark, javaVersion, sparkKafkaCommand } from './spark/spark.ts';
 
@@ -397,29 +404,6 @@ interface Run {
   loadAtStart: number;
   wallMs: number;
   events: BenchEvent[];
-}
-
-/** The measured window of a run's batch events: after `warmupRecords`, to the last batch. */
-export function measuredWindow(
-  batches: readonly { records: number; startMs: number; endMs: number; processingMs: number }[],
-  warmupRecords: number,
-): { records: number; windowMs: number; processingMs: number; batches: number; medianMs: number } {
-  let before = 0;
-  let k = 0;
-  while (k < batches.length && before < warmupRecords) before += batches[k++]!.records;
-  const measured = batches.slice(k);
-  if (measured.length === 0)
-    return { records: 0, windowMs: NaN, processingMs: NaN, batches: 0, medianMs: NaN };
-  const records = measured.reduce((n, b) => n + b.records, 0);
-  const windowMs = measured[measured.length - 1]!.endMs - measured[0]!.startMs;
-  const processingMs = measured.reduce((n, b) => n + b.processingMs, 0);
-  return {
-    records,
-    windowMs,
-    processingMs,
-    batches: measured.length,
-    medianMs: median(measured.map((b) => b.processingMs)),
-  };
 }
 
 function childCommand(
