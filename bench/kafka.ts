@@ -384,6 +384,8 @@ interface Options {
   verbose: boolean;
   report: string | undefined;
   api: 'direct' | 'rdd';
+  /** The bare loops measured. */
+  bare: readonly Impl[];
 }
 
 interface Run {
@@ -659,7 +661,10 @@ async function compare(o: Options): Promise<void> {
   const script = relative(REPO_ROOT, process.argv[1] ?? 'bench/kafka.ts');
   const command = `node ${script} ${process.argv.slice(2).join(' ')}`.trim();
   const c = o.config;
-  const impls = IMPLS.filter((i) => o.spark || i !== 'spark2');
+  const impls = IMPLS.filter(
+    (i) =>
+      (o.spark || i !== 'spark2') && (o.bare.includes(i) || (i !== 'fetch' && i !== 'consume')),
+  );
   process.stderr.write(
     `[kafka] ${start.cores} cores, ${start.cpuModel}, load ${formatLoad(start.loadAverage)}; ` +
       `${o.rounds} rounds of ${impls.join(', ')} on topics of ${c.partitions.join(' and ')} partitions\n`,
@@ -757,6 +762,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       verbose: { type: 'boolean', default: false },
       report: { type: 'string' },
       api: { type: 'string', default: 'direct' },
+      bare: { type: 'string' },
       // one measured program (what the comparison spawns)
       child: { type: 'string' },
       master: { type: 'string', default: 'local[2]' },
@@ -806,7 +812,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     verbose: values.verbose,
     report: values.report,
     api,
+    bare: parseBare(values.bare ?? (values.quick ? 'fetch' : 'fetch,consume')),
   });
+}
+
+function parseBare(text: string): Impl[] {
+  const loops = text.split(',').filter((s) => s !== '');
+  for (const l of loops)
+    if (l !== 'fetch' && l !== 'consume') throw new Error(`--bare fetch,consume, not ${l}`);
+  return loops as Impl[];
 }
 
 if (import.meta.main) await main(process.argv.slice(2));
