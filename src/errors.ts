@@ -75,6 +75,11 @@ export const ErrorCodes = {
   DSTREAM_ERR_KAFKA_DESERIALIZE: "a Kafka record's key or value its deserializer cannot read",
   DSTREAM_ERR_KAFKA_REVOKED:
     "a direct stream's partitions given to another member of its consumer group",
+  DSTREAM_ERR_KAFKA_OFFSET_OUT_OF_RANGE:
+    'an offset range whose records Kafka has deleted (retention) or never had',
+  DSTREAM_ERR_KAFKA_PARSE: "a Kafka record that the application's parse function rejected",
+  DSTREAM_ERR_KAFKA_DEAD_LETTER:
+    'a bad Kafka record that could not be written to its dead-letter topic',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

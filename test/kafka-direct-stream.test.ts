@@ -1,6 +1,10 @@
 // KafkaUtils.createDirectStream against the real broker test/kafka-setup.ts starts for the run:
 // per-batch offset ranges as Spark computes them, commitAsync, restarts, partitions and topics
 // added while the stream runs.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConsumerStrategies,
@@ -144,6 +148,39 @@ describe.skipIf(skipKafka)(
       expect(batches.flatMap((b) => b.values[1]!)).toEqual(numbered(1, 0, 120));
     });
 
+    it('with backpressure, shares the initial rate among partitions by their lag, as Spark does', async () => {
+      const backlog = [10, 50, 0];
+      const topic = await newTopic('backpressure', backlog.length);
+      for (const [p, n] of backlog.entries()) await produce(topic, p, numbered(p, 0, n));
+      const rate = 30;
+      const { ssc, clock } = context({
+        'spark.streaming.backpressure.enabled': 'true',
+        'spark.streaming.backpressure.initialRate': String(rate),
+      });
+      const stream = KafkaUtils.createDirectStream(
+        ssc,
+        LocationStrategies.PreferConsistent,
+        ConsumerStrategies.Subscribe([topic], params(newGroup('backpressure'))),
+      );
+      const batches = record(stream);
+      await ssc.start();
+      await clock.advance(1000);
+      const totalLag = backlog.reduce((a, b) => a + b, 0);
+      // r_p = lag_p / totalLag × rate; at most max(floor(1 s × r_p), minRatePerPartition 1) records.
+      const expected = backlog.map((lag, p) => {
+        const limit = Math.max(Math.floor(1 * ((lag / totalLag) * rate)), 1);
+        return [p, 0, Math.min(limit, lag)];
+      });
+      expect(batches[0]!.ranges.map((r) => [r.partition, r.fromOffset, r.untilOffset])).toEqual(
+        expected,
+      );
+      expect(expected).toEqual([
+        [0, 0, 5],
+        [1, 0, 25],
+        [2, 0, 0],
+      ]);
+    });
+
     it('commitAsync commits at the next batch, after the outputs, and a restart resumes there', async () => {
       const topic = await newTopic('commit', 2);
       const group = newGroup('commit');
@@ -267,6 +304,41 @@ describe.skipIf(skipKafka)(
           [second, 0, 0, 1],
         ],
       ]);
+    });
+
+    it('local[2]: task threads fetch their own offset ranges and deserialize them with the function given', async () => {
+      const topic = await newTopic('threads', 2);
+      await produce(topic, 0, numbered(0, 0, 30));
+      await produce(topic, 1, numbered(1, 0, 20));
+      const root = fileURLToPath(new URL('..', import.meta.url));
+      const { stdout } = await promisify(execFile)(
+        join(root, 'node_modules', '.bin', 'node'),
+        [
+          join(root, 'test', 'fixtures', 'workers', 'kafka-direct-app.ts'),
+          'local[2]',
+          bootstrap(),
+          topic,
+          newGroup('threads'),
+        ],
+        { cwd: root },
+      );
+      const out = JSON.parse(stdout.trim()) as {
+        values: string[];
+        readers: number[];
+        ranges: string[];
+        error?: string;
+      };
+      expect(out.error).toBeUndefined();
+      expect(out.ranges).toEqual([
+        `OffsetRange(topic: '${topic}', partition: 0, range: [0 -> 30])`,
+        `OffsetRange(topic: '${topic}', partition: 1, range: [0 -> 20])`,
+      ]);
+      expect(out.values).toEqual(
+        [...numbered(0, 0, 30), ...numbered(1, 0, 20)].map((v) => `v=${v}`).sort(),
+      );
+      // Records were mapped, so fetched, in task threads only: never on the main thread.
+      expect(out.readers.length).toBeGreaterThan(0);
+      expect(out.readers).not.toContain(0);
     });
   },
 );

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Consumer, Producer, stringSerializers } from '@platformatic/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaUtils, OffsetRange, hasOffsetRanges } from 'dstream/kafka';
 import { createManualContext } from 'dstream/testing';
@@ -52,6 +53,14 @@ describe.skipIf(skipKafka)(
         { 'bootstrap.servers': bootstrap(), 'group.id': 'rdd-test' },
         ranges,
       );
+      expect(await rdd.count()).toBe(17);
+      expect(await rdd.isEmpty()).toBe(false);
+      // count and isEmpty are answered from the offsets: a range past the end is not read.
+      const beyond = KafkaUtils.createRDD(sparkContext(), { 'bootstrap.servers': bootstrap() }, [
+        OffsetRange.create(topic, 0, 0, 1000),
+      ]);
+      expect(await beyond.count()).toBe(1000);
+      await expect(beyond.collect()).rejects.toThrow(/Failed to get records/);
       expect(rdd.getNumPartitions()).toBe(2);
       expect(hasOffsetRanges(rdd) && rdd.offsetRanges).toEqual(ranges);
       const parts = await rdd.glom().collect();
@@ -134,6 +143,49 @@ describe.skipIf(skipKafka)(
       expect(out.readers).not.toContain(0);
     });
 
+    it("skips a transaction's markers with allowNonConsecutiveOffsets, and says to set it without", async () => {
+      const topic = `tx-${randomUUID().slice(0, 8)}`;
+      await createTopic([bootstrap()], topic, 1);
+      const producer = new Producer({
+        clientId: 'tx-test',
+        bootstrapBrokers: [bootstrap()],
+        serializers: stringSerializers,
+        idempotent: true,
+        transactionalId: `tx-${topic}`,
+      });
+      try {
+        const tx = await producer.beginTransaction();
+        await tx.send({ messages: ['a', 'b', 'c'].map((value) => ({ topic, value })) });
+        await tx.commit(); // the broker writes the commit marker after it: 6 offsets, 5 records
+        await producer.send({ messages: ['d', 'e'].map((value) => ({ topic, value })) });
+      } finally {
+        await producer.close();
+      }
+      await untilEndReaches(topic, 6); // the marker is written after the commit returns
+      const range = [OffsetRange.create(topic, 0, 0, 6)];
+      const strict = KafkaUtils.createRDD(
+        sparkContext(),
+        { 'bootstrap.servers': bootstrap() },
+        range,
+      );
+      await expect(strict.collect()).rejects.toThrow(
+        /Got wrong record .* even after seeking to offset \d got offset \d instead\. If this is a compacted topic, consider enabling spark\.streaming\.kafka\.allowNonConsecutiveOffsets/,
+      );
+      const { ssc } = createManualContext({
+        conf: { 'spark.streaming.kafka.allowNonConsecutiveOffsets': 'true' },
+      });
+      contexts.push(ssc);
+      const lenient = KafkaUtils.createRDD(
+        ssc.sparkContext,
+        { 'bootstrap.servers': bootstrap() },
+        range,
+      );
+      const read = await lenient.collect();
+      expect(read.map((r) => r.value)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(new Set(read.map((r) => r.offset)).size).toBe(5); // one offset of 0-5 is the marker
+      expect(await lenient.count()).toBe(5); // counted by reading, not from the offsets
+    });
+
     it('needs bootstrap.servers, and a deserializer it knows', () => {
       const sc = sparkContext();
       expect(() => KafkaUtils.createRDD(sc, {}, [])).toThrow(
@@ -141,7 +193,25 @@ describe.skipIf(skipKafka)(
       );
       expect(() =>
         KafkaUtils.createRDD(sc, { 'bootstrap.servers': 'x:1', 'value.deserializer': 'avro' }, []),
-      ).toThrow(/value.deserializer must be 'string', 'buffer' or 'json'/);
+      ).toThrow(/value.deserializer must be 'string', 'buffer', 'json' .* or a function/);
     });
   },
 );
+
+/** Waits until partition 0 of `topic` ends at `offset` or later (its high watermark). */
+async function untilEndReaches(topic: string, offset: number): Promise<void> {
+  const consumer = new Consumer({
+    clientId: 'end',
+    bootstrapBrokers: [bootstrap()],
+    groupId: 'end',
+  });
+  try {
+    for (;;) {
+      const ends = await consumer.listOffsets({ topics: [topic], isolationLevel: 0 });
+      if (Number(ends.get(topic)?.[0] ?? 0) >= offset) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await consumer.close(true);
+  }
+}

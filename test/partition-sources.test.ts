@@ -125,6 +125,21 @@ describe('partition sources', () => {
     expect((error as DStreamError).message).toContain("kind 'test.nobodyRegisteredThis'");
   });
 
+  it('a reader that keeps connections between reads closes them when a context stops', async () => {
+    let closed = 0;
+    registerPartitionReader<PartitionSource, string>({
+      kind: 'test.keepsConnections',
+      read: () => [],
+      close: async () => void closed++,
+    });
+    const other = new SparkContext({ master: 'local[1]', appName: 'closes-readers' });
+    expect(closed).toBe(0);
+    await other.stop();
+    expect(closed).toBe(1);
+    await other.stop(); // stopped once
+    expect(closed).toBe(1);
+  });
+
   it('a kind registered twice by different readers is refused', () => {
     const reader = { kind: 'test.twice', read: () => [] };
     registerPartitionReader(reader);

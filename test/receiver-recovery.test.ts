@@ -268,3 +268,73 @@ describe('the receiver write-ahead log', () => {
     expect(lastOutput(app)).toEqual(sums(fed));
   });
 });
+
+// Receiver.storeReliably, Spark's blocking store(ArrayBuffer): what a reliable receiver (the Kafka
+// receiver) waits for before acknowledging records to its source.
+describe('storeReliably', () => {
+  it('resolves once the block is in the log, so a crash right after loses nothing', async () => {
+    const dir = tempDir();
+    const fed: Entry[] = [
+      ['k0', 1],
+      ['k1', 2],
+    ];
+    const first = startApp(dir, 0, true);
+    await first.ssc.start();
+    await first.receiver.storeReliably(fed);
+    await simulateCrash(first.ssc);
+
+    const second = startApp(dir, 500, true);
+    await second.ssc.start();
+    await second.clock.advance(1000);
+    await second.ssc.stop();
+    expect(lastOutput(second)).toEqual(sums(fed));
+  });
+
+  it('rejects, keeping nothing, when the log cannot write the block', async () => {
+    const dir = tempDir();
+    const app = startApp(dir, 0, true);
+    await app.ssc.start();
+    const unserialisable = (() => 1) as unknown as Entry;
+    await expect(app.receiver.storeReliably([['a', 1], unserialisable])).rejects.toMatchObject({
+      code: 'DSTREAM_ERR_WAL_WRITE',
+    });
+    await app.receiver.storeReliably([['b', 2]]);
+    await app.clock.advance(1000);
+    await app.ssc.stop();
+    expect(lastOutput(app)).toEqual([['b', 2]]);
+  });
+
+  it('resolves at once without the log, and rejects once the receiver has stopped', async () => {
+    const app = startApp(tempDir(), 0, false);
+    await app.ssc.start();
+    await app.receiver.storeReliably([['a', 1]]);
+    await app.clock.advance(1000);
+    await app.ssc.stop();
+    expect(lastOutput(app)).toEqual([['a', 1]]);
+    await expect(app.receiver.storeReliably([['b', 1]])).rejects.toMatchObject({
+      code: 'DSTREAM_ERR_RECEIVER',
+    });
+  });
+
+  it('lets stop() wait for the work onStop() returns', async () => {
+    const events: string[] = [];
+    class Acknowledging extends Receiver<Entry> {
+      onStart(): void {}
+      async onStop(): Promise<void> {
+        await new Promise((resolve) => setImmediate(resolve));
+        events.push('acknowledged');
+      }
+    }
+    const ssc = new StreamingContext({
+      master: 'local[1]',
+      appName: 'async-stop',
+      batchDuration: Seconds(1),
+      clock: new ManualClock(0),
+    });
+    ssc.receiverStream(new Acknowledging()).foreachRDD(() => {});
+    await ssc.start();
+    await ssc.stop();
+    events.push('stopped');
+    expect(events).toEqual(['acknowledged', 'stopped']);
+  });
+});

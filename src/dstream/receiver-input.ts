@@ -34,12 +34,14 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
       this.ssc,
       this.inputStreamId,
       (b) => tracker.addBlock(b),
+      (b) => tracker.addBlockReliably(b),
     );
     this.supervisor.start();
   }
 
   override async stop(): Promise<void> {
     this.supervisor?.stop(STOPPED_BY_DRIVER);
+    await this.supervisor?.whenStopped();
     await this.wal?.close();
     await this.allocationLog?.close();
   }
@@ -78,6 +80,7 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
   /** Stops the receiver; what it had buffered becomes a block for the next batch. */
   override async stopReceiving(): Promise<void> {
     this.supervisor?.stop(STOPPED_BY_DRIVER);
+    await this.supervisor?.whenStopped();
   }
 
   override hasPendingData(): boolean {

@@ -26,6 +26,11 @@ export interface PartitionSource {
 export interface PartitionReader<S extends PartitionSource = PartitionSource, T = unknown> {
   readonly kind: S['kind'];
   read(source: S): readonly T[] | Promise<readonly T[]>;
+  /**
+   * Releases what reads keep open between tasks (connections a reader caches), when a context
+   * stops in this thread: an open socket would keep the process alive. Reads after it open anew.
+   */
+  close?(): Promise<void>;
 }
 
 const NOT_READY = Symbol.for('dstream.partitionNotReady');
@@ -76,6 +81,13 @@ export function registerPartitionReader<S extends PartitionSource, T>(
     );
   }
   shared.readers.set(reader.kind, reader);
+}
+
+/** Closes what every reader of this thread keeps open between reads (see `PartitionReader.close`). */
+export async function closePartitionReaders(): Promise<void> {
+  const closing: Promise<void>[] = [];
+  for (const reader of shared.readers.values()) if (reader.close) closing.push(reader.close());
+  await Promise.all(closing);
 }
 
 /** Whether partitions of this kind can be read in this thread. */

@@ -8,6 +8,7 @@ import { ParallelCollectionRDD } from './narrow/parallel-collection-rdd.js';
 import { TextFileRDD } from './narrow/text-file-rdd.js';
 import { unionOf } from './narrow/union-rdd.js';
 import { checkPartitionCount } from './partitioner.js';
+import { closePartitionReaders } from './partition-source.js';
 import type { RDD } from './rdd.js';
 import { DAGScheduler } from './scheduler/dag-scheduler.js';
 import { InlineTaskRunner, type TaskRunner } from './scheduler/task-runner.js';
@@ -164,5 +165,6 @@ export class SparkContext {
     this.blockManager.clear();
     this.shuffleManager.clear();
     await this.runner.close();
+    await closePartitionReaders();
   }
 }

@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
-import { messageOf } from '../errors.js';
+import { DStreamError, messageOf } from '../errors.js';
 import { Logger } from '../util/logging.js';
 import type { ReceivedBlock } from './block-generator.js';
 import type { FileWriteAheadLog, WalSegment } from './write-ahead-log.js';
@@ -74,26 +74,46 @@ export class ReceivedBlockTracker<T> {
 
   /** Takes a block from the receiver; with the log, it is unallocated once written. */
   addBlock(block: ReceivedBlock<T>): void {
+    void this.add(block, false);
+  }
+
+  /**
+   * Takes a block whose receiver waits for it to be stored (Spark's `store(ArrayBuffer)`):
+   * resolves once the block is in the write-ahead log (at once without one). A block the log
+   * refuses is not kept: the promise rejects, and the receiver may store it again or give up (a
+   * reliable source then has not acknowledged the records, and sends them again).
+   */
+  addBlockReliably(block: ReceivedBlock<T>): Promise<void> {
+    return this.add(block, true);
+  }
+
+  private add(block: ReceivedBlock<T>, reliable: boolean): Promise<void> {
     const wal = this.wal;
     if (!wal) {
       this.unallocated.push(block);
-      return;
+      return Promise.resolve();
     }
     let payload: Buffer;
     try {
       payload = serialize(block.records);
     } catch (e) {
-      this.keepUnlogged(block, `Cannot write block ${block.blockId} to the write ahead log`, e);
-      return;
+      const message = `Cannot write block ${block.blockId} to the write ahead log`;
+      if (reliable)
+        return Promise.reject(
+          new DStreamError('DSTREAM_ERR_WAL_WRITE', `${message}: ${messageOf(e)}`, { cause: e }),
+        );
+      this.keepUnlogged(block, message, e);
+      return Promise.resolve();
     }
     this.writing++;
-    this.lastWrite = wal.write(payload).then(
+    const written = wal.write(payload).then(
       (segment) => {
         this.writing--;
         this.unallocated.push({ ...block, segment });
       },
       (e: unknown) => {
         this.writing--;
+        if (reliable) throw e;
         this.keepUnlogged(
           block,
           `Error while writing block ${block.blockId} to the write ahead log`,
@@ -101,6 +121,8 @@ export class ReceivedBlockTracker<T> {
         );
       },
     );
+    this.lastWrite = written.catch(() => undefined);
+    return written;
   }
 
   /** True while blocks wait for a batch, or for the log. */

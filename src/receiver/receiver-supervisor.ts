@@ -28,6 +28,8 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
   private stopped = false;
   private restartPending = false;
   private restartTimer: Cancellable | undefined;
+  /** The work of the receiver's `onStop()` calls that may still run. */
+  private stopping: Promise<void> = Promise.resolve();
   private readonly blockGenerator: BlockGenerator<T>;
   private readonly defaultRestartDelay: number;
   private nextBlockNumber: number;
@@ -38,6 +40,11 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
     private readonly ssc: StreamingContext,
     readonly streamId: number,
     private readonly onBlock: (block: ReceivedBlock<T>) => void,
+    /** Stores a block and resolves once it is stored (in the write-ahead log, when enabled). */
+    private readonly onReliableBlock: (block: ReceivedBlock<T>) => Promise<void> = (block) => {
+      onBlock(block);
+      return Promise.resolve();
+    },
   ) {
     const conf = ssc.conf;
     const blockInterval = conf.getDuration('spark.streaming.blockInterval', Milliseconds(200));
@@ -84,6 +91,11 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
     return this.stopped;
   }
 
+  /** Settles when the work the receiver's `onStop()` returned has finished (never rejects). */
+  whenStopped(): Promise<void> {
+    return this.stopping;
+  }
+
   /** Records stored one by one that are not in a block yet. */
   get bufferedRecords(): number {
     return this.blockGenerator.bufferedRecords;
@@ -116,6 +128,14 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
   pushBlock(items: T[]): void {
     if (!this.blockGenerator.isActive) throw cannotAddData();
     this.onBlock({ blockId: `input-${this.streamId}-${this.nextBlockNumber++}`, records: items });
+  }
+
+  pushBlockReliably(items: T[]): Promise<void> {
+    if (!this.blockGenerator.isActive) return Promise.reject(cannotAddData());
+    return this.onReliableBlock({
+      blockId: `input-${this.streamId}-${this.nextBlockNumber++}`,
+      records: items,
+    });
   }
 
   restartReceiver(message: string, error: unknown, delayMs: number | undefined): void {
@@ -218,7 +238,16 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
     }
     this.receiverState = 'Stopped';
     try {
-      this.receiver.onStop();
+      const stopping = this.receiver.onStop();
+      if (stopping instanceof Promise) {
+        const before = this.stopping;
+        this.stopping = Promise.all([
+          before,
+          stopping.catch((e: unknown) => {
+            log.error(`Error stopping receiver ${this.streamId}`, e);
+          }),
+        ]).then(() => undefined);
+      }
       log.info('Called receiver onStop');
     } catch (e) {
       log.error(`Error stopping receiver ${this.streamId}`, e);

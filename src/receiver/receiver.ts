@@ -8,6 +8,7 @@ export interface ReceiverHost<T> {
   pushSingle(item: T): void;
   isBackpressured(): boolean;
   pushBlock(items: T[]): void;
+  pushBlockReliably(items: T[]): Promise<void>;
   restartReceiver(message: string, error: unknown, delayMs: number | undefined): void;
   stop(message: string, error: unknown): void;
   reportError(message: string, error: unknown): void;
@@ -28,6 +29,12 @@ export interface ReceiverHost<T> {
  *   that can stop reading should do so while `isBackpressured()` is true and start again in
  *   `onDrain()`, as the socket receiver pauses its socket: memory then stays bounded.
  * - `store(records)` (an array or an iterator) stores the records as one block at once.
+ * - `storeReliably(records)` does too, and returns a promise that resolves once the block is
+ *   stored: with `spark.streaming.receiver.writeAheadLog.enable`, once it is in the write-ahead
+ *   log, so a crash can no longer lose it (at once without the log, as the block is then in
+ *   memory). A reliable receiver acknowledges its source only then (Spark's `store(ArrayBuffer)`,
+ *   which blocks until the block is stored); if it rejects, the block was not kept: store it
+ *   again or stop. Blocks stored this way are not rate-limited.
  * - `restart(message, error?)` stops the receiver, waits `spark.streaming.receiverRestartDelay`
  *   (2 s) and starts it again: do this when the connection is lost.
  * - `stop(message, error?)` stops it for good; `reportError(message, error)` reports a problem
@@ -56,8 +63,12 @@ export abstract class Receiver<T> {
   /** Starts receiving: open connections, register callbacks that call `store`. Must not block. */
   abstract onStart(): void;
 
-  /** Releases everything `onStart()` opened. Must not block. */
-  abstract onStop(): void;
+  /**
+   * Releases everything `onStart()` opened. Must not block; it may return a promise of work that
+   * has to finish before the process may end (a last acknowledgement to the source, leaving a
+   * consumer group): the context's `stop()` waits for it.
+   */
+  abstract onStop(): void | Promise<void>;
 
   /**
    * Called when the records waiting for the rate limit fall back under the bound after
@@ -93,6 +104,29 @@ export abstract class Receiver<T> {
       }
     }
     host.pushSingle(data as T);
+  }
+
+  /**
+   * Stores `records` as one block and resolves once the block is stored: in the write-ahead log
+   * when `spark.streaming.receiver.writeAheadLog.enable` is on, so that the receiver may then
+   * acknowledge the records to its source (commit a Kafka offset, ack a message) without a crash
+   * being able to lose them. Rejects, with the block not kept, when the log cannot write it (after
+   * `spark.streaming.receiver.writeAheadLog.maxFailures` attempts) or the receiver has stopped.
+   *
+   * @example
+   * ```ts
+   * const batch = await source.take(100);
+   * await this.storeReliably(batch.records);
+   * await source.ack(batch.id); // only now: the records are safe in the log
+   * ```
+   */
+  storeReliably(records: readonly T[] | Iterable<T>): Promise<void> {
+    const host = this.#host;
+    if (host === undefined) return Promise.reject(notAttachedError());
+    const items: T[] = Array.isArray(records)
+      ? (records as readonly T[]).slice()
+      : [...(records as Iterable<T>)];
+    return host.pushBlockReliably(items);
   }
 
   /** Stores exactly one record, whatever it is (an array or a pair included). */
@@ -166,7 +200,11 @@ export abstract class Receiver<T> {
 }
 
 function notAttached(): never {
-  throw new DStreamError(
+  throw notAttachedError();
+}
+
+function notAttachedError(): DStreamError {
+  return new DStreamError(
     'DSTREAM_ERR_RECEIVER',
     'assertion failed: A ReceiverSupervisor has not been attached to the receiver yet. Maybe you are starting some computation in the receiver before the Receiver.onStart() has been called.',
   );

@@ -30,8 +30,8 @@ export function numbered(partition: number, from: number, count: number): string
   return Array.from({ length: count }, (_, i) => `${partition}:${from + i}`);
 }
 
-async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: [bootstrap()] });
+async function withAdmin<T>(work: (admin: Admin) => Promise<T>, servers = bootstrap()): Promise<T> {
+  const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: [servers] });
   try {
     return await work(admin);
   } finally {
@@ -40,7 +40,12 @@ async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
 }
 
 /** The committed offset of each partition of `topic` for `group` (-1: none). */
-export function committedOffsets(group: string, topic: string, partitions: number) {
+export function committedOffsets(
+  group: string,
+  topic: string,
+  partitions: number,
+  servers = bootstrap(),
+) {
   return withAdmin(async (admin) => {
     const [found] = await admin.listConsumerGroupOffsets({
       groups: [
@@ -57,7 +62,27 @@ export function committedOffsets(group: string, topic: string, partitions: numbe
       for (const p of t.partitions) offsets[p.partitionIndex] = Number(p.committedOffset);
     }
     return offsets;
-  });
+  }, servers);
+}
+
+/** The end of each partition of `topic` (the offset its next record will get). */
+export function latestOffsets(topic: string, partitions: number, servers = bootstrap()) {
+  return withAdmin(async (admin) => {
+    const [found] = await admin.listOffsets({
+      topics: [
+        {
+          name: topic,
+          partitions: Array.from({ length: partitions }, (_, i) => ({
+            partitionIndex: i,
+            timestamp: -1n,
+          })),
+        },
+      ],
+    });
+    const offsets = Array.from({ length: partitions }, () => -1);
+    for (const p of found?.partitions ?? []) offsets[p.partitionIndex] = Number(p.offset);
+    return offsets;
+  }, servers);
 }
 
 /** Grows `topic` to `count` partitions. */

@@ -15,8 +15,14 @@ export {
   type KafkaPerPartitionConfig,
 } from './direct/direct-kafka-input-dstream.js';
 export type { CommittedOffset, OffsetCommitCallback } from './direct/commit-queue.js';
+export { KafkaInputDStream } from './receiver/kafka-input-dstream.js';
+export type { KafkaPair } from './receiver/kafka-receiver.js';
+export type { TopicThreads } from './receiver/stream-settings.js';
 export type { ConsumerRecord } from './consumer-record.js';
-export type { DeserializerName } from './deserializers.js';
+export type { Deserializer, DeserializerName } from './deserializers.js';
+export { parseRecords } from './parse-records.js';
+export type { BadRecordPolicy } from './bad-records.js';
+export { DEAD_LETTER_HEADERS } from './dead-letters.js';
 export {
   OffsetRange,
   hasOffsetRanges,

@@ -11,6 +11,9 @@ import type { LocationStrategy } from './direct/location-strategies.js';
 import { KafkaRDD } from './kafka-rdd.js';
 import './range-reader.js';
 import { readSettings, type KafkaParams } from './read-settings.js';
+import { createStream } from './receiver/create-stream.js';
+import type { KafkaInputDStream } from './receiver/kafka-input-dstream.js';
+import type { TopicThreads } from './receiver/stream-settings.js';
 
 export type { KafkaParams } from './read-settings.js';
 
@@ -75,5 +78,32 @@ export const KafkaUtils = {
   ): DirectKafkaInputDStream<K, V> {
     void locationStrategy; // task threads of one process are alike: every strategy reads the same
     return new DirectKafkaInputDStream<K, V>(ssc, consumerStrategy, perPartitionConfig);
+  },
+
+  /**
+   * The receiver-based stream (Spark's 0.8 `KafkaUtils.createStream`): `[key, value]` pairs of
+   * `topics` read by a consumer group; each topic's number is its consumer threads, consumers in
+   * the one receiver that share the partitions (not the batches' partitions: those are blocks).
+   * With `spark.streaming.receiver.writeAheadLog.enable` and a checkpoint directory, offsets are
+   * committed only once their records are in the write-ahead log: a crash loses nothing
+   * (at-least-once). Without it a crash loses what was received and not yet processed. Starts
+   * where the group committed, else at the end (`auto.offset.reset`: `largest`; or `smallest`).
+   * Also `createStream(ssc, kafkaParams, topics)`. See docs/kafka-receiver.md.
+   *
+   * @example
+   * ```ts
+   * const lines = KafkaUtils.createStream(ssc, '127.0.0.1:9092', 'group', { orders: 1 });
+   * lines.map(([, value]) => value).count().print();
+   * ```
+   */
+  createStream: createStream as {
+    (
+      ssc: StreamingContext,
+      bootstrapServers: string,
+      groupId: string,
+      topics: TopicThreads,
+      kafkaParams?: KafkaParams,
+    ): KafkaInputDStream;
+    (ssc: StreamingContext, kafkaParams: KafkaParams, topics: TopicThreads): KafkaInputDStream;
   },
 };

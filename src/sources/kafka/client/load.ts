@@ -30,6 +30,13 @@ export function clientOptions(bootstrap: string[], clientId: string) {
   return { clientId, bootstrapBrokers: bootstrap, retries: 10, retryDelay: 1000 };
 }
 
+/**
+ * Kafka's default `isolation.level`, read_uncommitted, which Spark's consumers keep: offsets and
+ * fetches reach the high watermark (the library's own default is read_committed, which stops at
+ * the last stable offset and still returns aborted records to a raw fetch).
+ */
+export const READ_UNCOMMITTED = 0;
+
 /** `host:port,host:port` as Kafka's tools take it. */
 export function parseBootstrap(servers: string): string[] {
   const list = servers

@@ -31,6 +31,16 @@ export class CommitQueue {
     if (callback) this.callback = callback;
   }
 
+  /**
+   * Queues again offsets whose commit failed (a broker away), unless something larger was queued
+   * since: the next batch commits them, so a commit is never lost to an outage.
+   */
+  restore(offsets: OffsetMap): void {
+    for (const [key, offset] of offsets) {
+      this.queued.set(key, Math.max(this.queued.get(key) ?? offset, offset));
+    }
+  }
+
   /** Everything queued so far, and the callback to tell; the queue starts empty again. */
   take(): { offsets: OffsetMap; callback: OffsetCommitCallback | undefined } | undefined {
     if (this.queued.size === 0) return undefined;

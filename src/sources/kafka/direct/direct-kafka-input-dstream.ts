@@ -11,6 +11,7 @@ import {
 import type { StreamingContext } from '../../../streaming/streaming-context.js';
 import { Logger } from '../../../util/logging.js';
 import type { Time } from '../../../util/time.js';
+import { badRecordsMetadata } from '../bad-record-counts.js';
 import type { ConsumerRecord } from '../consumer-record.js';
 import { KafkaRDD, type KafkaReadSettings } from '../kafka-rdd.js';
 import { readSettings } from '../read-settings.js';
@@ -38,6 +39,7 @@ interface DirectPosition {
  */
 export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K, V>> {
   private driver: DriverConsumer | undefined;
+  private stopping = new AbortController();
   private currentOffsets: OffsetMap = new Map();
   private readonly batches = new Map<number, readonly OffsetRange[]>();
   private readonly commitQueue = new CommitQueue();
@@ -60,11 +62,20 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     );
   }
 
+  /**
+   * Where and how its batches are read (what `parseRecords` needs to write dead letters).
+   * @internal
+   */
+  get readSettings(): KafkaReadSettings {
+    return this.read;
+  }
+
   override get displayName(): string {
     return `Kafka 0.10 direct stream [${this.inputStreamId}]`;
   }
 
   override async start(): Promise<void> {
+    this.stopping = new AbortController();
     this.driver = await DriverConsumer.open(this.strategy.subscription, this.driverSettings);
     await this.startNewPartitions(await this.driver.assignment());
   }
@@ -72,6 +83,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   override async stop(): Promise<void> {
     const driver = this.driver;
     this.driver = undefined;
+    this.stopping.abort();
     if (!driver) return;
     // What commitAsync queued in the last batches would otherwise wait for a batch that never comes.
     await this.commitQueued(driver);
@@ -92,6 +104,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
         await this.startNewPartitions(assigned);
         return driver.latestOffsets(assigned);
       },
+      this.stopping.signal,
     );
     const until = this.rateLimit.untilOffsets(this.currentOffsets, latest);
     const ranges = [...until.keys()].sort(byTopicPartition).map((key) => {
@@ -110,7 +123,12 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     this.ssc.inputInfoTracker.reportInfo(time, {
       inputStreamId: this.inputStreamId,
       numRecords,
-      metadata: { offsets: ranges, Description: describe(ranges) },
+      metadata: {
+        offsets: ranges,
+        Description: describe(ranges),
+        // What reads of the earlier batches left out (spark.streaming.kafka.badRecords).
+        ...badRecordsMetadata(this.read.groupId),
+      },
     });
     return new KafkaRDD<K, V>(this.ssc.sparkContext, ranges, this.read);
   }
@@ -213,7 +231,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     if (revoked.length === 0) return;
     throw new DStreamError(
       'DSTREAM_ERR_KAFKA_REVOKED',
-      `Previously tracked partitions [${revoked.map(tpName).join(', ')}] been revoked by Kafka because of consumer rebalance. This is mostly due to another stream with same group id joined, please check if there're different streaming application misconfigure to use same group id. Fundamentally different stream should use different group id`,
+      `Previously tracked partitions [${revoked.map(tpName).join(', ')}] been revoked by Kafka because of consumer rebalance. This is mostly due to another stream with same group id joined, please check if there're different streaming application misconfigure to use same group id. Fundamentally different stream should use different group id. Give each stream its own group.id (kafkaParams); if another application uses '${this.read.groupId}', stop it or change one of the two, then restart this one: it resumes from its checkpoint, or from the group's committed offsets`,
     );
   }
 
@@ -226,8 +244,9 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
       taken.callback?.(offsets, undefined);
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
+      this.commitQueue.restore(taken.offsets);
       log.warn(
-        `Committing offsets ${offsets.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')} failed`,
+        `Committing offsets ${offsets.map((o) => `${o.topic}-${o.partition}=${o.offset}`).join(', ')} failed; the next batch commits them again`,
         error,
       );
       taken.callback?.(offsets, error);

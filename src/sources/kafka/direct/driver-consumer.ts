@@ -2,7 +2,7 @@ import { DStreamError, messageOf } from '../../../errors.js';
 import { systemClock } from '../../../util/clock.js';
 import { Logger } from '../../../util/logging.js';
 import type { Admin, Consumer } from '@platformatic/kafka';
-import { clientOptions, ensureReachable, loadKafka } from '../client/load.js';
+import { READ_UNCOMMITTED, clientOptions, ensureReachable, loadKafka } from '../client/load.js';
 import type { Subscription } from './consumer-strategies.js';
 import { byTopic, tpKey, tpName, type OffsetMap } from './topic-partitions.js';
 
@@ -30,6 +30,7 @@ export interface DriverConsumerSettings {
 export class DriverConsumer {
   private lastLookup = Number.NEGATIVE_INFINITY;
   private partitionCounts = new Map<string, number>();
+  private readonly warnedMissing = new Set<string>();
 
   private constructor(
     private readonly subscription: Subscription,
@@ -57,6 +58,7 @@ export class DriverConsumer {
     const admin = new Admin({ ...options, clientId: `dstream-driver-admin-${settings.groupId}` });
     const driver = new DriverConsumer(subscription, settings, consumer, admin);
     try {
+      if (subscription.kind === 'assign') await driver.checkAssigned(subscription.partitions);
       await driver.assignment();
     } catch (e) {
       await driver.close();
@@ -75,10 +77,11 @@ export class DriverConsumer {
       this.consumer.memberId === null
     ) {
       this.lastLookup = now;
+      const existing = await this.admin.listTopics();
       const topics =
         s.kind === 'subscribe'
-          ? [...s.topics]
-          : (await this.admin.listTopics()).filter((t) => matchesWhole(s.pattern, t));
+          ? this.existingSubscribed(s.topics, existing)
+          : existing.filter((t) => matchesWhole(s.pattern, t));
       const added = this.consumer.topics.trackAll(...topics).some(Boolean);
       const counts = await this.countPartitions(topics);
       const grown = [...counts].some(([t, n]) => (this.partitionCounts.get(t) ?? n) !== n);
@@ -91,6 +94,40 @@ export class DriverConsumer {
       for (const p of a.partitions) keys.push(tpKey(a.topic, p));
     }
     return keys;
+  }
+
+  /**
+   * The subscribed topics that exist. One that does not is read from once it is created (looked
+   * up again after `metadata.max.age.ms`), as Kafka's consumer waits for it; dstream never creates
+   * a topic by reading it (the client asks for no automatic creation).
+   */
+  private existingSubscribed(subscribed: readonly string[], existing: readonly string[]): string[] {
+    const known = new Set(existing);
+    for (const t of subscribed) {
+      if (known.has(t) || this.warnedMissing.has(t)) continue;
+      this.warnedMissing.add(t);
+      log.warn(
+        `Subscribed topic '${t}' does not exist at ${this.settings.bootstrap.join(',')} (UNKNOWN_TOPIC_OR_PARTITION): the stream reads nothing of it until it is created (dstream kafka topics --create --topic ${t} --partitions <n>), and looks for it every metadata.max.age.ms (${this.settings.metadataMaxAgeMs} ms)`,
+      );
+    }
+    return subscribed.filter((t) => known.has(t));
+  }
+
+  /**
+   * Fails when an assigned partition does not exist, as Kafka's consumer fails to find its
+   * position (after 60 s; here at once), with what to do.
+   */
+  async checkAssigned(partitions: readonly { topic: string; partition: number }[]): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const topics = [...new Set(partitions.map((p) => p.topic))].filter((t) => existing.has(t));
+    const counts = await this.countPartitions(topics);
+    const missing = partitions.filter((p) => p.partition >= (counts.get(p.topic) ?? 0));
+    if (missing.length === 0) return;
+    const names = missing.map((p) => `${p.topic}-${p.partition}`);
+    throw new DStreamError(
+      'DSTREAM_ERR_KAFKA_TOPIC',
+      `Timeout of 60000ms expired before the position for partition ${names[0]} could be determined (Kafka's consumer says so after default.api.timeout.ms; dstream looked at once): ${names.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist at ${this.settings.bootstrap.join(',')}. Create the topic (dstream kafka topics --create --topic ${missing[0]!.topic} --partitions <n>), or correct the partitions given to ConsumerStrategies.Assign`,
+    );
   }
 
   /** The group's committed offsets of `keys`, for those that have one. */
@@ -177,6 +214,7 @@ export class DriverConsumer {
       topics: [...grouped.keys()],
       partitions: Object.fromEntries(grouped),
       timestamp,
+      isolationLevel: READ_UNCOMMITTED,
     });
     for (const [topic, partitions] of grouped) {
       const list = found.get(topic);

@@ -19,6 +19,7 @@ export async function retryWhileUnreachable<T>(
   settings: { readonly bootstrap: readonly string[]; readonly pollTimeoutMs: number },
   what: string,
   work: () => Promise<T>,
+  stopped: AbortSignal,
 ): Promise<T> {
   const deadline = systemClock.now() + settings.pollTimeoutMs;
   let warned = false;
@@ -26,7 +27,8 @@ export async function retryWhileUnreachable<T>(
     try {
       return await work();
     } catch (e) {
-      if (isOwnError(e)) throw e;
+      // A stream being stopped does not wait for Kafka to come back.
+      if (isOwnError(e) || stopped.aborted) throw e;
       if (systemClock.now() >= deadline) {
         throw new DStreamError(
           'DSTREAM_ERR_KAFKA_UNREACHABLE',
