@@ -242,6 +242,20 @@ describe.skipIf(skipPostgres)(
       expect(await s.storedOffsets([`orders-${run}`])).toEqual([]);
     });
 
+    it('asks for the positions when the RDD has none: a derived RDD is not a position', async () => {
+      const totals = await create('no_positions', 'k int PRIMARY KEY, total bigint');
+      const s = sink('no-positions');
+      const derived = sc.parallelize([[1, 1] as const]).map((x) => x);
+      await expect(s.addTo(totals, ['k'], 'total', derived)).rejects.toThrow(
+        /needs the batch's positions/,
+      );
+      await expect(
+        s.addTo(totals, ['k'], 'total', derived, { positions: derived as never }),
+      ).rejects.toMatchObject({ code: 'DSTREAM_ERR_INVALID_ARGUMENT' });
+      expect(await rows(`SELECT * FROM ${totals}`)).toEqual([]);
+      expect(await s.storedBatchTime()).toBeUndefined();
+    });
+
     it('storedOffsets gives back what the batches stored, as fromOffsets', async () => {
       const totals = await create('offsets', 'k int PRIMARY KEY, total bigint');
       const s = sink('offsets');

@@ -41,7 +41,15 @@ export function batchPositions(
   if (Array.isArray(input)) return { kind: 'offsets', ranges: checkRanges(input, who) };
   if (hasOffsetRanges(input))
     return { kind: 'offsets', ranges: checkRanges(input.offsetRanges, who) };
-  return { kind: 'time', milliseconds: (input as Time).milliseconds };
+  const { milliseconds } = input as Partial<Time>;
+  if (typeof milliseconds !== 'number' || !Number.isSafeInteger(milliseconds)) {
+    // Typically an RDD derived from the Kafka RDD (a map, a reduceByKey): it has no offsets.
+    throw new DStreamError(
+      'DSTREAM_ERR_INVALID_ARGUMENT',
+      `${who}: positions must be the Kafka stream's RDD of the batch, its offsetRanges, or the batch time; got an object without offset ranges (an RDD derived from the Kafka RDD has none: pass the Kafka RDD itself)`,
+    );
+  }
+  return { kind: 'time', milliseconds };
 }
 
 function checkRanges(ranges: readonly OffsetRange[], who: string): readonly OffsetRange[] {

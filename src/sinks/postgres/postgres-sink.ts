@@ -9,6 +9,7 @@ import {
   type BatchPositions,
   type PositionsInput,
   type RetryOptions,
+  type RetryTarget,
   type Verdict,
 } from '../core/index.js';
 import type { RDD } from '../../rdd/rdd.js';
@@ -72,6 +73,7 @@ export class PostgresSink {
   private readonly retries: RetryOptions;
   private readonly poolSize: number;
   private readonly prepared = new Set<string>();
+  private readonly target: RetryTarget;
 
   private constructor(
     readonly url: string,
@@ -80,6 +82,7 @@ export class PostgresSink {
   ) {
     this.retries = options.retries ?? {};
     this.poolSize = options.poolSize ?? 4;
+    this.target = { store: STORE, sinkId: id, retryable: isRetryable };
   }
 
   /** A sink; it connects on first use, on the driver (task threads that load the app never do). */
@@ -150,22 +153,18 @@ export class PostgresSink {
     // Built before any connection: a bad row is the application's error, not the store's.
     const statements = writes.flatMap(statementsFor);
     const rows = writes.reduce((n, w) => n + w.rows.length, 0);
-    return withRetries(
-      { store: STORE, sinkId: this.id, retryable: isRetryable },
-      this.retries,
-      async () => {
-        const pool = await poolFor(this.url, this.poolSize);
-        await this.prepare(pool);
-        return inTransaction<WriteResult>(pool, async (client) => {
-          if ((await this.verdict(client, batch)) === 'applied') {
-            return { value: { applied: false, rows: 0 }, rollback: true };
-          }
-          for (const s of statements) await client.query(s.text, s.values);
-          await this.savePositions(client, batch);
-          return { value: { applied: true, rows } };
-        });
-      },
-    );
+    return withRetries(this.target, this.retries, async () => {
+      const pool = await poolFor(this.url, this.poolSize);
+      await this.prepare(pool);
+      return inTransaction<WriteResult>(pool, async (client) => {
+        if ((await this.verdict(client, batch)) === 'applied') {
+          return { value: { applied: false, rows: 0 }, rollback: true };
+        }
+        for (const s of statements) await client.query(s.text, s.values);
+        await this.savePositions(client, batch);
+        return { value: { applied: true, rows } };
+      });
+    });
   }
 
   /**
@@ -174,38 +173,36 @@ export class PostgresSink {
    * it at `auto.offset.reset` (earliest, for exactly-once).
    */
   async storedOffsets(topics: readonly string[]): Promise<[TopicPartition, number][]> {
-    return withRetries(
-      { store: STORE, sinkId: this.id, retryable: isRetryable },
-      this.retries,
-      async () => {
-        const pool = await poolFor(this.url, this.poolSize);
-        await this.prepare(pool);
-        const { rows } = await pool.query<{
-          topic: string;
-          kafka_partition: number;
-          until_offset: string;
-        }>(
-          `SELECT topic, kafka_partition, until_offset FROM dstream_offsets
+    return withRetries(this.target, this.retries, async () => {
+      const pool = await poolFor(this.url, this.poolSize);
+      await this.prepare(pool);
+      const { rows } = await pool.query<{
+        topic: string;
+        kafka_partition: number;
+        until_offset: string;
+      }>(
+        `SELECT topic, kafka_partition, until_offset FROM dstream_offsets
          WHERE sink_id = $1 AND topic = ANY($2) ORDER BY topic, kafka_partition`,
-          [this.id, [...topics]],
-        );
-        return rows.map((r) => [
-          { topic: r.topic, partition: r.kafka_partition },
-          Number(r.until_offset),
-        ]);
-      },
-    );
+        [this.id, [...topics]],
+      );
+      return rows.map((r) => [
+        { topic: r.topic, partition: r.kafka_partition },
+        Number(r.until_offset),
+      ]);
+    });
   }
 
   /** The last batch time stored by this sink (for sources without offsets), if any. */
-  async storedBatchTime(): Promise<number | undefined> {
-    const pool = await poolFor(this.url, this.poolSize);
-    await this.prepare(pool);
-    const { rows } = await pool.query<{ batch_time: string }>(
-      'SELECT batch_time FROM dstream_batch_times WHERE sink_id = $1',
-      [this.id],
-    );
-    return rows[0] === undefined ? undefined : Number(rows[0].batch_time);
+  storedBatchTime(): Promise<number | undefined> {
+    return withRetries(this.target, this.retries, async () => {
+      const pool = await poolFor(this.url, this.poolSize);
+      await this.prepare(pool);
+      const { rows } = await pool.query<{ batch_time: string }>(
+        'SELECT batch_time FROM dstream_batch_times WHERE sink_id = $1',
+        [this.id],
+      );
+      return rows[0] === undefined ? undefined : Number(rows[0].batch_time);
+    });
   }
 
   /** Ends the process's pool for this sink's URL now (a context's stop does it too). */
