@@ -7,6 +7,8 @@
  *   profile              dstream's WordCount under --cpu-prof, top self-time functions
  *   latency              socket WordCount, 100 ms batches, 100,000 lines/s: p50/p99 total delay
  *   overload             10x overload with and without backpressure: RSS, scheduling delay
+ *   kafka                WordCount from Kafka topics of 2 and 4 partitions: dstream's direct stream
+ *                        local[2]/local[1], Spark's kafka-0-10 direct stream, a bare consumer loop
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -42,6 +44,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   overload: {
     run: async (argv) => (await import('./overload.ts')).main(argv),
     help: 'backpressure on and off under 10x overload: RSS and scheduling delay over time',
+  },
+  kafka: {
+    run: async (argv) => (await import('./kafka.ts')).main(argv),
+    help: "Kafka WordCount: direct stream local[2]/local[1], Spark's direct stream, bare loop [--quick]",
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },

@@ -15,7 +15,7 @@ import {
   WordGenerator,
 } from '../bench/lib/word-data.ts';
 import { summarize } from '../bench/profile.ts';
-import { median, spread } from '../bench/lib/stats.ts';
+import { measuredWindow, median, spread } from '../bench/lib/stats.ts';
 
 describe('bench data generator', () => {
   it('follows xorshift32 from seed 42, one step per word', () => {
@@ -96,5 +96,31 @@ describe('bench figures', () => {
       ['hot', 20],
       ['cold', 10],
     ]);
+  });
+
+  it('measures a Kafka run from the first batch after the warm-up records to the last batch', () => {
+    const batch = (records: number, startMs: number, endMs: number) => ({
+      records,
+      startMs,
+      endMs,
+      processingMs: endMs - startMs,
+    });
+    // 2 warm-up batches' worth of records (200), then three measured batches with a 5 ms gap.
+    const w = measuredWindow(
+      [
+        batch(100, 0, 50),
+        batch(100, 50, 90),
+        batch(100, 90, 120),
+        batch(100, 125, 155),
+        batch(40, 155, 170),
+      ],
+      200,
+    );
+    expect(w).toEqual({ records: 240, windowMs: 80, processingMs: 75, batches: 3, medianMs: 30 });
+    // Batches of other sizes than the warm-up's: the window starts after the batch that completes it.
+    expect(
+      measuredWindow([batch(150, 0, 10), batch(150, 10, 20), batch(150, 20, 30)], 200).records,
+    ).toBe(150);
+    expect(measuredWindow([batch(100, 0, 10)], 200).batches).toBe(0);
   });
 });

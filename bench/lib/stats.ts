@@ -66,3 +66,30 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   }
   return den === 0 ? NaN : num / den;
 }
+
+/**
+ * The measured window of a run's batches (bench/kafka.ts): the batches after the first
+ * `warmupRecords` records, from the start of the first of them to the end of the last; their
+ * records, the window's length, and their processing times added up.
+ */
+export function measuredWindow(
+  batches: readonly { records: number; startMs: number; endMs: number; processingMs: number }[],
+  warmupRecords: number,
+): { records: number; windowMs: number; processingMs: number; batches: number; medianMs: number } {
+  let before = 0;
+  let k = 0;
+  while (k < batches.length && before < warmupRecords) before += batches[k++]!.records;
+  const measured = batches.slice(k);
+  if (measured.length === 0)
+    return { records: 0, windowMs: NaN, processingMs: NaN, batches: 0, medianMs: NaN };
+  const records = measured.reduce((n, b) => n + b.records, 0);
+  const windowMs = measured[measured.length - 1]!.endMs - measured[0]!.startMs;
+  const processingMs = measured.reduce((n, b) => n + b.processingMs, 0);
+  return {
+    records,
+    windowMs,
+    processingMs,
+    batches: measured.length,
+    medianMs: median(measured.map((b) => b.processingMs)),
+  };
+}

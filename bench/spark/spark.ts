@@ -133,6 +133,45 @@ export function sparkCommand(run: SparkRun): {
   };
 }
 
+export interface SparkKafkaRun {
+  master: string;
+  bootstrap: string;
+  topic: string;
+  groupId: string;
+  intervalMs: number;
+  maxRatePerPartition: number;
+  /** The topic's records (the sum of its end offsets): the driver stops once it has read them. */
+  totalRecords: number;
+  heap: string;
+}
+
+/** The command that runs the Kafka direct-stream driver (bench/kafka.ts), and its environment. */
+export function sparkKafkaCommand(run: SparkKafkaRun): {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+} {
+  return {
+    command: 'java',
+    args: [
+      `@${join(SPARK_DIR, 'java17.args')}`,
+      `-Xmx${run.heap}`,
+      `-Dlog4j2.configurationFile=${join(SPARK_DIR, 'log4j2.properties')}`,
+      '-cp',
+      `${CLASSES}:${join(LIBS, '*')}`,
+      'SparkKafkaWordCount',
+      run.master,
+      run.bootstrap,
+      run.topic,
+      run.groupId,
+      String(run.intervalMs),
+      String(run.maxRatePerPartition),
+      String(run.totalRecords),
+    ],
+    env: { ...process.env, SPARK_LOCAL_IP: '127.0.0.1' },
+  };
+}
+
 /** The Java generator's checksum of `batches` × `linesPerBatch` lines (needs ensureClasses). */
 export function javaChecksum(batches: number, linesPerBatch: number): string {
   const out = execFileSync(
