@@ -9,20 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DStreamError, OffsetRange, SparkContext, Time } from 'dstream';
 import { OffsetsMismatchError, PostgresSink } from 'dstream/sinks/postgres';
 import { runBatches } from 'dstream/testing';
-
-const DATABASE = process.env.DSTREAM_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
-const postgresDown = await (async () => {
-  const client = new pg.Client({ connectionString: DATABASE });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (e) {
-    return `no PostgreSQL at ${DATABASE}: ${(e as Error).message}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-})();
-const skipPostgres = postgresDown !== undefined && process.env.CI !== 'true';
+import { DATABASE, postgresDown, skipPostgres } from './support/postgres.js';
 
 // Names of this run, so that runs (and tests) never see each other's rows.
 const run = randomUUID().slice(0, 8);
