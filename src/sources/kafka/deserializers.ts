@@ -46,25 +46,24 @@ export function deserializerNamed(param: string, value: unknown): DeserializerNa
   );
 }
 
-/** Turns a record's bytes into its key or value. */
-export function deserialize(name: DeserializerName, bytes: Buffer | null): unknown {
-  if (bytes === null) return null;
-  switch (name) {
-    case 'buffer':
-      return bytes;
-    case 'string':
-      return bytes.toString('utf8');
-    case 'json':
-      return JSON.parse(bytes.toString('utf8')) as unknown;
-    default: {
-      const f = functions.get(name);
-      if (f === undefined) {
-        throw new DStreamError(
-          'DSTREAM_ERR_KAFKA_DESERIALIZE',
-          `The deserializer function ${name} is not known in this thread: create the Kafka stream or RDD that uses it in the application's top-level code (task threads run that code to get the same function), or read the bytes ('buffer') and map them`,
-        );
-      }
-      return f(bytes);
-    }
+const byName: Record<'string' | 'buffer' | 'json', (bytes: Buffer | null) => unknown> = {
+  buffer: (bytes) => bytes,
+  string: (bytes) => (bytes === null ? null : bytes.toString('utf8')),
+  json: (bytes) => (bytes === null ? null : (JSON.parse(bytes.toString('utf8')) as unknown)),
+};
+
+/**
+ * The function that turns a record's bytes into its key or value (null stays null), looked up
+ * once per read rather than per record.
+ */
+export function deserializerFor(name: DeserializerName): (bytes: Buffer | null) => unknown {
+  if (name === 'string' || name === 'buffer' || name === 'json') return byName[name];
+  const f = functions.get(name);
+  if (f === undefined) {
+    throw new DStreamError(
+      'DSTREAM_ERR_KAFKA_DESERIALIZE',
+      `The deserializer function ${name} is not known in this thread: create the Kafka stream or RDD that uses it in the application's top-level code (task threads run that code to get the same function), or read the bytes ('buffer') and map them`,
+    );
   }
+  return (bytes) => (bytes === null ? null : f(bytes));
 }

@@ -5,7 +5,7 @@ import { READ_UNCOMMITTED } from './client/load.js';
 import { ConsumerCache, type ConsumerCacheSettings } from './consumer-cache.js';
 import type { BadRecordPolicy } from './bad-records.js';
 import type { ConsumerRecord } from './consumer-record.js';
-import { decodeRecords, type RawRecord } from './decode-records.js';
+import { RecordDecoder } from './decode-records.js';
 import type { DeserializerName } from './deserializers.js';
 import { retryWhileUnreachable } from './retry.js';
 import { fetchFailed, fetchThrew } from './fetch-errors.js';
@@ -53,8 +53,8 @@ const FETCH_MAX_BYTES = 8 << 20;
 /** What a record is assumed to take before any is read (Kafka's per-record overhead included). */
 const FIRST_GUESS_BYTES_PER_RECORD = 100;
 
-function fetchBytes(remaining: bigint, bytesPerRecord: number): number {
-  const wanted = Number(remaining) * bytesPerRecord * 1.1;
+function fetchBytes(remaining: number, bytesPerRecord: number): number {
+  const wanted = remaining * bytesPerRecord * 1.1;
   return Math.ceil(Math.min(Math.max(wanted, FETCH_MIN_BYTES), FETCH_MAX_BYTES));
 }
 
@@ -80,17 +80,17 @@ export async function readOffsetRange(
     );
   }
   if (fromOffset === untilOffset) return [];
-  const raw = await retryWhileUnreachable(
+  const decoded = await retryWhileUnreachable(
     source,
     `the records of ${topic}-${partition} from ${fromOffset} to ${untilOffset}`,
     () => fetchRange(source),
     notStopped,
   );
-  return decodeRecords(source, raw);
+  return decoded.finish();
 }
 
-/** Fetches the records of `source`'s range as bytes, in offset order. */
-async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
+/** Fetches the records of `source`'s range, in offset order, into a decoder. */
+async function fetchRange(source: KafkaRangeSource): Promise<RecordDecoder> {
   const { topic, partition, fromOffset, untilOffset } = source;
   const lent = await consumers.acquire(source, source.consumerCache);
   const consumer = lent.consumer;
@@ -105,18 +105,11 @@ async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
         `Topic '${topic}' has no partition ${partition} at ${source.bootstrap.join(',')}`,
       );
     }
-    // Spark polls until its timeout for records that are not there; the end of the partition says
-    // at once that they never will be.
-    const ends = await consumer.listOffsets({
-      topics: [topic],
-      partitions: { [topic]: [partition] },
-      isolationLevel: READ_UNCOMMITTED,
-    });
-    const end = ends.get(topic)?.[partition];
-    if (end !== undefined && end < BigInt(untilOffset)) throw missing(source, end, end);
-    const records: RawRecord[] = [];
-    const until = BigInt(untilOffset);
-    let next = BigInt(fromOffset);
+    const records = new RecordDecoder(source);
+    // Offsets as numbers (a range past 2^53 cannot be made): BigInt arithmetic per record
+    // allocates, and this loop runs for every record of every batch.
+    const until = untilOffset;
+    let next = fromOffset;
     let bytesPerRecord = FIRST_GUESS_BYTES_PER_RECORD;
     // A network wait, in real time whatever clock drives the batches.
     const deadline = systemClock.now() + source.pollTimeoutMs;
@@ -132,7 +125,7 @@ async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
               partitions: [
                 {
                   partition,
-                  fetchOffset: next,
+                  fetchOffset: BigInt(next),
                   partitionMaxBytes: maxBytes,
                   currentLeaderEpoch: -1,
                   lastFetchedEpoch: -1,
@@ -146,11 +139,17 @@ async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
           isolationLevel: READ_UNCOMMITTED,
         })
         .catch((e: unknown) => {
-          throw fetchThrew(source, e, at);
+          throw fetchThrew(source, e, BigInt(at));
         });
       // No entry for the partition: nothing arrived within the fetch's wait.
       const part = response.responses[0]?.partitions[0];
-      if (part && part.errorCode !== 0) throw fetchFailed(source, part.errorCode, next);
+      if (part && part.errorCode !== 0) throw fetchFailed(source, part.errorCode, BigInt(next));
+      // Spark polls until its timeout for records that are not there; the partition's end says at
+      // once that they never will be.
+      // (Spark would read up to the end, then wait there: the end is where it would be stuck.)
+      if (part && Number(part.highWatermark) < until) {
+        throw missing(source, part.highWatermark, part.highWatermark);
+      }
       const before = next;
       let fetchedBytes = 0;
       let fetchedRecords = 0;
@@ -158,33 +157,33 @@ async function fetchRange(source: KafkaRangeSource): Promise<RawRecord[]> {
         // `length` counts the batch from its epoch field on: 12 bytes short of its size.
         fetchedBytes += batch.length + 12;
         fetchedRecords += batch.records.length;
-        const batchEnd = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+        const first = Number(batch.firstOffset);
+        const batchEnd = first + batch.lastOffsetDelta + 1;
+        const firstTimestamp = Number(batch.firstTimestamp);
         // A transaction's commit or abort marker takes an offset but is no record of the topic.
         const control = (batch.attributes & CONTROL_BATCH) !== 0;
-        for (const r of control ? [] : batch.records) {
-          const offset = batch.firstOffset + BigInt(r.offsetDelta);
+        const batchRecords = control ? [] : batch.records;
+        for (let i = 0; i < batchRecords.length; i++) {
+          const r = batchRecords[i]!;
+          const offset = first + r.offsetDelta;
           // A fetch returns whole record batches: skip what lies before the range or past it.
           if (offset < next || offset >= until) continue;
-          if (offset !== next && !source.allowNonConsecutiveOffsets)
-            throw wrongRecord(source, next, offset);
-          records.push({
-            offset: Number(offset),
-            timestamp: Number(batch.firstTimestamp + r.timestampDelta),
-            key: r.key,
-            value: r.value,
-            headers: r.headers,
-          });
-          next = offset + 1n;
+          if (offset !== next && !source.allowNonConsecutiveOffsets) {
+            throw wrongRecord(source, BigInt(next), BigInt(offset));
+          }
+          records.add(offset, firstTimestamp + Number(r.timestampDelta), r.key, r.value, r.headers);
+          next = offset + 1;
         }
-        if (next < until && batch.firstOffset <= next && next < batchEnd) {
+        if (next < until && first <= next && next < batchEnd) {
           // Offsets the batch covers with no record: compacted away, or a transaction marker.
-          if (!source.allowNonConsecutiveOffsets) throw wrongRecord(source, next, batchEnd);
+          if (!source.allowNonConsecutiveOffsets)
+            throw wrongRecord(source, BigInt(next), BigInt(batchEnd));
           next = batchEnd < until ? batchEnd : until;
         }
       }
       if (fetchedRecords > 0) bytesPerRecord = fetchedBytes / fetchedRecords;
       if (next === before && systemClock.now() > deadline) {
-        throw missing(source, next, part?.highWatermark);
+        throw missing(source, BigInt(next), part?.highWatermark);
       }
     }
     ok = true;

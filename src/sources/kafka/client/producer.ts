@@ -15,6 +15,10 @@ export interface StringProducer {
   close(): Promise<void>;
 }
 
+/** Bytes of records per produce request (UTF-16 lengths × 3 bound their UTF-8 size). */
+const REQUEST_BYTES = 512 << 10;
+const RECORD_OVERHEAD = 24;
+
 export async function openProducer(
   bootstrap: string[],
   clientId = 'dstream-producer',
@@ -32,15 +36,26 @@ export async function openProducer(
   });
   return {
     async send(topic, records) {
-      if (records.length === 0) return;
-      await producer.send({
-        messages: records.map(({ key, value, partition }) => ({
-          topic,
-          value,
-          ...(key === undefined ? {} : { key }),
-          ...(partition === undefined ? {} : { partition }),
-        })),
-      });
+      // The library sends a call's records in one request per leader, and the broker refuses a
+      // batch over message.max.bytes (1 MiB): requests of at most about half of it.
+      let from = 0;
+      while (from < records.length) {
+        let bytes = 0;
+        let to = from;
+        while (to < records.length && (to === from || bytes < REQUEST_BYTES)) {
+          const r = records[to++]!;
+          bytes += r.value.length * 3 + (r.key?.length ?? 0) * 3 + RECORD_OVERHEAD;
+        }
+        await producer.send({
+          messages: records.slice(from, to).map(({ key, value, partition }) => ({
+            topic,
+            value,
+            ...(key === undefined ? {} : { key }),
+            ...(partition === undefined ? {} : { partition }),
+          })),
+        });
+        from = to;
+      }
     },
     close: () => producer.close(),
   };
