@@ -80,6 +80,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_KAFKA_PARSE: "a Kafka record that the application's parse function rejected",
   DSTREAM_ERR_KAFKA_DEAD_LETTER:
     'a bad Kafka record that could not be written to its dead-letter topic',
+  DSTREAM_ERR_SINK_OFFSETS_MISMATCH:
+    "a batch whose offsets do not start where a sink's stored offsets end",
+  DSTREAM_ERR_SINK_WRITE: "a store that could not be reached or refused a batch's write",
+  DSTREAM_ERR_SINK_CLIENT_MISSING: 'a sink without its optional client library, such as pg',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

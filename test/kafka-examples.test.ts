@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderGenerator } from '../src/cli/orders.js';
 import { expectBuilt, startCli, type Cli } from './support/cli.js';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
+import { DATABASE, postgresDown, skipPostgres } from './support/postgres.js';
 import { committedOffsets, newTopic, numbered, produce } from './support/kafka-topics.js';
 
 const PARTITIONS = 3;
@@ -264,21 +265,6 @@ describe.skipIf(skipKafka)(
     );
   },
 );
-
-// PostgreSQL as the machines run it (reference/real-services.md): the exactly-once example's store.
-const DATABASE = process.env.DSTREAM_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
-const postgresDown = await (async () => {
-  const client = new pg.Client({ connectionString: DATABASE });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (e) {
-    return `no PostgreSQL at ${DATABASE}: ${(e as Error).message}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-})();
-const skipPostgres = postgresDown !== undefined && process.env.CI !== 'true';
 
 describe.skipIf(skipKafka || skipPostgres)(
   `kafka-exactly-once.ts${skipKafka ? ` (skipped: ${broker.reason})` : skipPostgres ? ` (skipped: ${postgresDown})` : ''}`,

@@ -28,6 +28,7 @@ const expectedNames: Record<string, string[]> = {
   '.': ['StreamingContext', 'Seconds', 'Milliseconds', 'Minutes', 'Time', 'DStream', 'RDD'],
   './testing': ['runBatches', 'createManualContext', 'ManualClock'],
   './sinks/files': ['saveAsPartitionedTextFile', 'partitionDirectory'],
+  './sinks/postgres': ['PostgresSink', 'OffsetsMismatchError'],
   './package.json': ['default'],
 };
 
@@ -137,6 +138,7 @@ import {
 } from 'dstream';
 import { runBatches } from 'dstream/testing';
 import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
+import { PostgresSink, type WriteResult } from 'dstream/sinks/postgres';
 
 const ssc = new StreamingContext({ master: 'local[2]', appName: 'app', batchDuration: Seconds(1) });
 const counts: DStream<readonly [string, number]> = ssc
@@ -154,7 +156,13 @@ counts.mapWithState(
 counts.foreachRDD(async (rdd: RDD<readonly [string, number]>, time: Time) => {
   if (hasOffsetRanges(rdd)) rdd.offsetRanges.map((r: OffsetRange) => r.count());
   await saveAsPartitionedTextFile(rdd, time, '/tmp/out');
+  const result: WriteResult = await sink.addTo('totals', ['key'], 'total', rdd, { positions: time });
+  void result.applied;
 });
+const sink = PostgresSink.create({ url: 'postgres://postgres@127.0.0.1:5432/test', id: 'app' });
+void sink.storedOffsets(['orders']).then((fromOffsets) => fromOffsets.map(([tp, o]) => tp.topic + o));
+// @ts-expect-error internal
+void sink.retries;
 const listener: StreamingListener = {
   onBatchCompleted: ({ batchInfo }: { batchInfo: BatchInfo }) => void batchInfo.totalDelay,
 };

@@ -9,6 +9,7 @@ import { TextFileRDD } from './narrow/text-file-rdd.js';
 import { unionOf } from './narrow/union-rdd.js';
 import { checkPartitionCount } from './partitioner.js';
 import { closePartitionReaders } from './partition-source.js';
+import { runStopHooks } from './stop-hooks.js';
 import type { RDD } from './rdd.js';
 import { DAGScheduler } from './scheduler/dag-scheduler.js';
 import { InlineTaskRunner, type TaskRunner } from './scheduler/task-runner.js';
@@ -166,5 +167,6 @@ export class SparkContext {
     this.shuffleManager.clear();
     await this.runner.close();
     await closePartitionReaders();
+    await runStopHooks();
   }
 }
