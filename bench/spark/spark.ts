@@ -105,32 +105,41 @@ export interface SparkRun {
   heap: string;
 }
 
-/** The command that runs the driver, and the environment it needs. */
-export function sparkCommand(run: SparkRun): {
+/** A command that runs a Java driver of this folder, and the environment it needs. */
+export interface JavaCommand {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
-} {
+}
+
+function javaDriver(mainClass: string, heap: string, args: readonly string[]): JavaCommand {
   return {
     command: 'java',
     args: [
       `@${join(SPARK_DIR, 'java17.args')}`,
-      `-Xmx${run.heap}`,
+      `-Xmx${heap}`,
       `-Dlog4j2.configurationFile=${join(SPARK_DIR, 'log4j2.properties')}`,
       '-cp',
       `${CLASSES}:${join(LIBS, '*')}`,
-      'SparkWordCount',
-      run.master,
-      String(run.partitions),
-      String(run.linesPerBatch),
-      String(run.warmup),
-      String(run.measured),
-      String(run.intervalMs),
+      mainClass,
+      ...args,
     ],
     // Without it Spark resolves the host name to the machine's external address (and says so),
     // even with spark.driver.host and bindAddress set to 127.0.0.1.
     env: { ...process.env, SPARK_LOCAL_IP: '127.0.0.1' },
   };
+}
+
+/** The command that runs the WordCount driver. */
+export function sparkCommand(run: SparkRun): JavaCommand {
+  return javaDriver('SparkWordCount', run.heap, [
+    run.master,
+    String(run.partitions),
+    String(run.linesPerBatch),
+    String(run.warmup),
+    String(run.measured),
+    String(run.intervalMs),
+  ]);
 }
 
 export interface SparkKafkaRun {
@@ -145,31 +154,17 @@ export interface SparkKafkaRun {
   heap: string;
 }
 
-/** The command that runs the Kafka direct-stream driver (bench/kafka.ts), and its environment. */
-export function sparkKafkaCommand(run: SparkKafkaRun): {
-  command: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-} {
-  return {
-    command: 'java',
-    args: [
-      `@${join(SPARK_DIR, 'java17.args')}`,
-      `-Xmx${run.heap}`,
-      `-Dlog4j2.configurationFile=${join(SPARK_DIR, 'log4j2.properties')}`,
-      '-cp',
-      `${CLASSES}:${join(LIBS, '*')}`,
-      'SparkKafkaWordCount',
-      run.master,
-      run.bootstrap,
-      run.topic,
-      run.groupId,
-      String(run.intervalMs),
-      String(run.maxRatePerPartition),
-      String(run.totalRecords),
-    ],
-    env: { ...process.env, SPARK_LOCAL_IP: '127.0.0.1' },
-  };
+/** The command that runs the Kafka direct-stream driver (bench/kafka.ts). */
+export function sparkKafkaCommand(run: SparkKafkaRun): JavaCommand {
+  return javaDriver('SparkKafkaWordCount', run.heap, [
+    run.master,
+    run.bootstrap,
+    run.topic,
+    run.groupId,
+    String(run.intervalMs),
+    String(run.maxRatePerPartition),
+    String(run.totalRecords),
+  ]);
 }
 
 /** The Java generator's checksum of `batches` × `linesPerBatch` lines (needs ensureClasses). */
