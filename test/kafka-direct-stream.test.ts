@@ -24,6 +24,7 @@ import {
   newTopic,
   numbered,
   produce,
+  topicNamed,
 } from './support/kafka-topics.js';
 
 const contexts: StreamingContext[] = [];
@@ -279,7 +280,7 @@ describe.skipIf(skipKafka)(
       const prefix = newGroup('pattern'); // a unique prefix
       const first = `${prefix}-a`;
       const { ssc, clock } = context();
-      await produce(await newTopicNamed(first, 1), 0, numbered(0, 0, 2));
+      await produce(await topicNamed(first, 1), 0, numbered(0, 0, 2));
       const stream = KafkaUtils.createDirectStream(
         ssc,
         LocationStrategies.PreferConsistent,
@@ -293,7 +294,7 @@ describe.skipIf(skipKafka)(
       await clock.advance(1000);
       await addPartitions(first, 2);
       await produce(first, 1, numbered(1, 0, 3));
-      const second = await newTopicNamed(`${prefix}-b`, 1);
+      const second = await topicNamed(`${prefix}-b`, 1);
       await produce(second, 0, ['b']);
       await clock.advance(1000);
       expect(batches.map((b) => tuples(b.ranges))).toEqual([
@@ -342,9 +343,3 @@ describe.skipIf(skipKafka)(
     });
   },
 );
-
-async function newTopicNamed(name: string, partitions: number): Promise<string> {
-  const { createTopic } = await import('../src/sources/kafka/client/admin.js');
-  await createTopic([bootstrap()], name, partitions);
-  return name;
-}

@@ -2,31 +2,20 @@
 // offset ranges, one partition per range, records in offset order, Spark's errors for ranges the
 // partition does not hold.
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Consumer, Producer, stringSerializers } from '@platformatic/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaUtils, OffsetRange, hasOffsetRanges } from 'dstream/kafka';
 import { createManualContext } from 'dstream/testing';
-import { createTopic } from '../src/sources/kafka/client/admin.js';
-import { openProducer } from '../src/sources/kafka/client/producer.js';
 import type { StreamingContext } from 'dstream';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
+import { newTopic, produce } from './support/kafka-topics.js';
 
 /** A new one-partition topic holding `values`, in order, at offsets 0, 1, 2... */
-async function topicWith(values: readonly string[], partitions = 1): Promise<string> {
-  const topic = `rdd-${randomUUID().slice(0, 8)}`;
-  await createTopic([bootstrap()], topic, partitions);
-  const producer = await openProducer([bootstrap()]);
-  try {
-    await producer.send(
-      topic,
-      values.map((value) => ({ value })),
-    );
-  } finally {
-    await producer.close();
-  }
+async function topicWith(values: readonly string[]): Promise<string> {
+  const topic = await newTopic('rdd', 1);
+  await produce(topic, 0, values);
   return topic;
 }
 
@@ -144,8 +133,7 @@ describe.skipIf(skipKafka)(
     });
 
     it("skips a transaction's markers with allowNonConsecutiveOffsets, and says to set it without", async () => {
-      const topic = `tx-${randomUUID().slice(0, 8)}`;
-      await createTopic([bootstrap()], topic, 1);
+      const topic = await newTopic('tx', 1);
       const producer = new Producer({
         clientId: 'tx-test',
         bootstrapBrokers: [bootstrap()],

@@ -6,10 +6,14 @@ import { openProducer } from '../../src/sources/kafka/client/producer.js';
 import { bootstrap } from './kafka-broker.js';
 
 /** A new topic of `partitions` partitions, named `<prefix>-<random>`. */
-export async function newTopic(prefix: string, partitions: number): Promise<string> {
-  const topic = `${prefix}-${randomUUID().slice(0, 8)}`;
-  await createTopic([bootstrap()], topic, partitions);
-  return topic;
+export function newTopic(prefix: string, partitions: number): Promise<string> {
+  return topicNamed(`${prefix}-${randomUUID().slice(0, 8)}`, partitions);
+}
+
+/** A new topic of `partitions` partitions named `name`. */
+export async function topicNamed(name: string, partitions: number): Promise<string> {
+  await createTopic([bootstrap()], name, partitions);
+  return name;
 }
 
 /** Writes `values` to one partition of `topic`, in order. */

@@ -61,11 +61,10 @@ export class ConsumerCache {
 
   /** Closes every consumer not in use; those in use are closed when their reads end. */
   async closeAll(): Promise<void> {
-    const idle = [...this.entries].filter(([, e]) => !e.busy);
-    for (const [id] of idle) this.entries.delete(id);
-    for (const e of this.entries.values()) e.busy = true; // closed on release (no longer cached)
+    const idle = [...this.entries.values()].filter((e) => !e.busy);
+    // A consumer in use is no longer cached once cleared, so its release closes it.
     this.entries.clear();
-    await Promise.all(idle.map(([, e]) => close(e.consumer)));
+    await Promise.all(idle.map((e) => close(e.consumer)));
   }
 
   private lend(id: string, entry: Entry): LentConsumer {

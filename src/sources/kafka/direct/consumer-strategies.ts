@@ -1,7 +1,7 @@
 import { DStreamError } from '../../../errors.js';
 import type { TopicPartition } from '../../../rdd/offset-range.js';
 import type { KafkaParams } from '../read-settings.js';
-import { offsetMapOf, type OffsetMap } from './topic-partitions.js';
+import { offsetMapOf } from './topic-partitions.js';
 
 /** Starting offsets per partition: a `Map<TopicPartition, number>`, or any such pairs. */
 export type StartingOffsets = Iterable<readonly [TopicPartition, number]>;
@@ -27,7 +27,7 @@ export class ConsumerStrategy<K, V> {
     readonly kafkaParams: KafkaParams,
     offsets: StartingOffsets = [],
   ) {
-    this.offsets = offsetMapOf(offsets) satisfies OffsetMap;
+    this.offsets = offsetMapOf(offsets);
   }
 }
 

@@ -4,7 +4,7 @@ import { Logger } from '../../../util/logging.js';
 import type { Admin, Consumer } from '@platformatic/kafka';
 import { READ_UNCOMMITTED, clientOptions, ensureReachable, loadKafka } from '../client/load.js';
 import type { Subscription } from './consumer-strategies.js';
-import { byTopic, tpKey, tpName, type OffsetMap } from './topic-partitions.js';
+import { byTopic, tpKey, tpName, tpOf, type OffsetMap } from './topic-partitions.js';
 
 const log = new Logger('DirectKafkaInputDStream');
 
@@ -178,11 +178,11 @@ export class DriverConsumer {
     if (offsets.size === 0) return;
     if (this.subscription.kind !== 'assign') {
       // A member commits with its generation, so a commit from a member the group dropped fails.
-      const list = [...offsets].map(([key, offset]) => {
-        const at = key.lastIndexOf('\0');
-        const partition = Number(key.slice(at + 1));
-        return { topic: key.slice(0, at), partition, offset: BigInt(offset), leaderEpoch: -1 };
-      });
+      const list = [...offsets].map(([key, offset]) => ({
+        ...tpOf(key),
+        offset: BigInt(offset),
+        leaderEpoch: -1,
+      }));
       await this.consumer.commit({ offsets: list });
       return;
     }
