@@ -1,14 +1,14 @@
 // A sink whose client library is not installed (an optional peer dependency) fails its first use
 // with DSTREAM_ERR_SINK_CLIENT_MISSING and the npm command that installs it; `dstream` and the
 // sink's subpath still load. The package is hidden from Node's resolver in a child process
-// (test/fixtures/without-packages.mjs), as on a machine where it was never installed.
+// (test/fixtures/without-packages.ts), as on a machine where it was never installed.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectBuilt, root } from './support/cli.js';
 
-const preload = join(root, 'test', 'fixtures', 'without-packages.mjs');
+const preload = join(root, 'test', 'fixtures', 'without-packages.ts');
 
 /** Runs `code` as an ES module in the repository, with `hidden` unresolvable; its stdout. */
 async function runWithout(hidden: string, code: string): Promise<string> {
