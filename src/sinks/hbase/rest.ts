@@ -37,7 +37,7 @@ export async function request(
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     throw new HBaseRequestError(
-      `no answer from the HBase REST gateway at ${base} (${cause?.code ?? cause?.message ?? messageOf(e)}): is HBase running (dstream hbase start)?`,
+      `no answer from the HBase REST gateway at ${base} (${cause?.code ?? cause?.message ?? messageOf(e)}): start HBase (dstream hbase start), or check the url`,
       true,
     );
   }
