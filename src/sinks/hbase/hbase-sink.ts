@@ -124,7 +124,7 @@ export class HBaseSink {
     const sender = new Sender(this.inFlight, (body) =>
       withRetries(target, this.retries, () => this.send(table, body)),
     );
-    await rdd.foreachPartition((items) => {
+    await rdd.foreachPartition(async (items) => {
       const cells = new CellSetBuilder(options.family, timestamp, this.rowsPerRequest, (b) =>
         sender.submit(b),
       );
@@ -141,9 +141,11 @@ export class HBaseSink {
           values = row as Record<string, CellValue>;
         }
         cells.row(checkKey(key, row), values, options.columns ?? qualifiersOf(values, skip));
+        // Encoding outruns HBase: hold the partition here rather than its whole JSON in memory.
+        if (sender.full) await sender.room();
       }
       cells.flush();
-      return sender.drain();
+      await sender.drain();
     });
     return sender.result();
   }
@@ -213,8 +215,9 @@ export class HBaseSink {
 }
 
 /**
- * Sends the bodies of one put, at most `limit` at once, in the order they come; after the first
- * failure it sends no more, lets those in flight end, and `result()` rejects with it.
+ * Sends the bodies of one put, at most `limit` at once, in the order they come, with at most
+ * `limit` more waiting; after the first failure it sends no more, lets those in flight end, and
+ * `result()` rejects with it.
  */
 class Sender {
   failed = false;
@@ -222,6 +225,7 @@ class Sender {
   private running = 0;
   private readonly queue: RequestBody[] = [];
   private readonly idle: (() => void)[] = [];
+  private readonly waitingForRoom: (() => void)[] = [];
   private rows = 0;
   private requests = 0;
 
@@ -234,6 +238,16 @@ class Sender {
     if (this.failed) return;
     this.queue.push(body);
     this.pump();
+  }
+
+  /** True when `limit` bodies wait to be sent: the encoder should wait for {@link room}. */
+  get full(): boolean {
+    return this.queue.length >= this.limit;
+  }
+
+  /** Resolves once fewer than `limit` bodies wait (or the put failed). */
+  room(): Promise<void> {
+    return new Promise((done) => this.waitingForRoom.push(done));
   }
 
   /** Resolves once nothing is queued or in flight. */
@@ -270,6 +284,7 @@ class Sender {
   private settle(): void {
     this.running--;
     this.pump();
+    if (!this.full) for (const done of this.waitingForRoom.splice(0)) done();
     if (this.running === 0 && this.queue.length === 0) {
       for (const done of this.idle.splice(0)) done();
     }
