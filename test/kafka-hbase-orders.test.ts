@@ -72,93 +72,101 @@ async function oneVersionEach(table: string, rows: Map<string, Record<string, st
   return [...counts];
 }
 
-describe.skipIf(skip)(`orders-to-hbase${skip ? ` (skipped: ${why})` : ''}`, () => {
-  beforeAll(() => {
-    expectBuilt();
-    rest();
-    bootstrap();
-  });
+// Processes with 5-second batches, restarted: minutes on a loaded machine, not the default minute.
+describe.skipIf(skip)(
+  `orders-to-hbase${skip ? ` (skipped: ${why})` : ''}`,
+  { timeout: 180_000 },
+  () => {
+    beforeAll(() => {
+      expectBuilt();
+      rest();
+      bootstrap();
+    });
 
-  it('examples/orders-to-hbase.ts stores every order by its id, exactly', async () => {
-    const orders = await Orders.create('orders-hbase');
-    await orders.produce(100);
-    const args = [bootstrap(), orders.topic, rest(), join(tmp, 'example')];
-    const run = startCli(['run', 'examples/orders-to-hbase.ts', ...args]);
-    let done = false;
-    void run.exited.then(() => (done = true));
-    try {
-      const rows = await rowsReach(orders.topic, orders.rows.size, () => !done);
-      expect(rows).toEqual(orders.rows);
-      expect(run.stdout()).toMatch(/^\d+ ms: put \d+ orders into HBase$/m);
-    } finally {
-      run.child.kill('SIGINT');
-      expect(await run.exited, run.stderr()).toBe(0);
-    }
-  });
+    it('examples/orders-to-hbase.ts stores every order by its id, exactly', async () => {
+      const orders = await Orders.create('orders-hbase');
+      await orders.produce(100);
+      const args = [bootstrap(), orders.topic, rest(), join(tmp, 'example')];
+      const run = startCli(['run', 'examples/orders-to-hbase.ts', ...args]);
+      let done = false;
+      void run.exited.then(() => (done = true));
+      try {
+        const rows = await rowsReach(orders.topic, orders.rows.size, () => !done);
+        expect(rows).toEqual(orders.rows);
+        expect(run.stdout()).toMatch(/^\d+ ms: put \d+ orders into HBase$/m);
+      } finally {
+        run.child.kill('SIGINT');
+        expect(await run.exited, run.stderr()).toBe(0);
+      }
+    });
 
-  for (const when of ['after', 'before'] as const) {
-    it(`killed ${when} HBase took a batch, then run again from its checkpoint: one row per order, one version per cell`, async () => {
-      const orders = await Orders.create(`orders-kill-${when}`);
-      // The table exists, keeping 5 versions: a batch written twice at two versions would show.
-      await fetch(`${rest()}/${orders.topic}/schema`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: orders.topic, ColumnSchema: [{ name: 'cf', VERSIONS: '5' }] }),
+    for (const when of ['after', 'before'] as const) {
+      it(`killed ${when} HBase took a batch, then run again from its checkpoint: one row per order, one version per cell`, async () => {
+        const orders = await Orders.create(`orders-kill-${when}`);
+        // The table exists, keeping 5 versions: a batch written twice at two versions would show.
+        await fetch(`${rest()}/${orders.topic}/schema`, {
+          method: 'PUT',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            name: orders.topic,
+            ColumnSchema: [{ name: 'cf', VERSIONS: '5' }],
+          }),
+        });
+        await orders.produce(60);
+        const args = [bootstrap(), orders.topic, rest(), join(tmp, `kill-${when}`)];
+        const killed = new AppProcess(KILL_APP, [when, ...args]);
+        expect(await killed.exited, killed.stderr).toBe('SIGKILL');
+        // After: HBase has the batch, the checkpoint does not. Before: HBase has nothing.
+        expect((await scan(orders.topic)).size).toBe(when === 'after' ? orders.rows.size : 0);
+
+        const again = new AppProcess(KILL_APP, ['none', ...args]);
+        try {
+          await orders.produce(40);
+          const rows = await rowsReach(
+            orders.topic,
+            orders.rows.size,
+            () => again.child.exitCode === null,
+          );
+          expect(rows).toEqual(orders.rows);
+          expect(await oneVersionEach(orders.topic, rows)).toEqual([1]);
+        } finally {
+          await again.kill();
+        }
       });
-      await orders.produce(60);
-      const args = [bootstrap(), orders.topic, rest(), join(tmp, `kill-${when}`)];
-      const killed = new AppProcess(KILL_APP, [when, ...args]);
-      expect(await killed.exited, killed.stderr).toBe('SIGKILL');
-      // After: HBase has the batch, the checkpoint does not. Before: HBase has nothing.
-      expect((await scan(orders.topic)).size).toBe(when === 'after' ? orders.rows.size : 0);
+    }
 
+    it('fails with an error naming HBase and the cause when HBase goes away mid-stream, and loses nothing once it is back', async () => {
+      const orders = await Orders.create('orders-outage');
+      const proxy = await new GatewayProxy().up();
+      const args = [bootstrap(), orders.topic, proxy.url, join(tmp, 'outage')];
+      await orders.produce(50);
+      const first = new AppProcess(KILL_APP, ['none', ...args]);
+      try {
+        await rowsReach(orders.topic, orders.rows.size, () => first.child.exitCode === null);
+        await proxy.down();
+        await orders.produce(50);
+        // The next batch fails after the sink's attempts (5 by default), and the application with it.
+        expect(await first.exited).toBe(1);
+        expect(first.stderr).toContain("code: 'DSTREAM_ERR_SINK_WRITE'");
+        expect(first.stderr).toMatch(
+          /HBase sink 'table orders-outage-\w+' at 'http:\/\/127\.0\.0\.1:\d+' could not write the batch \(attempt 5 of 5\): no answer from the HBase REST gateway .*ECONNREFUSED/,
+        );
+      } finally {
+        await first.kill();
+      }
+      await proxy.up();
       const again = new AppProcess(KILL_APP, ['none', ...args]);
       try {
-        await orders.produce(40);
         const rows = await rowsReach(
           orders.topic,
           orders.rows.size,
           () => again.child.exitCode === null,
         );
         expect(rows).toEqual(orders.rows);
-        expect(await oneVersionEach(orders.topic, rows)).toEqual([1]);
       } finally {
         await again.kill();
+        await proxy.down();
       }
     });
-  }
-
-  it('fails with an error naming HBase and the cause when HBase goes away mid-stream, and loses nothing once it is back', async () => {
-    const orders = await Orders.create('orders-outage');
-    const proxy = await new GatewayProxy().up();
-    const args = [bootstrap(), orders.topic, proxy.url, join(tmp, 'outage')];
-    await orders.produce(50);
-    const first = new AppProcess(KILL_APP, ['none', ...args]);
-    try {
-      await rowsReach(orders.topic, orders.rows.size, () => first.child.exitCode === null);
-      await proxy.down();
-      await orders.produce(50);
-      // The next batch fails after the sink's attempts (5 by default), and the application with it.
-      expect(await first.exited).toBe(1);
-      expect(first.stderr).toContain("code: 'DSTREAM_ERR_SINK_WRITE'");
-      expect(first.stderr).toMatch(
-        /HBase sink 'table orders-outage-\w+' at 'http:\/\/127\.0\.0\.1:\d+' could not write the batch \(attempt 5 of 5\): no answer from the HBase REST gateway .*ECONNREFUSED/,
-      );
-    } finally {
-      await first.kill();
-    }
-    await proxy.up();
-    const again = new AppProcess(KILL_APP, ['none', ...args]);
-    try {
-      const rows = await rowsReach(
-        orders.topic,
-        orders.rows.size,
-        () => again.child.exitCode === null,
-      );
-      expect(rows).toEqual(orders.rows);
-    } finally {
-      await again.kill();
-      await proxy.down();
-    }
-  });
-});
+  },
+);
