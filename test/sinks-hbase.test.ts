@@ -163,6 +163,7 @@ describe.skipIf(skipHBase)(`HBaseSink${skipHBase ? ` (skipped: ${hbase.reason})`
     expect(failure.message).toMatch(
       /^HBase sink 'table outage_\w+' at 'http:\/\/127\.0\.0\.1:\d+' could not write the batch \(attempt 3 of 3\): no answer from the HBase REST gateway at .* \(ECONNREFUSED\)/,
     );
+    expect(failure.message).toMatch(/Rows put before the failure stay; the batch runs again/);
     expect((await scan(table)).size).toBe(0);
     // Back on the same port: the batch, run again, writes every row.
     await proxy.up();

@@ -210,7 +210,14 @@ export class HBaseSink {
   }
 
   private target(table: string): RetryTarget {
-    return { store: STORE, sinkId: `table ${table}' at '${this.url}`, retryable: isRetryable };
+    return {
+      store: STORE,
+      sinkId: `table ${table}' at '${this.url}`,
+      retryable: isRetryable,
+      // No transaction across rows: what was written stays, and is written again, the same.
+      afterFailure:
+        'Rows put before the failure stay; the batch runs again, at the same version, when the application restarts from its checkpoint.',
+    };
   }
 }
 
