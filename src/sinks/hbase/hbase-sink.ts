@@ -12,7 +12,6 @@ import {
 import {
   HBaseRequestError,
   answerError,
-  b64,
   isRetryable,
   request,
   unb64,
@@ -194,7 +193,7 @@ export class HBaseSink {
 
   private async send(table: string, body: RequestBody): Promise<void> {
     // The rows are in the body; the gateway ignores the key in the URL of a multi-row put.
-    const path = `/${encodeURIComponent(table)}/${encodeURIComponent(b64('_batch'))}`;
+    const path = `/${encodeURIComponent(table)}/batch`;
     const res = await request(this.url, 'PUT', path, body.json);
     if (res.ok) {
       await res.body?.cancel();

@@ -68,7 +68,6 @@ export function hbaseReason(text: string): string {
     .slice(0, 300);
 }
 
-export const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 export const unb64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
 
 /** A CellSet as the gateway returns it. */
