@@ -129,12 +129,16 @@ describe.skipIf(skipRedis)(`RedisSink${skipRedis ? ` (skipped: ${redisDown})` : 
       ['big', '12345678901234567890.05'],
       ['neg', '-1.5'],
       ['int', 9007199254740993n],
+      ['below', '1.25'],
+      ['bigNeg', '-12345678901234567890.5'],
     ]);
     await add(2, [
       ['big', '0.95'],
       ['neg', '1.5'],
       ['int', 1],
       ['p', '-0.05'],
+      ['below', '-3.5'],
+      ['bigNeg', '0.25'],
     ]);
     expect(await redis.hgetall(k)).toEqual({
       p: '0.25',
@@ -142,6 +146,8 @@ describe.skipIf(skipRedis)(`RedisSink${skipRedis ? ` (skipped: ${redisDown})` : 
       big: '12345678901234567891',
       neg: '0',
       int: '9007199254740994',
+      below: '-2.25',
+      bigNeg: '-12345678901234567890.25',
     });
   });
 
@@ -202,6 +208,32 @@ describe.skipIf(skipRedis)(`RedisSink${skipRedis ? ` (skipped: ${redisDown})` : 
       await s.hashAdd(k, sc.parallelize(records, 4), { positions, perPartition: true }),
     ).toEqual({ applied: true, rows: 0 });
     expect(await redis.hgetall(k)).toEqual(once);
+  });
+
+  it('per partition, sets are plain pipelined commands: a rerun leaves the same values', async () => {
+    const s = sink('partitions-set', { chunkSize: 100 });
+    const k = key('partitions-set');
+    const fields = Array.from({ length: 1000 }, (_, i) => [`f${i}`, i] as const);
+    const write = () =>
+      s.hashSet(k, sc.parallelize(fields, 4), { positions: new Time(1000), perPartition: true });
+    expect(await write()).toEqual({ applied: true, rows: 1000 });
+    const written = await redis.hgetall(k);
+    expect(Object.keys(written)).toHaveLength(1000);
+    expect(written.f999).toBe('999');
+    // After a crash before the batch time moved, the batch runs again: same values.
+    await redis.del(`dstream:batch-time:${sinkId('partitions-set')}`);
+    expect(await write()).toEqual({ applied: true, rows: 1000 });
+    expect(await redis.hgetall(k)).toEqual(written);
+    expect(await write()).toEqual({ applied: false, rows: 0 });
+    // A key of another type: the error names the key.
+    await redis.set(key('partitions-string'), 'x');
+    const e = await failure(
+      s.setAdd(key('partitions-string'), sc.parallelize(['a', 'b'], 2), {
+        positions: new Time(2000),
+        perPartition: true,
+      }),
+    );
+    expect(e.message).toMatch(/not retried\): WRONGTYPE .*\(SADD \S+partitions-string\)/);
   });
 
   it('refuses a batch whose offsets do not follow the stored ones, and changes nothing', async () => {

@@ -20,10 +20,14 @@ import {
   type SinkConnection,
 } from './client.js';
 import { SCRIPT_COMMAND } from './script.js';
+
+type ScriptCommand = (numberOfKeys: number, keys: string[], argv: string[]) => void;
 import {
   batchGuard,
   batchTimeKey,
   guardCall,
+  isIdempotent,
+  plainCommands,
   markerGuard,
   offsetsKey,
   writeCall,
@@ -250,7 +254,11 @@ export class RedisSink {
     return { applied: true, rows: written.reduce((a, b) => a + b, 0) };
   }
 
-  /** One partition's chunks, each under its marker, in one pipeline: the records written. */
+  /**
+   * One partition, in chunks, in one pipeline: the records written. Increments (not idempotent)
+   * go through the script, each chunk under its marker; the other operations are plain commands,
+   * which leave the same values when they run again, so a rerun needs no marker to be right.
+   */
   private async writePartition(
     op: Op,
     key: string,
@@ -259,25 +267,36 @@ export class RedisSink {
     records: readonly unknown[],
     partition: number,
   ): Promise<number> {
-    const calls: ScriptCall[] = [];
+    const idempotent = isIdempotent(op);
+    const scripts: ScriptCall[] = [];
+    const commands: [string, string[]][] = [];
     for (let from = 0, chunk = 0; from < records.length; from += this.chunkSize, chunk++) {
-      const guard = markerGuard(this.id, batch, partition, chunk, this.markerTtlSeconds);
       const to = Math.min(records.length, from + this.chunkSize);
-      calls.push(writeCall(guard, op, key, opArg, records, from, to));
+      if (idempotent) {
+        commands.push(...plainCommands(op, key, opArg, records, from, to));
+      } else {
+        const guard = markerGuard(this.id, batch, partition, chunk, this.markerTtlSeconds);
+        scripts.push(writeCall(guard, op, key, opArg, records, from, to));
+      }
     }
-    if (calls.length === 0) return 0;
+    if (records.length === 0) return 0;
     return this.attempt(async (c) => {
-      const pipeline = c.pipeline() as unknown as Record<
-        typeof SCRIPT_COMMAND,
-        (n: number, keys: string[], argv: string[]) => void
-      > & { exec(): Promise<[Error | null, unknown][] | null> };
-      for (const call of calls) pipeline[SCRIPT_COMMAND](call.keys.length, call.keys, call.argv);
+      const pipeline = c.pipeline();
+      for (const [command, args] of commands) void pipeline.call(command, args);
+      const withScript = pipeline as unknown as Record<typeof SCRIPT_COMMAND, ScriptCommand>;
+      for (const call of scripts)
+        withScript[SCRIPT_COMMAND](call.keys.length, call.keys, call.argv);
       const replies = (await pipeline.exec()) ?? [];
-      let written = 0;
+      let written = idempotent ? records.length : 0;
       for (let i = 0; i < replies.length; i++) {
         const [error, reply] = replies[i]!;
-        if (error) throw error;
-        if ((reply as number[])[0] === 1) written += calls[i]!.records;
+        if (error) {
+          // A plain command's error reply (WRONGTYPE) does not say which key: add it.
+          if (idempotent)
+            error.message += ` (${commands[i]![0]} ${op === 'set' ? commands[i]![1][0] : key})`;
+          throw error;
+        }
+        if (!idempotent && (reply as number[])[0] === 1) written += scripts[i]!.records;
       }
       return written;
     });

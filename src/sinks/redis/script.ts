@@ -14,7 +14,8 @@
 //             marker: the marker's time to live in seconds
 //   ARGV[3+g] the operation: check | none | set | hset | hadd | zadd | zincr | sadd
 //   ARGV[4+g] its argument (set: the time to live in seconds, or '')
-//   ARGV[5+g..] the records: (field or member, value) pairs, values for `set`, members for `sadd`
+//   ARGV[5+g..] the records: (field or member, value) pairs, (score, member) pairs for `zadd`,
+//             values for `set`, members for `sadd`
 // Returns {1} applied, {0} already applied (skipped), or {-1, stored...} when the offsets do not
 // follow (the stored end of each range, '' for none), for the caller to name the mismatch.
 
@@ -87,31 +88,34 @@ local function subDigits(a, b) -- a >= b
   end
   return table.concat(out)
 end
+local function format(neg, digits, scale)
+  local int = string.gsub(string.sub(digits, 1, #digits - scale), '^0+', '')
+  local frac = string.gsub(string.sub(digits, #digits - scale + 1), '0+$', '')
+  if int == '' then int = '0' end
+  local text = int
+  if frac ~= '' then text = int .. '.' .. frac end
+  if neg and text ~= '0' then text = '-' .. text end
+  return text
+end
 local function decimalAdd(x, y)
   local xn, xi, xf = parse(x)
   local yn, yi, yf = parse(y)
   local scale = math.max(#xf, #yf)
   xf = xf .. string.rep('0', scale - #xf)
   yf = yf .. string.rep('0', scale - #yf)
+  if #xi + scale <= 15 and #yi + scale <= 15 then
+    -- Both fit in 15 digits as scaled integers: exact in a double, and their sum too.
+    local v = (xn and -1 or 1) * tonumber(xi .. xf) + (yn and -1 or 1) * tonumber(yi .. yf)
+    local digits = string.format('%.0f', math.abs(v))
+    digits = string.rep('0', scale + 1 - #digits) .. digits
+    return format(v < 0, digits, scale)
+  end
   local width = math.max(#xi, #yi)
   local a = string.rep('0', width - #xi) .. xi .. xf
   local b = string.rep('0', width - #yi) .. yi .. yf
-  local neg, digits
-  if xn == yn then
-    neg, digits = xn, addDigits(a, b)
-  elseif compare(a, b) >= 0 then
-    neg, digits = xn, subDigits(a, b)
-  else
-    neg, digits = yn, subDigits(b, a)
-  end
-  local int = string.sub(digits, 1, #digits - scale)
-  local frac = string.gsub(string.sub(digits, #digits - scale + 1), '0+$', '')
-  int = string.gsub(int, '^0+', '')
-  if int == '' then int = '0' end
-  local text = int
-  if frac ~= '' then text = int .. '.' .. frac end
-  if neg and text ~= '0' then text = '-' .. text end
-  return text
+  if xn == yn then return format(xn, addDigits(a, b), scale) end
+  if compare(a, b) >= 0 then return format(xn, subDigits(a, b), scale) end
+  return format(yn, subDigits(b, a), scale)
 end
 
 -- Validate before the first write.
@@ -136,18 +140,13 @@ if op == 'hadd' then
   end
 end
 
--- Apply, in slices: unpack takes at most a few thousand values.
-local SLICE = 500
-local function bulk(command, key, from, to, step)
-  local args = {}
-  for i = from, to do
-    args[#args + 1] = ARGV[i]
-    if #args >= SLICE * step then
-      redis.call(command, key, unpack(args))
-      args = {}
-    end
+-- Apply, in slices of ARGV itself (unpack takes at most a few thousand values; copying the
+-- records into a table first would cost as much as the write).
+local SLICE = 1000
+local function bulk(command, key)
+  for i = first, last, SLICE do
+    redis.call(command, key, unpack(ARGV, i, math.min(i + SLICE - 1, last)))
   end
-  if #args > 0 then redis.call(command, key, unpack(args)) end
 end
 if op == 'set' then
   if opArg == '' then
@@ -155,14 +154,14 @@ if op == 'set' then
     for i = first, last do
       args[#args + 1] = KEYS[i - first + 2]
       args[#args + 1] = ARGV[i]
-      if #args >= SLICE * 2 then redis.call('MSET', unpack(args)); args = {} end
+      if #args >= SLICE then redis.call('MSET', unpack(args)); args = {} end
     end
     if #args > 0 then redis.call('MSET', unpack(args)) end
   else
     for i = first, last do redis.call('SET', KEYS[i - first + 2], ARGV[i], 'EX', opArg) end
   end
 elseif op == 'hset' then
-  bulk('HSET', KEYS[2], first, last, 2)
+  bulk('HSET', KEYS[2])
 elseif op == 'hadd' then
   local order, seen = {}, {}
   for i = first, last, 2 do
@@ -174,21 +173,15 @@ elseif op == 'hadd' then
   for _, field in ipairs(order) do
     args[#args + 1] = field
     args[#args + 1] = totals[field]
-    if #args >= SLICE * 2 then redis.call('HSET', KEYS[2], unpack(args)); args = {} end
+    if #args >= SLICE then redis.call('HSET', KEYS[2], unpack(args)); args = {} end
   end
   if #args > 0 then redis.call('HSET', KEYS[2], unpack(args)) end
 elseif op == 'zadd' then
-  local args = {}
-  for i = first, last, 2 do
-    args[#args + 1] = ARGV[i + 1]
-    args[#args + 1] = ARGV[i]
-    if #args >= SLICE * 2 then redis.call('ZADD', KEYS[2], unpack(args)); args = {} end
-  end
-  if #args > 0 then redis.call('ZADD', KEYS[2], unpack(args)) end
+  bulk('ZADD', KEYS[2])
 elseif op == 'zincr' then
   for i = first, last, 2 do redis.call('ZINCRBY', KEYS[2], ARGV[i + 1], ARGV[i]) end
 elseif op == 'sadd' then
-  bulk('SADD', KEYS[2], first, last, 1)
+  bulk('SADD', KEYS[2])
 end
 
 -- Move the guard with the update.

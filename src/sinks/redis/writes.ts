@@ -90,6 +90,48 @@ export function writeCall(
 ): ScriptCall {
   const keys = [guard.key];
   const argv = header(guard, op, opArg);
+  encode(op, key, records, from, to, keys, argv);
+  return { keys, argv, records: to - from };
+}
+
+/** The operations whose commands can run again and leave the same values. */
+export const isIdempotent = (op: Op): boolean => op !== 'hadd' && op !== 'zincr';
+
+/**
+ * The plain commands that write `records[from..to)` for an idempotent operation: the same values
+ * as the script, without going through Lua (which costs Redis about twice the work per value).
+ */
+export function plainCommands(
+  op: Op,
+  key: string,
+  opArg: string,
+  records: readonly unknown[],
+  from: number,
+  to: number,
+): [command: string, args: string[]][] {
+  const keys: string[] = [];
+  const argv: string[] = [];
+  encode(op, key, records, from, to, keys, argv);
+  if (op === 'set') {
+    if (opArg !== '') return keys.map((k, i) => ['SET', [k, argv[i]!, 'EX', opArg]]);
+    const args: string[] = [];
+    for (let i = 0; i < keys.length; i++) args.push(keys[i]!, argv[i]!);
+    return [['MSET', args]];
+  }
+  argv.unshift(key);
+  return [[op === 'hset' ? 'HSET' : op === 'zadd' ? 'ZADD' : 'SADD', argv]];
+}
+
+/** Pushes the data keys of `records[from..to)` onto `keys` and their values onto `argv`. */
+function encode(
+  op: Op,
+  key: string,
+  records: readonly unknown[],
+  from: number,
+  to: number,
+  keys: string[],
+  argv: string[],
+): void {
   if (op === 'set') {
     for (let i = from; i < to; i++) {
       const [k, v] = pair(records[i], op, key);
@@ -99,6 +141,14 @@ export function writeCall(
   } else if (op === 'sadd') {
     keys.push(key);
     for (let i = from; i < to; i++) argv.push(name(records[i], op, key));
+  } else if (op === 'zadd') {
+    // Score first, as ZADD takes them: the script passes slices of ARGV on as they are.
+    keys.push(key);
+    for (let i = from; i < to; i++) {
+      const [m, v] = pair(records[i], op, key);
+      const member = name(m, op, key);
+      argv.push(score(v, key, member), member);
+    }
   } else {
     keys.push(key);
     for (let i = from; i < to; i++) {
@@ -114,7 +164,6 @@ export function writeCall(
       );
     }
   }
-  return { keys, argv, records: to - from };
 }
 
 function header(guard: Guard, op: string, opArg: string): string[] {
