@@ -110,7 +110,8 @@ export function plainCommands(
   to: number,
 ): [command: string, args: string[]][] {
   const keys: string[] = [];
-  const argv: string[] = [];
+  // The command's key first, so that the values are pushed after it (no copy to prepend it).
+  const argv: string[] = op === 'set' ? [] : [key];
   encode(op, key, records, from, to, keys, argv);
   if (op === 'set') {
     if (opArg !== '') return keys.map((k, i) => ['SET', [k, argv[i]!, 'EX', opArg]]);
@@ -118,7 +119,6 @@ export function plainCommands(
     for (let i = 0; i < keys.length; i++) args.push(keys[i]!, argv[i]!);
     return [['MSET', args]];
   }
-  argv.unshift(key);
   return [[op === 'hset' ? 'HSET' : op === 'zadd' ? 'ZADD' : 'SADD', argv]];
 }
 
@@ -134,9 +134,9 @@ function encode(
 ): void {
   if (op === 'set') {
     for (let i = from; i < to; i++) {
-      const [k, v] = pair(records[i], op, key);
-      keys.push(name(k, op, key));
-      argv.push(plain(v, key, k));
+      const record = pair(records[i], op, key);
+      keys.push(name(record[0], op, key));
+      argv.push(plain(record[1], key, record[0]));
     }
   } else if (op === 'sadd') {
     keys.push(key);
@@ -145,22 +145,23 @@ function encode(
     // Score first, as ZADD takes them: the script passes slices of ARGV on as they are.
     keys.push(key);
     for (let i = from; i < to; i++) {
-      const [m, v] = pair(records[i], op, key);
-      const member = name(m, op, key);
-      argv.push(score(v, key, member), member);
+      const record = pair(records[i], op, key);
+      const member = name(record[0], op, key);
+      argv.push(score(record[1], key, member), member);
     }
   } else {
     keys.push(key);
     for (let i = from; i < to; i++) {
-      const [f, v] = pair(records[i], op, key);
-      const field = name(f, op, key);
+      const record = pair(records[i], op, key);
+      const field = name(record[0], op, key);
+      const value = record[1];
       argv.push(
         field,
         op === 'hset'
-          ? plain(v, key, field)
+          ? plain(value, key, field)
           : op === 'hadd'
-            ? decimal(v, key, field)
-            : score(v, key, field),
+            ? decimal(value, key, field)
+            : score(value, key, field),
       );
     }
   }
