@@ -225,6 +225,19 @@ describe.skipIf(skipRedis)(`RedisSink${skipRedis ? ` (skipped: ${redisDown})` : 
     expect(await write()).toEqual({ applied: true, rows: 1000 });
     expect(await redis.hgetall(k)).toEqual(written);
     expect(await write()).toEqual({ applied: false, rows: 0 });
+    // SET with a time to live, one command per key, pipelined.
+    await s.set(
+      sc.parallelize(
+        [
+          [key('p-a'), 'a'],
+          [key('p-b'), 'b'],
+        ] as const,
+        2,
+      ),
+      { positions: new Time(1500), perPartition: true, ttlSeconds: 600 },
+    );
+    expect(await redis.mget(key('p-a'), key('p-b'))).toEqual(['a', 'b']);
+    expect(await redis.ttl(key('p-b'))).toBeGreaterThan(0);
     // A key of another type: the error names the key.
     await redis.set(key('partitions-string'), 'x');
     const e = await failure(
@@ -265,10 +278,13 @@ describe.skipIf(skipRedis)(`RedisSink${skipRedis ? ` (skipped: ${redisDown})` : 
       offsetRanges: ranges([2, 0, 7], [0, 3, 9]),
     });
     await s.hashSet(key('offsets'), kafkaRdd);
+    // Another topic in the same batch (names with dots and dashes, as Kafka allows).
+    const other = `other.topic-${run}`;
     await s.hashSet(key('offsets'), sc.parallelize([['b', 1] as const]), {
-      positions: ranges([0, 9, 12]),
+      positions: [...ranges([0, 9, 12]), OffsetRange.create(other, 1, 0, 4)],
     });
-    expect(await s.storedOffsets([topic, 'other'])).toEqual([
+    expect(await s.storedOffsets([other])).toEqual([[{ topic: other, partition: 1 }, 4]]);
+    expect(await s.storedOffsets([topic, 'unknown'])).toEqual([
       [{ topic, partition: 0 }, 12],
       [{ topic, partition: 2 }, 7],
     ]);
