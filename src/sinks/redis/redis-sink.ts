@@ -241,9 +241,9 @@ export class RedisSink {
       const applied = await this.attempt((c) => this.run(c, call, batch));
       return { applied, rows: applied ? records.length : 0 };
     }
-    // The rule first (refuse or skip before writing anything), then each partition in chunks
-    // under markers, then the positions move: a rerun after a failure in between skips the chunks
-    // written and writes the rest.
+    // The rule first (refuse or skip before writing anything), then each partition in chunks,
+    // then the positions move: a rerun after a failure in between skips the increments' chunks
+    // written (their markers) and writes the sets again (same values).
     if (!(await this.attempt((c) => this.run(c, guardCall(guard, 'check'), batch)))) {
       return { applied: false, rows: 0 };
     }
