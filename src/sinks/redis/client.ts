@@ -5,8 +5,8 @@
 // app and create the sink, but never write, so they never connect. A context's stop closes the
 // connections; the next write opens a new one.
 import type { Redis, RedisOptions } from 'ioredis';
-import { DStreamError, messageOf } from '../../errors.js';
 import { onNextContextStop } from '../../rdd/stop-hooks.js';
+import { optionalPeer } from '../core/index.js';
 import { SCRIPT_COMMAND, WRITE_SCRIPT } from './script.js';
 
 /** A connection with the sink's script registered as a command. */
@@ -26,29 +26,20 @@ interface IoRedis {
   readonly ReplyError: new (...args: never[]) => Error;
 }
 
-let loaded: Promise<IoRedis> | undefined;
 let replyErrorClass: IoRedis['ReplyError'] | undefined;
 
 /** The client library, imported once; a clear error when it is not installed. */
-function loadIoRedis(): Promise<IoRedis> {
-  loaded ??= import('ioredis').then(
-    (m) => {
+const loadIoRedis = optionalPeer(
+  'dstream/sinks/redis',
+  { name: 'ioredis', spec: 'ioredis@6' },
+  () =>
+    import('ioredis').then((m) => {
       // ioredis is CommonJS: Node finds its named exports, or gives them as the default export.
       const found = (m.Redis ? m : m.default) as unknown as IoRedis;
       replyErrorClass = found.ReplyError;
       return found;
-    },
-    (e: unknown) => {
-      loaded = undefined;
-      throw new DStreamError(
-        'DSTREAM_ERR_SINK_CLIENT_MISSING',
-        `dstream/sinks/redis needs the optional package ioredis: npm install ioredis@6 (${messageOf(e)})`,
-        { cause: e },
-      );
-    },
-  );
-  return loaded;
-}
+    }),
+);
 
 const connections = new Map<string, Promise<SinkConnection>>();
 
