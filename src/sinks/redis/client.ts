@@ -56,9 +56,11 @@ export function connectionFor(
   const id = `${url}\u0000${commandTimeoutMs ?? ''}`;
   let connection = connections.get(id);
   if (connection === undefined) {
-    connection = open(url, commandTimeoutMs);
-    connection.catch(() => connections.delete(id));
-    connections.set(id, connection);
+    const opening = open(url, commandTimeoutMs);
+    // Forgotten when it fails, unless a newer one has taken its place meanwhile.
+    opening.catch(() => connections.get(id) === opening && connections.delete(id));
+    connections.set(id, opening);
+    connection = opening;
     onNextContextStop(() => closeConnections(url));
   }
   return connection;

@@ -102,8 +102,9 @@ export interface RedisWriteResult {
  * const fromOffsets = await sink.storedOffsets(['orders']);
  * // ... KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
  * stream.foreachRDD(async (rdd) => {
- *   const totals = rdd.map(parse).reduceByKey(addDecimals);
- *   await sink.hashAdd('province_totals', totals, { positions: rdd });
+ *   // [province, price as text] per order: summed per field in exact decimals.
+ *   const amounts = rdd.map((r) => r.value.split(',')).map(([, province, price]) => [province!, price!] as const);
+ *   await sink.hashAdd('province_totals', amounts, { positions: rdd });
  * });
  * ```
  */
