@@ -4,7 +4,10 @@
 // is paused, down or refuses fails the batch naming Redis and the cause, and a rerun afterwards
 // applies once; a value Redis would reject names its key and field and is not retried;
 // connections close when the context stops.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DStreamError, OffsetRange, SparkContext, Time } from 'dstream';
@@ -405,4 +408,29 @@ describe.skipIf(skipRedis)(`RedisSink${skipRedis ? ` (skipped: ${redisDown})` : 
     // runBatches stopped its context: the connection is closed.
     expect(await connections()).toBe(0);
   });
+
+  it('an application that stops its context exits by itself: the connection does not keep it alive', async () => {
+    // The built package, as users run it; the bound only ends a hung process, it times nothing.
+    const app = `
+      import { SparkContext, Time } from 'dstream';
+      import { RedisSink } from 'dstream/sinks/redis';
+      const sc = new SparkContext({ master: 'local[1]', appName: 'exits' });
+      const sink = RedisSink.create({ url: process.env.URL, id: process.env.ID });
+      await sink.hashSet(process.env.KEY, sc.parallelize([['a', 1]]), { positions: new Time(1000) });
+      await sc.stop();
+      console.log('written');
+    `;
+    const root = join(import.meta.dirname, '..');
+    const { stdout } = await promisify(execFile)(
+      join(root, 'node_modules', '.bin', 'node'),
+      ['--input-type=module', '-e', app],
+      {
+        cwd: root,
+        timeout: 60_000,
+        env: { ...process.env, URL: REDIS_URL, ID: sinkId('exits'), KEY: key('exits') },
+      },
+    );
+    expect(stdout.trim()).toBe('written');
+    expect(await redis.hgetall(key('exits'))).toEqual({ a: '1' });
+  }, 90_000);
 });
