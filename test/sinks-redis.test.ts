@@ -165,6 +165,8 @@ describe.skipIf(skipRedis)(`RedisSink${skipRedis ? ` (skipped: ${redisDown})` : 
     expect(await add('2', batch2)).toEqual({ applied: true, rows: 1 });
     // Restored from a checkpoint, the last batch runs again with the same ranges.
     expect(await add('2', batch2)).toEqual({ applied: false, rows: 0 });
+    // A recovered application runs an earlier pending batch again after later ones: skipped too.
+    expect(await add('1.5', batch1)).toEqual({ applied: false, rows: 0 });
     expect(await redis.hget(k, 'total')).toBe('3.5');
 
     const t = sink('rerun-time');

@@ -42,7 +42,9 @@ if kind == 'offsets' then
     local s = redis.call('HGET', guard, ARGV[i])
     stored[#stored + 1] = s or ''
     if s and s ~= ARGV[i + 1] then follows = false end
-    if s ~= ARGV[i + 2] then appliedAll = false end
+    -- At or behind the stored end: this batch again, or an earlier pending one of a recovered
+    -- application run after later ones (offsets only move forward), as offsetsVerdict says.
+    if not s or tonumber(ARGV[i + 2]) > tonumber(s) then appliedAll = false end
   end
   if not follows then
     if appliedAll then return {0} end
