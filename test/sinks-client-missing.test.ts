@@ -27,6 +27,12 @@ describe.each([
     use: `const { PostgresSink } = await import('dstream/sinks/postgres');
 await PostgresSink.create({ url: 'postgres://postgres@127.0.0.1:5432/test', id: 'x' }).storedOffsets(['t']);`,
   },
+  {
+    subpath: 'dstream/sinks/redis',
+    client: 'ioredis',
+    use: `const { RedisSink } = await import('dstream/sinks/redis');
+await RedisSink.create({ url: 'redis://127.0.0.1:6379', id: 'x' }).storedOffsets(['t']);`,
+  },
 ])('$subpath without $client', ({ client, use }) => {
   beforeAll(() => expectBuilt());
 

@@ -1,11 +1,13 @@
 // The rule every transactional sink applies (sinks/core), without a store: which batches follow
-// the stored offsets, which were applied already, which are refused; batch times; retries.
+// the stored offsets, which were applied already, which are refused; batch times; retries; the
+// client library loaded on first use.
 import { describe, expect, it } from 'vitest';
 import { DStreamError, OffsetRange, Time } from 'dstream';
 import {
   batchPositions,
   offsetsVerdict,
   OffsetsMismatchError,
+  optionalPeer,
   positionKey,
   timeVerdict,
   withRetries,
@@ -134,5 +136,31 @@ describe('withRetries', () => {
       withRetries(target(true), { attempts: 3 }, () => Promise.reject(own)),
     ).rejects.toBe(own);
     expect(calls).toBe(1);
+  });
+});
+
+describe('optionalPeer', () => {
+  it('loads once; a missing package says what to install, and the next use tries again', async () => {
+    let calls = 0;
+    let installed = false;
+    const load = optionalPeer(
+      'dstream/sinks/store',
+      { name: 'store-client', spec: 'store-client@1' },
+      () => {
+        calls++;
+        return installed
+          ? Promise.resolve('client')
+          : Promise.reject(new Error("Cannot find package 'store-client'"));
+      },
+    );
+    await expect(load()).rejects.toMatchObject({
+      code: 'DSTREAM_ERR_SINK_CLIENT_MISSING',
+      message:
+        "dstream/sinks/store needs the optional package store-client: npm install store-client@1 (Cannot find package 'store-client')",
+    });
+    installed = true;
+    expect(await load()).toBe('client');
+    expect(await load()).toBe('client');
+    expect(calls).toBe(2);
   });
 });

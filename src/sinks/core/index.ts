@@ -11,4 +11,5 @@ export {
   type PositionsInput,
   type Verdict,
 } from './positions.js';
+export { optionalPeer } from './optional-peer.js';
 export { withRetries, type RetryOptions, type RetryTarget } from './retry.js';

@@ -4,29 +4,16 @@
 // PostgreSQL), so task threads never open one. A context's stop ends the pools; the next write
 // opens a new one.
 import type { Pool, PoolClient } from 'pg';
-import { DStreamError, messageOf } from '../../errors.js';
 import { onNextContextStop } from '../../rdd/stop-hooks.js';
+import { optionalPeer } from '../core/index.js';
 
 type PgModule = typeof import('pg');
 
-let loaded: Promise<PgModule> | undefined;
-
 /** The client library, imported once; a clear error when it is not installed. */
-function loadPg(): Promise<PgModule> {
-  loaded ??= import('pg').then(
-    // pg is CommonJS: Node gives its exports as the default export.
-    (m) => (m as PgModule & { default?: PgModule }).default ?? m,
-    (e: unknown) => {
-      loaded = undefined;
-      throw new DStreamError(
-        'DSTREAM_ERR_SINK_CLIENT_MISSING',
-        `dstream/sinks/postgres needs the optional package pg: npm install pg@8 (${messageOf(e)})`,
-        { cause: e },
-      );
-    },
-  );
-  return loaded;
-}
+const loadPg = optionalPeer('dstream/sinks/postgres', { name: 'pg', spec: 'pg@8' }, () =>
+  // pg is CommonJS: Node gives its exports as the default export.
+  import('pg').then((m) => (m as PgModule & { default?: PgModule }).default ?? m),
+);
 
 const pools = new Map<string, Promise<Pool>>();
 
