@@ -203,30 +203,42 @@ describe.skipIf(skipPostgres)(
       expect(await sink('refused').storedOffsets([`orders-${run}`])).toEqual([]);
     });
 
-    it('a row the store rejects fails at once, rolled back with its offsets', async () => {
-      const totals = await create('rejected', 'k int PRIMARY KEY, total bigint NOT NULL');
-      const s = sink('rejected');
-      const e = await s
-        .insert(
-          totals,
-          sc.parallelize([
-            { k: 1, total: 1 },
-            { k: 2, total: null },
-          ]),
-          {
-            positions: ranges([0, 0, 2]),
-          },
-        )
-        .then(
-          () => undefined,
-          (x: unknown) => x,
+    describe('a row the store rejects fails the batch at once, naming the row and the column', () => {
+      // 1500 good rows and one bad at 1234: in the second statement, so the server's position
+      // (a parameter's number, a key) must be mapped through the statement's layout.
+      let kinds = 0;
+      const good = (i: number) => ({ k: i, name: `n${i % 100}`, amount: '1.50' });
+      it.each([
+        ['a value of the wrong type', { k: 'abc' }, 'k', /invalid input syntax for type integer/],
+        ['a null in a NOT NULL column', { name: null }, 'name', /violates not-null constraint/],
+        ['a value too long', { name: 'too long' }, 'name', /value too long/],
+        ['a number too large', { amount: '123456.00' }, 'amount', /numeric field overflow/],
+        ['a duplicate key', { k: 5 }, 'k', /duplicate key .* \(Key \(k\)=\(5\) already exists/],
+      ] as const)('%s', async (_kind, bad, column, words) => {
+        const t = await create(
+          `rejected_${++kinds}`,
+          'k int PRIMARY KEY, name varchar(5) NOT NULL, amount numeric(6,2)',
         );
-      expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
-      expect((e as Error).message).toMatch(
-        /attempt 1 of 2, not retried\): null value in column "total"/,
-      );
-      expect(await rows(`SELECT * FROM ${totals}`)).toEqual([]);
-      expect(await s.storedOffsets([`orders-${run}`])).toEqual([]);
+        const s = sink(`rejected-${t}`);
+        const rows = Array.from({ length: 1500 }, (_, i) => good(i));
+        rows[1234] = { ...good(1234), ...bad } as (typeof rows)[number];
+        const e = await s
+          .insert(t, sc.parallelize(rows, 2), { positions: ranges([0, 0, 1500]) })
+          .then(
+            () => undefined,
+            (x: unknown) => x,
+          );
+        expect(e).toBeInstanceOf(DStreamError);
+        expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
+        const message = (e as Error).message;
+        expect(message).toContain(
+          `PostgreSQL sink '${sinkId(`rejected-${t}`)}' could not write the batch (not retried): PostgreSQL rejected row 1234 of the batch's 1500 for table ${t} (${JSON.stringify(rows[1234])}), column '${column}': `,
+        );
+        expect(message).toMatch(words);
+        // Nothing of the batch, and its offsets did not move.
+        expect(await db.query(`SELECT * FROM ${t}`)).toMatchObject({ rowCount: 0 });
+        expect(await s.storedOffsets([`orders-${run}`])).toEqual([]);
+      });
     });
 
     it('asks for the positions when the RDD has none: a derived RDD is not a position', async () => {

@@ -1,11 +1,13 @@
 // pg is an optional peer dependency: only this subpath loads it, on first use, so `dstream`
-// without PostgreSQL never needs it installed. One pool per connection URL per process, shared by
-// every sink on that URL; writes happen on the driver only (docs/architecture.md, Sinks:
-// PostgreSQL), so task threads never open one. A context's stop ends the pools; the next write
-// opens a new one.
+// without PostgreSQL never needs it installed. One pool per connection URL (and lock timeout) per
+// process, shared by every sink on that URL; writes happen on the driver only
+// (docs/architecture.md, Sinks: SQL), so task threads never open one. A context's stop ends the
+// pools; the next write opens a new one.
 import type { Pool, PoolClient } from 'pg';
 import { DStreamError, messageOf } from '../../errors.js';
 import { onNextContextStop } from '../../rdd/stop-hooks.js';
+import type { PoolSettings, ResultRow, SqlPool, SqlQueryable } from '../core/sql/index.js';
+import type { SqlValue } from '../core/sql/index.js';
 
 type PgModule = typeof import('pg');
 
@@ -28,64 +30,76 @@ function loadPg(): Promise<PgModule> {
   return loaded;
 }
 
-const pools = new Map<string, Promise<Pool>>();
+const pools = new Map<string, { url: string; pool: Promise<EndablePool> }>();
 
-/** The process's pool for `url`, made on first use and ended when a context stops. */
-export function poolFor(url: string, max: number): Promise<Pool> {
-  let pool = pools.get(url);
-  if (pool === undefined) {
-    pool = loadPg().then((pg) => {
+/** The process's pool for `url` with `settings`, made on first use and ended when a context stops. */
+export function poolFor(url: string, settings: PoolSettings): Promise<SqlPool> {
+  const key = `${url}\u0000${settings.lockTimeoutMs ?? ''}`;
+  let entry = pools.get(key);
+  if (entry === undefined) {
+    const pool = loadPg().then((pg) => {
       // allowExitOnIdle: idle connections do not keep a finished application's process alive.
-      const made = new pg.Pool({ connectionString: url, max, allowExitOnIdle: true });
+      const made = new pg.Pool({
+        connectionString: url,
+        max: settings.size,
+        allowExitOnIdle: true,
+      });
       // An idle connection the server drops (a restart) must not crash the process; the next
       // checkout opens a new one.
       made.on('error', () => undefined);
-      return made;
+      if (settings.lockTimeoutMs !== undefined) {
+        const ms = Math.max(1, Math.round(settings.lockTimeoutMs));
+        // Queued before any statement of the connection's first checkout.
+        made.on(
+          'connect',
+          (client) => void client.query(`SET lock_timeout = ${ms}`).catch(() => undefined),
+        );
+      }
+      return sqlPool(made);
     });
-    pool.catch(() => pools.delete(url));
-    pools.set(url, pool);
-    onNextContextStop(() => closePool(url));
+    pool.catch(() => pools.delete(key));
+    entry = { url, pool };
+    pools.set(key, entry);
+    onNextContextStop(() => closePools(url));
   }
-  return pool;
+  return entry.pool;
 }
 
-/** Ends the pool of `url`, if any. */
-export async function closePool(url: string): Promise<void> {
-  const pool = pools.get(url);
-  pools.delete(url);
-  if (pool) await (await pool.catch(() => undefined))?.end();
-}
-
-/**
- * Runs `work` in one transaction on a connection of `pool`: committed when it resolves, rolled back
- * when it throws or resolves `rollback: true`. A failed connection is dropped from the pool.
- */
-export async function inTransaction<T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<{ value: T; rollback?: boolean }>,
-): Promise<T> {
-  const client = await pool.connect();
-  let failed: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const { value, rollback } = await work(client);
-    await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
-    return value;
-  } catch (e) {
-    failed = e instanceof Error ? e : new Error(String(e));
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release(failed);
+/** Ends the pools of `url`, if any. */
+export async function closePools(url: string): Promise<void> {
+  const ending: Promise<EndablePool>[] = [];
+  for (const [key, entry] of pools) {
+    if (entry.url !== url) continue;
+    pools.delete(key);
+    ending.push(entry.pool);
   }
+  for (const pool of ending) await (await pool.catch(() => undefined))?.end();
 }
 
-/**
- * Whether trying again may help: not for what the data or the schema is (SQLSTATE classes 22 data
- * exception, 23 integrity constraint, 42 syntax or undefined table/column), which would fail the
- * same way; yes for connections refused or lost, authentication, shutdowns, deadlocks.
- */
-export function isRetryable(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  return !(typeof code === 'string' && /^(22|23|42)/.test(code));
+type EndablePool = SqlPool & { end(): Promise<void> };
+
+function sqlPool(pool: Pool): EndablePool {
+  const query = async (on: Pool | PoolClient, text: string, values?: readonly SqlValue[]) =>
+    (await on.query<ResultRow>(text, values as unknown[] | undefined)).rows;
+  return {
+    query: (text, values) => query(pool, text, values),
+    end: () => pool.end(),
+    async inTransaction(work) {
+      const client = await pool.connect();
+      const connection: SqlQueryable = { query: (text, values) => query(client, text, values) };
+      let failed: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const { value, rollback } = await work(connection);
+        await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
+        return value;
+      } catch (e) {
+        failed = e instanceof Error ? e : new Error(String(e));
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release(failed);
+      }
+    },
+  };
 }
