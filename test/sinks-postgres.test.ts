@@ -201,7 +201,60 @@ describe.skipIf(skipPostgres)(
       }
       expect(await rows(`SELECT * FROM ${totals}`)).toEqual([]);
       expect(await sink('refused').storedOffsets([`orders-${run}`])).toEqual([]);
+      // Back: the same sink id and batch write from the same positions.
+      expect(
+        await sink('refused').addTo(totals, ['k'], 'total', sc.parallelize([[1, 1] as const]), {
+          positions: ranges([0, 0, 10]),
+        }),
+      ).toEqual({ applied: true, rows: 1 });
+      expect(await rows(`SELECT k, total::int FROM ${totals}`)).toEqual([[1, 1]]);
     });
+
+    it.each([
+      ['LOCK TABLE', (t: string) => ['BEGIN', `LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE`]],
+      [
+        'a row locked by SELECT ... FOR UPDATE',
+        (t: string) => ['BEGIN', `SELECT * FROM ${t} WHERE k = 1 FOR UPDATE`],
+      ],
+    ] as const)(
+      'a table locked by another session (%s) fails the batch; released, the batch writes once',
+      async (kind, lock) => {
+        const t = await create(`locked_${kind.length}`, 'k int PRIMARY KEY, total bigint');
+        await db.query(`INSERT INTO ${t} VALUES (1, 0)`);
+        const id = sinkId(`locked-${kind.length}`);
+        const locked = PostgresSink.create({
+          url: DATABASE,
+          id,
+          retries: FAST,
+          lockTimeoutMs: 200,
+        });
+        const addOne = () =>
+          locked.addTo(t, ['k'], 'total', sc.parallelize([[1, 5] as const]), {
+            positions: ranges([0, 0, 10]),
+          });
+        const other = new pg.Client({ connectionString: DATABASE });
+        await other.connect();
+        try {
+          for (const statement of lock(t)) await other.query(statement);
+          const e = await addOne().then(
+            () => undefined,
+            (x: unknown) => x,
+          );
+          expect(e).toBeInstanceOf(DStreamError);
+          expect((e as Error).message).toMatch(
+            new RegExp(`^PostgreSQL sink '${id}' could not write the batch \\(attempt 2 of 2\\)`),
+          );
+          expect((e as Error).message).toMatch(/canceling statement due to lock timeout/);
+          await other.query('COMMIT');
+          expect(await locked.storedOffsets([`orders-${run}`])).toEqual([]);
+          expect(await addOne()).toEqual({ applied: true, rows: 1 });
+          expect(await addOne()).toEqual({ applied: false, rows: 0 });
+          expect(await rows(`SELECT k, total::int FROM ${t}`)).toEqual([[1, 5]]);
+        } finally {
+          await other.end();
+        }
+      },
+    );
 
     describe('a row the store rejects fails the batch at once, naming the row and the column', () => {
       // 1500 good rows and one bad at 1234: in the second statement, so the server's position
