@@ -261,7 +261,13 @@ describe.skipIf(skipMySql)(`MySqlSink${skipMySql ? ` (skipped: ${mysqlDown})` : 
       ['a null in a NOT NULL column', { name: null }, 'name', /Column 'name' cannot be null/],
       ['a value too long', { name: 'too long' }, 'name', /Data too long for column 'name'/],
       ['a number too large', { amount: '123456.00' }, 'amount', /Out of range value/],
-      ['a duplicate key', { k: 5 }, 'k', /Duplicate entry '5' for key 'PRIMARY'/],
+      ['a key the table holds', { k: 5 }, 'k', /Duplicate entry '5' for key 'PRIMARY'/],
+      [
+        'a key twice in one statement',
+        { k: 1233 },
+        'k',
+        /Duplicate entry '1233' for key 'PRIMARY'/,
+      ],
     ] as const)('%s', async (_kind, bad, column, words) => {
       const t = await create(
         `rejected_${++kinds}`,

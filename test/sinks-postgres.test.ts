@@ -266,7 +266,18 @@ describe.skipIf(skipPostgres)(
         ['a null in a NOT NULL column', { name: null }, 'name', /violates not-null constraint/],
         ['a value too long', { name: 'too long' }, 'name', /value too long/],
         ['a number too large', { amount: '123456.00' }, 'amount', /numeric field overflow/],
-        ['a duplicate key', { k: 5 }, 'k', /duplicate key .* \(Key \(k\)=\(5\) already exists/],
+        [
+          'a key the table holds',
+          { k: 5 },
+          'k',
+          /duplicate key .* \(Key \(k\)=\(5\) already exists/,
+        ],
+        [
+          'a key twice in one statement',
+          { k: 1233 },
+          'k',
+          /duplicate key .* \(Key \(k\)=\(1233\) already exists/,
+        ],
       ] as const)('%s', async (_kind, bad, column, words) => {
         const t = await create(
           `rejected_${++kinds}`,

@@ -1,9 +1,9 @@
 // A batch's rows as multi-row statements: one INSERT per chunk of rows, never one round trip per
 // record. What every SQL store shares: which columns, the values in the columns' order, and the
-// chunks (a store's dialect writes each chunk's text). A chunk never holds a key twice: an
-// `ON CONFLICT`/`ON DUPLICATE KEY` statement may not touch one row twice (PostgreSQL refuses it,
-// MySQL applies it in an order of its own), so a later row with the same key goes to a later
-// statement, which applies after: last wins for upsert, both add for addTo.
+// chunks (a store's dialect writes each chunk's text). A chunk never holds a key twice: PostgreSQL
+// refuses an `ON CONFLICT DO UPDATE` that touches one row twice (MySQL applies the rows in turn,
+// which the same chunks give too), so a later row with the same key goes to a later statement,
+// which applies after: last wins for upsert, both add for addTo.
 import { DStreamError } from '../../../errors.js';
 
 /** A value of a column, as the clients send it. */
