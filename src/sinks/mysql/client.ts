@@ -1,73 +1,36 @@
 // mysql2 is an optional peer dependency: only this subpath loads it, on first use, so `dstream`
-// without MySQL never needs it installed. One pool per connection URL per process, shared by every
-// sink on that URL; writes happen on the driver only (docs/architecture.md, Sinks: SQL), so task
-// threads never open one. A context's stop ends the pools; the next write opens a new one.
+// without MySQL never needs it installed. One pool per connection URL (and lock timeout) per
+// process, shared by every sink on that URL; writes happen on the driver only
+// (docs/architecture.md, Sinks: SQL), so task threads never open one.
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { DStreamError, messageOf } from '../../errors.js';
-import { onNextContextStop } from '../../rdd/stop-hooks.js';
 import type { PoolSettings, ResultRow, SqlPool, SqlQueryable } from '../core/sql/index.js';
 import type { SqlValue } from '../core/sql/index.js';
+import { optionalClient, PoolRegistry, type EndablePool } from '../core/sql/pools.js';
 
-type MySqlModule = typeof import('mysql2/promise');
+const loadMySql = optionalClient(
+  () => import('mysql2/promise'),
+  'dstream/sinks/mysql needs the optional package mysql2: npm install mysql2@3',
+);
 
-let loaded: Promise<MySqlModule> | undefined;
-
-/** The client library, imported once; a clear error when it is not installed. */
-function loadMySql(): Promise<MySqlModule> {
-  loaded ??= import('mysql2/promise').then(
-    // mysql2 is CommonJS: Node gives its exports as the default export.
-    (m) => (m as MySqlModule & { default?: MySqlModule }).default ?? m,
-    (e: unknown) => {
-      loaded = undefined;
-      throw new DStreamError(
-        'DSTREAM_ERR_SINK_CLIENT_MISSING',
-        `dstream/sinks/mysql needs the optional package mysql2: npm install mysql2@3 (${messageOf(e)})`,
-        { cause: e },
-      );
-    },
-  );
-  return loaded;
-}
-
-type EndablePool = SqlPool & { end(): Promise<void> };
-
-const pools = new Map<string, { url: string; pool: Promise<EndablePool> }>();
+const pools = new PoolRegistry();
 
 /** The process's pool for `url` with `settings`, made on first use and ended when a context stops. */
 export function poolFor(url: string, settings: PoolSettings): Promise<SqlPool> {
-  const key = `${url}\u0000${settings.lockTimeoutMs ?? ''}`;
-  let entry = pools.get(key);
-  if (entry === undefined) {
-    const pool = loadMySql().then((mysql) =>
-      sqlPool(
-        mysql.createPool({
-          uri: url,
-          connectionLimit: settings.size,
-          // Big integers and decimals read back as text, exactly (the positions are bigints).
-          supportBigNumbers: true,
-          bigNumberStrings: true,
-        }),
-        settings,
-      ),
-    );
-    pool.catch(() => pools.delete(key));
-    entry = { url, pool };
-    pools.set(key, entry);
-    onNextContextStop(() => closePools(url));
-  }
-  return entry.pool;
+  return pools.get(url, settings, async () => {
+    const mysql = await loadMySql();
+    const made = mysql.createPool({
+      uri: url,
+      connectionLimit: settings.size,
+      // Big integers and decimals read back as text, exactly (the positions are bigints).
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+    });
+    return sqlPool(made, settings);
+  });
 }
 
 /** Ends the pools of `url`, if any. */
-export async function closePools(url: string): Promise<void> {
-  const ending: Promise<EndablePool>[] = [];
-  for (const [key, entry] of pools) {
-    if (entry.url !== url) continue;
-    pools.delete(key);
-    ending.push(entry.pool);
-  }
-  for (const pool of ending) await (await pool.catch(() => undefined))?.end();
-}
+export const closePools = (url: string): Promise<void> => pools.close(url);
 
 async function query(
   on: Pool | PoolConnection,

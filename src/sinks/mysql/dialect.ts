@@ -1,14 +1,12 @@
 // MySQL's and MariaDB's SQL for the shared sink: `?` parameters, `ON DUPLICATE KEY UPDATE`, error
 // numbers, and where their errors put the rejected value (`at row N`, a column, a key's entry).
+import { quoteIdentifier } from '../core/sql/index.js';
 import type { Chunk, Rejection, SqlDialect, SqlQueryable } from '../core/sql/index.js';
 import { closePools, poolFor } from './client.js';
 
 /** `` `name` ``, or `` `schema`.`name` ``, quoted so that any name works and none injects SQL. */
 export function identifier(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `\`${part.replaceAll('`', '``')}\``)
-    .join('.');
+  return quoteIdentifier(name, '`');
 }
 
 /** The fields of mysql2's errors. */

@@ -1,14 +1,12 @@
 // PostgreSQL's SQL for the shared sink: `$n` parameters, `ON CONFLICT ... DO UPDATE`, SQLSTATEs,
 // and where its errors put the rejected value (a parameter's number, a column, a key).
+import { quoteIdentifier } from '../core/sql/index.js';
 import type { Chunk, Rejection, SqlDialect, SqlQueryable } from '../core/sql/index.js';
 import { closePools, poolFor } from './client.js';
 
 /** `"name"`, or `"schema"."name"`, quoted so that any name works and none injects SQL. */
 export function identifier(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
+  return quoteIdentifier(name, '"');
 }
 
 /** The fields of pg's DatabaseError that locate a rejection. */

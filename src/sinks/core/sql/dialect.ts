@@ -78,3 +78,11 @@ export interface SqlDialect {
    */
   rejection(e: unknown, chunk: Chunk, lookup: SqlQueryable): Promise<Rejection | undefined>;
 }
+
+/** A name quoted with `quote` (`"` or `` ` ``), each part of `schema.name` apart. */
+export function quoteIdentifier(name: string, quote: string): string {
+  return name
+    .split('.')
+    .map((part) => `${quote}${part.replaceAll(quote, quote + quote)}${quote}`)
+    .join('.');
+}
