@@ -4,7 +4,7 @@
 // (docs/architecture.md, Sinks: SQL), so task threads never open one.
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { PoolSettings, ResultRow, SqlPool, SqlQueryable } from '../core/sql/index.js';
-import type { SqlValue } from '../core/sql/index.js';
+import type { SqlParameter } from '../core/sql/index.js';
 import { optionalClient, PoolRegistry, type EndablePool } from '../core/sql/pools.js';
 
 const loadMySql = optionalClient(
@@ -35,11 +35,11 @@ export const closePools = (url: string): Promise<void> => pools.close(url);
 async function query(
   on: Pool | PoolConnection,
   text: string,
-  values?: readonly SqlValue[],
+  values?: readonly SqlParameter[],
 ): Promise<readonly ResultRow[]> {
   // query, not execute: values are escaped into the text on the client, one round trip per
   // statement (execute would prepare each new statement shape first).
-  const [rows] = await on.query(text, values as SqlValue[] | undefined);
+  const [rows] = await on.query(text, values as SqlParameter[] | undefined);
   return Array.isArray(rows) ? (rows as ResultRow[]) : [];
 }
 

@@ -1,7 +1,7 @@
 // MySQL's and MariaDB's SQL for the shared sink: `?` parameters, `ON DUPLICATE KEY UPDATE`, error
 // numbers, and where their errors put the rejected value (`at row N`, a column, a key's entry).
 import { quoteIdentifier } from '../core/sql/index.js';
-import type { Chunk, Rejection, SqlDialect, SqlQueryable } from '../core/sql/index.js';
+import type { Chunk, Rejection, SqlDialect, SqlQueryable, Statement } from '../core/sql/index.js';
 import { closePools, poolFor } from './client.js';
 
 /** `` `name` ``, or `` `schema`.`name` ``, quoted so that any name works and none injects SQL. */
@@ -57,7 +57,7 @@ function isDataOrSchema(e: unknown): boolean {
   );
 }
 
-function statement({ write, columns, rowIndexes }: Chunk): string {
+function statement({ write, columns, rowIndexes, values }: Chunk): Statement {
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const tuples = new Array<string>(rowIndexes.length).fill(tuple).join(', ');
   let text = `INSERT INTO ${identifier(write.table)} (${columns.map(identifier).join(', ')}) VALUES ${tuples}`;
@@ -72,7 +72,7 @@ function statement({ write, columns, rowIndexes }: Chunk): string {
     const totals = write.totals!.map(identifier);
     text += ` ON DUPLICATE KEY UPDATE ${totals.map((c) => `${c} = ${c} + VALUES(${c})`).join(', ')}`;
   }
-  return text;
+  return { text, values };
 }
 
 /**
@@ -84,6 +84,7 @@ function statement({ write, columns, rowIndexes }: Chunk): string {
 async function rejection(
   e: unknown,
   chunk: Chunk,
+  _statement: Statement,
   lookup: SqlQueryable,
 ): Promise<Rejection | undefined> {
   if (!isDataOrSchema(e)) return undefined;

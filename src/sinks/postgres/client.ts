@@ -4,7 +4,7 @@
 // (docs/architecture.md, Sinks: SQL), so task threads never open one.
 import type { Pool, PoolClient } from 'pg';
 import type { PoolSettings, ResultRow, SqlPool, SqlQueryable } from '../core/sql/index.js';
-import type { SqlValue } from '../core/sql/index.js';
+import type { SqlParameter } from '../core/sql/index.js';
 import { optionalClient, PoolRegistry, type EndablePool } from '../core/sql/pools.js';
 
 const loadPg = optionalClient(
@@ -41,7 +41,7 @@ export const closePools = (url: string): Promise<void> => pools.close(url);
 async function query(
   on: Pool | PoolClient,
   text: string,
-  values?: readonly SqlValue[],
+  values?: readonly SqlParameter[],
 ): Promise<readonly ResultRow[]> {
   return (await on.query<ResultRow>(text, values as unknown[] | undefined)).rows;
 }

@@ -1,13 +1,8 @@
 // PostgreSQL's SQL for the shared sink: `$n` parameters, `ON CONFLICT ... DO UPDATE`, SQLSTATEs,
 // and where its errors put the rejected value (a parameter's number, a column, a key).
-import { quoteIdentifier } from '../core/sql/index.js';
-import type { Chunk, Rejection, SqlDialect, SqlQueryable } from '../core/sql/index.js';
+import type { Chunk, Rejection, SqlDialect, SqlQueryable, Statement } from '../core/sql/index.js';
 import { closePools, poolFor } from './client.js';
-
-/** `"name"`, or `"schema"."name"`, quoted so that any name works and none injects SQL. */
-export function identifier(name: string): string {
-  return quoteIdentifier(name, '"');
-}
+import { columnTypes, statement } from './statements.js';
 
 /** The fields of pg's DatabaseError that locate a rejection. */
 interface PgError {
@@ -15,7 +10,7 @@ interface PgError {
   column?: unknown;
   detail?: unknown;
   where?: unknown;
-  table?: unknown;
+  message?: unknown;
 }
 
 export const postgres: SqlDialect = {
@@ -26,6 +21,7 @@ export const postgres: SqlDialect = {
   closePools,
   placeholder: (n) => `$${n}`,
   statement,
+  columnTypes,
   positionsTables: [
     `CREATE TABLE IF NOT EXISTS dstream_offsets (
       sink_id text NOT NULL, topic text NOT NULL, kafka_partition int NOT NULL,
@@ -47,30 +43,6 @@ function isDataOrSchema(e: unknown): boolean {
   return typeof code === 'string' && /^(22|23|42)/.test(code);
 }
 
-function statement({ write, columns, rowIndexes }: Chunk): string {
-  const n = columns.length;
-  const tuples: string[] = [];
-  for (let i = 0, p = 1; i < rowIndexes.length; i++) {
-    let tuple = `($${p++}`;
-    for (let j = 1; j < n; j++) tuple += `, $${p++}`;
-    tuples.push(`${tuple})`);
-  }
-  // The alias names the stored row in DO UPDATE whatever the table's (schema-qualified) name.
-  let text = `INSERT INTO ${identifier(write.table)} AS dstream_target (${columns.map(identifier).join(', ')}) VALUES ${tuples.join(', ')}`;
-  const keys = (write.keys ?? []).map(identifier);
-  if (write.mode === 'upsert') {
-    const others = columns.filter((c) => !write.keys!.includes(c)).map(identifier);
-    text +=
-      others.length === 0
-        ? ` ON CONFLICT (${keys.join(', ')}) DO NOTHING`
-        : ` ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${others.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
-  } else if (write.mode === 'addTo') {
-    const totals = write.totals!.map(identifier);
-    text += ` ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${totals.map((c) => `${c} = dstream_target.${c} + EXCLUDED.${c}`).join(', ')}`;
-  }
-  return text;
-}
-
 /**
  * A parameter that does not convert names its number in `where` (`unnamed portal parameter $5 =
  * '...'`): row and column follow from the statement's layout. A NOT NULL violation names the
@@ -80,12 +52,19 @@ function statement({ write, columns, rowIndexes }: Chunk): string {
 async function rejection(
   e: unknown,
   chunk: Chunk,
+  { byColumns }: Statement,
   lookup: SqlQueryable,
 ): Promise<Rejection | undefined> {
   if (!isDataOrSchema(e)) return undefined;
-  const { code, column, detail, where } = e as PgError;
+  const { code, column, detail, where, message } = e as PgError;
   const n = chunk.columns.length;
   const parameter = typeof where === 'string' ? /parameter \$(\d+)/.exec(where) : null;
+  if (parameter && byColumns) {
+    // A column's array: the row is the one holding the value the message quotes.
+    const value = typeof message === 'string' ? /: "(.*)"$/.exec(message) : null;
+    const named = { column: chunk.columns[Number(parameter[1]) - 1]! };
+    return value ? { ...named, value: value[1]! } : named;
+  }
   if (parameter) {
     const index = Number(parameter[1]) - 1;
     return { row: Math.floor(index / n), column: chunk.columns[index % n]! };

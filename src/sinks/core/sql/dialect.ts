@@ -6,9 +6,20 @@ import type { Chunk, ChunkLimits, SqlValue } from './rows.js';
 /** A result row, by column name. */
 export type ResultRow = Readonly<Record<string, unknown>>;
 
+/** A statement's parameter: a value, or (a column of a chunk) an array of values. */
+export type SqlParameter = SqlValue | readonly SqlValue[];
+
+/** A chunk's statement. */
+export interface Statement {
+  readonly text: string;
+  readonly values: readonly SqlParameter[];
+  /** Parameters by column (an array each), not by row. */
+  readonly byColumns?: boolean;
+}
+
 /** Something that runs a statement: a pool, or a connection inside a transaction. */
 export interface SqlQueryable {
-  query(text: string, values?: readonly SqlValue[]): Promise<readonly ResultRow[]>;
+  query(text: string, values?: readonly SqlParameter[]): Promise<readonly ResultRow[]>;
 }
 
 /** The process's pool of a store for one URL. */
@@ -40,6 +51,8 @@ export interface Rejection {
   readonly column?: string;
   /** What the server adds to its message (PostgreSQL's `detail`). */
   readonly detail?: string;
+  /** The rejected value as the server prints it: the row is the first with it in `column`. */
+  readonly value?: string;
   /** A NOT NULL violation: the row is the first with null in `column`. */
   readonly nullValue?: boolean;
   /**
@@ -66,8 +79,16 @@ export interface SqlDialect {
   closePools(url: string): Promise<void>;
   /** The n-th parameter of a statement (1-based): `$n` or `?`. */
   placeholder(n: number): string;
-  /** The statement that writes a chunk (its `write.mode`: insert, upsert or addTo). */
-  statement(chunk: Chunk): string;
+  /**
+   * The statement that writes a chunk (its `write.mode`: insert, upsert or addTo); `types` are the
+   * table's column types when {@link columnTypes} gave them.
+   */
+  statement(chunk: Chunk, types?: ReadonlyMap<string, string>): Statement;
+  /**
+   * The types of a table's columns, for a dialect whose fastest statement needs them; asked once
+   * per table and sink.
+   */
+  columnTypes?(lookup: SqlQueryable, table: string): Promise<ReadonlyMap<string, string>>;
   /** Creates the sink's positions tables when missing. */
   readonly positionsTables: readonly string[];
   /** Whether trying again may help (a connection, a lock) or not (the data, the schema). */
@@ -76,7 +97,12 @@ export interface SqlDialect {
    * Whether `e` is the server rejecting a statement's data, and where, when it says. `lookup` runs
    * a query outside the failed transaction, for what only the table's definition tells.
    */
-  rejection(e: unknown, chunk: Chunk, lookup: SqlQueryable): Promise<Rejection | undefined>;
+  rejection(
+    e: unknown,
+    chunk: Chunk,
+    statement: Statement,
+    lookup: SqlQueryable,
+  ): Promise<Rejection | undefined>;
 }
 
 /** A name quoted with `quote` (`"` or `` ` ``), each part of `schema.name` apart. */

@@ -7,8 +7,10 @@ export type {
   Rejection,
   ResultRow,
   SqlDialect,
+  SqlParameter,
   SqlPool,
   SqlQueryable,
+  Statement,
 } from './dialect.js';
 export {
   chunksOf,

@@ -3,7 +3,7 @@
 // 734", "parameter $2203") do not tell the user which of their records is wrong. The dialect says
 // what the server reported; what it left out is found here, on the client's side.
 import { DStreamError, messageOf } from '../../../errors.js';
-import type { Rejection, SqlDialect, SqlQueryable } from './dialect.js';
+import type { Rejection, SqlDialect, SqlQueryable, Statement } from './dialect.js';
 import { describeRow, valueAt, type Chunk } from './rows.js';
 
 /**
@@ -15,10 +15,13 @@ export async function rejectedRowError(
   sinkId: string,
   e: unknown,
   chunk: Chunk,
+  statement: Statement,
   lookup: SqlQueryable,
 ): Promise<DStreamError | undefined> {
   // A failed lookup must not hide the server's words: the row is then left unnamed.
-  const rejection = await dialect.rejection(e, chunk, lookup).catch((): Rejection => ({}));
+  const rejection = await dialect
+    .rejection(e, chunk, statement, lookup)
+    .catch((): Rejection => ({}));
   if (rejection === undefined) return undefined;
   const { table, rows } = chunk.write;
   const at = rowOf(rejection, chunk);
@@ -39,10 +42,14 @@ function rowOf(rejection: Rejection, chunk: Chunk): number | undefined {
   if (rejection.row !== undefined) return rejection.row;
   const { columns, values, rowIndexes } = chunk;
   const n = columns.length;
-  if (rejection.nullValue && rejection.column !== undefined) {
+  const inColumn = rejection.nullValue ? null : rejection.value;
+  if (inColumn !== undefined && rejection.column !== undefined) {
     const j = columns.indexOf(rejection.column);
     if (j < 0) return undefined;
-    for (let i = 0; i < rowIndexes.length; i++) if (values[i * n + j] === null) return i;
+    for (let i = 0; i < rowIndexes.length; i++) {
+      const v = values[i * n + j]!;
+      if (inColumn === null ? v === null : v !== null && String(v) === inColumn) return i;
+    }
     return undefined;
   }
   if (rejection.key) {

@@ -8,7 +8,7 @@ import type { TopicPartition } from '../../../rdd/offset-range.js';
 import { batchPositions, type BatchPositions, type PositionsInput } from '../positions.js';
 import { offsetsVerdict, positionKey, timeVerdict, type Verdict } from '../positions.js';
 import { withRetries, type RetryOptions, type RetryTarget } from '../retry.js';
-import type { PoolSettings, SqlDialect, SqlPool, SqlQueryable } from './dialect.js';
+import type { PoolSettings, SqlDialect, SqlPool, SqlQueryable, Statement } from './dialect.js';
 import { chunksOf, type Chunk, type Row, type TableWrite } from './rows.js';
 import { rejectedRowError } from './sql-rejection.js';
 
@@ -50,6 +50,7 @@ export abstract class SqlSink {
   private readonly retries: RetryOptions;
   private readonly settings: PoolSettings;
   private readonly prepared = new Set<SqlPool>();
+  private readonly tableTypes = new Map<string, Promise<ReadonlyMap<string, string>>>();
   private readonly target: RetryTarget;
 
   protected constructor(
@@ -157,6 +158,7 @@ export abstract class SqlSink {
   /** Ends the process's pools for this sink's URL now (a context's stop does it too). */
   async close(): Promise<void> {
     this.prepared.clear();
+    this.tableTypes.clear();
     await this.dialect.closePools(this.url);
   }
 
@@ -179,19 +181,19 @@ export abstract class SqlSink {
     const { limits, store } = this.dialect;
     // Built before any connection: a bad row is the application's error, not the store's.
     const chunks = writes.flatMap((w) => chunksOf(w, limits, store));
-    const statements = chunks.map((c) => this.dialect.statement(c));
     const rows = writes.reduce((n, w) => n + w.rows.length, 0);
     return withRetries(this.target, this.retries, async () => {
       const pool = await this.pool();
-      let failed: Chunk | undefined;
+      const statements = await this.statements(pool, chunks);
+      let failed: number | undefined;
       try {
         return await pool.inTransaction<WriteResult>(async (connection) => {
           if ((await this.verdict(connection, batch)) === 'applied') {
             return { value: { applied: false, rows: 0 }, rollback: true };
           }
           for (let i = 0; i < chunks.length; i++) {
-            failed = chunks[i];
-            await connection.query(statements[i]!, chunks[i]!.values);
+            failed = i;
+            await connection.query(statements[i]!.text, statements[i]!.values);
           }
           failed = undefined;
           await this.savePositions(connection, batch);
@@ -199,10 +201,39 @@ export abstract class SqlSink {
         });
       } catch (e) {
         // Asked after the rollback, the transaction's connection back in the pool.
-        const rejected = failed && (await rejectedRowError(this.dialect, this.id, e, failed, pool));
+        const rejected =
+          failed === undefined
+            ? undefined
+            : await rejectedRowError(
+                this.dialect,
+                this.id,
+                e,
+                chunks[failed]!,
+                statements[failed]!,
+                pool,
+              );
         throw rejected ?? e;
       }
     });
+  }
+
+  /** The chunks' statements, with their tables' column types when the dialect asks for them. */
+  private async statements(pool: SqlPool, chunks: readonly Chunk[]): Promise<Statement[]> {
+    const { dialect } = this;
+    if (dialect.columnTypes === undefined) return chunks.map((c) => dialect.statement(c));
+    const types = new Map<string, ReadonlyMap<string, string>>();
+    for (const { table } of new Set(chunks.map((c) => c.write))) {
+      if (types.has(table)) continue;
+      let known = this.tableTypes.get(table);
+      if (known === undefined) {
+        known = dialect.columnTypes(pool, table);
+        // Asked again next time when the lookup failed (the store was away).
+        known.catch(() => this.tableTypes.delete(table));
+        this.tableTypes.set(table, known);
+      }
+      types.set(table, await known);
+    }
+    return chunks.map((c) => dialect.statement(c, types.get(c.write.table)));
   }
 
   /** The pool, with the sink's own tables made once per pool. */
@@ -262,7 +293,8 @@ export abstract class SqlSink {
             keys: ['sink_id', 'topic', 'kafka_partition'],
           };
     for (const chunk of chunksOf(write, this.dialect.limits, this.dialect.store)) {
-      await connection.query(this.dialect.statement(chunk), chunk.values);
+      const { text, values } = this.dialect.statement(chunk);
+      await connection.query(text, values);
     }
   }
 }
