@@ -305,6 +305,32 @@ describe.skipIf(skipPostgres)(
       });
     });
 
+    it('a table unnest cannot carry (a bytea column) is written by rows, and a rejected row still named', async () => {
+      const t = await create('by_rows', 'k int PRIMARY KEY, data bytea');
+      const s = sink('by-rows');
+      const batch: { k: number | string; data: Buffer }[] = Array.from(
+        { length: 1500 },
+        (_, i) => ({
+          k: i,
+          data: Buffer.from([i % 256]),
+        }),
+      );
+      await s.insert(t, sc.parallelize(batch.slice(0, 1200), 2), { positions: new Time(1000) });
+      expect(await rows(`SELECT count(*)::int, sum(get_byte(data, 0))::int FROM ${t}`)).toEqual([
+        [1200, batch.slice(0, 1200).reduce((n, r) => n + r.data[0]!, 0)],
+      ]);
+      batch[1234] = { k: 'abc', data: Buffer.from([1]) };
+      const e = await s
+        .insert(t, sc.parallelize(batch.slice(1200), 2), { positions: new Time(2000) })
+        .then(
+          () => undefined,
+          (x: unknown) => x,
+        );
+      expect((e as Error).message).toContain(
+        `PostgreSQL rejected row 34 of the batch's 300 for table ${t} (${JSON.stringify(batch[1234])}), column 'k': invalid input syntax for type integer`,
+      );
+    });
+
     it('asks for the positions when the RDD has none: a derived RDD is not a position', async () => {
       const totals = await create('no_positions', 'k int PRIMARY KEY, total bigint');
       const s = sink('no-positions');
