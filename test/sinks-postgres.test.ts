@@ -17,6 +17,13 @@ const table = (name: string) => `sinks_pg_${name}_${run}`;
 const sinkId = (name: string) => `test-${name}-${run}`;
 const FAST = { attempts: 2, initialBackoffMs: 10 };
 
+/** The error a promise rejects with (undefined when it resolves). */
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
 describe.skipIf(skipPostgres)(
   `PostgresSink${skipPostgres ? ` (skipped: ${postgresDown})` : ''}`,
   () => {
@@ -160,10 +167,7 @@ describe.skipIf(skipPostgres)(
         ranges([0, 10, 20], [1, 12, 20]), // a gap on partition 1
         ranges([0, 5, 20], [1, 10, 20]), // an overlap on partition 0
       ]) {
-        const e = await add(wrong).then(
-          () => undefined,
-          (x: unknown) => x,
-        );
+        const e = await failure(add(wrong));
         expect(e).toBeInstanceOf(OffsetsMismatchError);
         expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_OFFSETS_MISMATCH');
         expect((e as Error).message).toMatch(/PostgreSQL sink .* refused the batch/);
@@ -185,14 +189,11 @@ describe.skipIf(skipPostgres)(
         [down, /ECONNREFUSED/],
       ] as const) {
         const s = PostgresSink.create({ url, id: sinkId('refused'), retries: FAST });
-        const e = await s
-          .addTo(totals, ['k'], 'total', sc.parallelize([[1, 1] as const]), {
+        const e = await failure(
+          s.addTo(totals, ['k'], 'total', sc.parallelize([[1, 1] as const]), {
             positions: ranges([0, 0, 10]),
-          })
-          .then(
-            () => undefined,
-            (x: unknown) => x,
-          );
+          }),
+        );
         expect(e).toBeInstanceOf(DStreamError);
         expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
         expect((e as Error).message).toMatch(/^PostgreSQL sink .* \(attempt 2 of 2\)/);
@@ -236,10 +237,7 @@ describe.skipIf(skipPostgres)(
         await other.connect();
         try {
           for (const statement of lock(t)) await other.query(statement);
-          const e = await addOne().then(
-            () => undefined,
-            (x: unknown) => x,
-          );
+          const e = await failure(addOne());
           expect(e).toBeInstanceOf(DStreamError);
           expect((e as Error).message).toMatch(
             new RegExp(`^PostgreSQL sink '${id}' could not write the batch \\(attempt 2 of 2\\)`),
@@ -286,12 +284,9 @@ describe.skipIf(skipPostgres)(
         const s = sink(`rejected-${t}`);
         const rows = Array.from({ length: 1500 }, (_, i) => good(i));
         rows[1234] = { ...good(1234), ...bad } as (typeof rows)[number];
-        const e = await s
-          .insert(t, sc.parallelize(rows, 2), { positions: ranges([0, 0, 1500]) })
-          .then(
-            () => undefined,
-            (x: unknown) => x,
-          );
+        const e = await failure(
+          s.insert(t, sc.parallelize(rows, 2), { positions: ranges([0, 0, 1500]) }),
+        );
         expect(e).toBeInstanceOf(DStreamError);
         expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
         const message = (e as Error).message;
@@ -320,12 +315,9 @@ describe.skipIf(skipPostgres)(
         [1200, batch.slice(0, 1200).reduce((n, r) => n + r.data[0]!, 0)],
       ]);
       batch[1234] = { k: 'abc', data: Buffer.from([1]) };
-      const e = await s
-        .insert(t, sc.parallelize(batch.slice(1200), 2), { positions: new Time(2000) })
-        .then(
-          () => undefined,
-          (x: unknown) => x,
-        );
+      const e = await failure(
+        s.insert(t, sc.parallelize(batch.slice(1200), 2), { positions: new Time(2000) }),
+      );
       expect((e as Error).message).toContain(
         `PostgreSQL rejected row 34 of the batch's 300 for table ${t} (${JSON.stringify(batch[1234])}), column 'k': invalid input syntax for type integer`,
       );
