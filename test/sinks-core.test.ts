@@ -34,6 +34,12 @@ describe('offsetsVerdict', () => {
       ranges([0, 5, 9], [1, 7, 7]),
       'applied',
     ],
+    [
+      'an earlier batch run again after later ones were written',
+      stored([0, 20], [1, 7]),
+      ranges([0, 5, 9], [1, 7, 7]),
+      'applied',
+    ],
   ] as const)('%s: %s', (_name, s, r, expected) => {
     expect(verdict(s, [...r])).toBe(expected);
   });

@@ -25,12 +25,12 @@ export interface Cli {
 /** Starts `node dist/cli/main.js ...args` in the repository root. */
 export function startCli(
   args: readonly string[],
-  options: { stdin?: 'pipe' | 'ignore'; cwd?: string } = {},
+  options: { stdin?: 'pipe' | 'ignore'; cwd?: string; env?: Record<string, string> } = {},
 ): Cli {
   const child = spawn(process.execPath, [mainJs, ...args], {
     cwd: options.cwd ?? root,
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
   });
   const out = { stdout: '', stderr: '' };
   const waiters: (() => void)[] = [];

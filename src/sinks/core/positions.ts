@@ -112,8 +112,9 @@ export class OffsetsMismatchError extends DStreamError {
  * Spark's recipe 3 as a rule. With `stored` the ends the store holds (by {@link positionKey}):
  * - the batch follows when every range starts at its partition's stored end, or its partition has
  *   none stored yet: `apply` (results and new ends in one transaction);
- * - the batch was already applied when every range ends at its stored end (a batch run again after
- *   a crash that came after its commit, or a commit whose answer was lost): `applied`, skip it;
+ * - the batch was already applied when every range ends at or before its stored end (a batch run
+ *   again after a crash that came after its commit, or a commit whose answer was lost; or an
+ *   earlier pending batch of a recovered application, run again after later ones): `applied`;
  * - anything else (a gap, an overlap, another writer): {@link OffsetsMismatchError}.
  * A batch whose ranges are all empty follows (it moves nothing).
  */
@@ -127,7 +128,11 @@ export function offsetsVerdict(
   if (ranges.every((r) => storedOf(r) === undefined || storedOf(r) === r.fromOffset)) {
     return 'apply';
   }
-  if (ranges.every((r) => storedOf(r) === r.untilOffset)) return 'applied';
+  // At or behind the stored ends: this batch, or an earlier one that a recovered application runs
+  // again among its pending batches after later ones were written (offsets only move forward).
+  if (ranges.every((r) => storedOf(r) !== undefined && r.untilOffset <= storedOf(r)!)) {
+    return 'applied';
+  }
   const mismatches = ranges
     .filter((r) => storedOf(r) !== undefined && storedOf(r) !== r.fromOffset)
     .map((r) => ({
