@@ -14,7 +14,6 @@ export type {
 } from './dialect.js';
 export {
   chunksOf,
-  valueAt,
   type Chunk,
   type ChunkLimits,
   type Row,

@@ -131,7 +131,7 @@ export function describeRow(row: Row, max = 200): string {
 }
 
 /** The key of a row for chunking: its key columns' values, typed. */
-export function keyOf(row: Row, columns: readonly string[], keyIndexes: readonly number[]): string {
+function keyOf(row: Row, columns: readonly string[], keyIndexes: readonly number[]): string {
   let key = '';
   for (const i of keyIndexes) {
     const v = valueAt(row, columns, i);
