@@ -17,6 +17,13 @@ const table = (name: string) => `sinks_pg_${name}_${run}`;
 const sinkId = (name: string) => `test-${name}-${run}`;
 const FAST = { attempts: 2, initialBackoffMs: 10 };
 
+/** The error a promise rejects with (undefined when it resolves). */
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
 describe.skipIf(skipPostgres)(
   `PostgresSink${skipPostgres ? ` (skipped: ${postgresDown})` : ''}`,
   () => {
@@ -160,10 +167,7 @@ describe.skipIf(skipPostgres)(
         ranges([0, 10, 20], [1, 12, 20]), // a gap on partition 1
         ranges([0, 5, 20], [1, 10, 20]), // an overlap on partition 0
       ]) {
-        const e = await add(wrong).then(
-          () => undefined,
-          (x: unknown) => x,
-        );
+        const e = await failure(add(wrong));
         expect(e).toBeInstanceOf(OffsetsMismatchError);
         expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_OFFSETS_MISMATCH');
         expect((e as Error).message).toMatch(/PostgreSQL sink .* refused the batch/);
@@ -185,14 +189,11 @@ describe.skipIf(skipPostgres)(
         [down, /ECONNREFUSED/],
       ] as const) {
         const s = PostgresSink.create({ url, id: sinkId('refused'), retries: FAST });
-        const e = await s
-          .addTo(totals, ['k'], 'total', sc.parallelize([[1, 1] as const]), {
+        const e = await failure(
+          s.addTo(totals, ['k'], 'total', sc.parallelize([[1, 1] as const]), {
             positions: ranges([0, 0, 10]),
-          })
-          .then(
-            () => undefined,
-            (x: unknown) => x,
-          );
+          }),
+        );
         expect(e).toBeInstanceOf(DStreamError);
         expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
         expect((e as Error).message).toMatch(/^PostgreSQL sink .* \(attempt 2 of 2\)/);
@@ -201,32 +202,125 @@ describe.skipIf(skipPostgres)(
       }
       expect(await rows(`SELECT * FROM ${totals}`)).toEqual([]);
       expect(await sink('refused').storedOffsets([`orders-${run}`])).toEqual([]);
+      // Back: the same sink id and batch write from the same positions.
+      expect(
+        await sink('refused').addTo(totals, ['k'], 'total', sc.parallelize([[1, 1] as const]), {
+          positions: ranges([0, 0, 10]),
+        }),
+      ).toEqual({ applied: true, rows: 1 });
+      expect(await rows(`SELECT k, total::int FROM ${totals}`)).toEqual([[1, 1]]);
     });
 
-    it('a row the store rejects fails at once, rolled back with its offsets', async () => {
-      const totals = await create('rejected', 'k int PRIMARY KEY, total bigint NOT NULL');
-      const s = sink('rejected');
-      const e = await s
-        .insert(
-          totals,
-          sc.parallelize([
-            { k: 1, total: 1 },
-            { k: 2, total: null },
-          ]),
-          {
-            positions: ranges([0, 0, 2]),
-          },
-        )
-        .then(
-          () => undefined,
-          (x: unknown) => x,
+    it.each([
+      ['LOCK TABLE', (t: string) => ['BEGIN', `LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE`]],
+      [
+        'a row locked by SELECT ... FOR UPDATE',
+        (t: string) => ['BEGIN', `SELECT * FROM ${t} WHERE k = 1 FOR UPDATE`],
+      ],
+    ] as const)(
+      'a table locked by another session (%s) fails the batch; released, the batch writes once',
+      async (kind, lock) => {
+        const t = await create(`locked_${kind.length}`, 'k int PRIMARY KEY, total bigint');
+        await db.query(`INSERT INTO ${t} VALUES (1, 0)`);
+        const id = sinkId(`locked-${kind.length}`);
+        const locked = PostgresSink.create({
+          url: DATABASE,
+          id,
+          retries: FAST,
+          lockTimeoutMs: 200,
+        });
+        const addOne = () =>
+          locked.addTo(t, ['k'], 'total', sc.parallelize([[1, 5] as const]), {
+            positions: ranges([0, 0, 10]),
+          });
+        const other = new pg.Client({ connectionString: DATABASE });
+        await other.connect();
+        try {
+          for (const statement of lock(t)) await other.query(statement);
+          const e = await failure(addOne());
+          expect(e).toBeInstanceOf(DStreamError);
+          expect((e as Error).message).toMatch(
+            new RegExp(`^PostgreSQL sink '${id}' could not write the batch \\(attempt 2 of 2\\)`),
+          );
+          expect((e as Error).message).toMatch(/canceling statement due to lock timeout/);
+          await other.query('COMMIT');
+          expect(await locked.storedOffsets([`orders-${run}`])).toEqual([]);
+          expect(await addOne()).toEqual({ applied: true, rows: 1 });
+          expect(await addOne()).toEqual({ applied: false, rows: 0 });
+          expect(await rows(`SELECT k, total::int FROM ${t}`)).toEqual([[1, 5]]);
+        } finally {
+          await other.end();
+        }
+      },
+    );
+
+    describe('a row the store rejects fails the batch at once, naming the row and the column', () => {
+      // 1500 good rows and one bad at 1234: in the second statement, so the server's position
+      // (a parameter's number, a key) must be mapped through the statement's layout.
+      let kinds = 0;
+      const good = (i: number) => ({ k: i, name: `n${i % 100}`, amount: '1.50' });
+      it.each([
+        ['a value of the wrong type', { k: 'abc' }, 'k', /invalid input syntax for type integer/],
+        ['a null in a NOT NULL column', { name: null }, 'name', /violates not-null constraint/],
+        ['a value too long', { name: 'too long' }, 'name', /value too long/],
+        ['a number too large', { amount: '123456.00' }, 'amount', /numeric field overflow/],
+        [
+          'a key the table holds',
+          { k: 5 },
+          'k',
+          /duplicate key .* \(Key \(k\)=\(5\) already exists/,
+        ],
+        [
+          'a key twice in one statement',
+          { k: 1233 },
+          'k',
+          /duplicate key .* \(Key \(k\)=\(1233\) already exists/,
+        ],
+      ] as const)('%s', async (_kind, bad, column, words) => {
+        const t = await create(
+          `rejected_${++kinds}`,
+          'k int PRIMARY KEY, name varchar(5) NOT NULL, amount numeric(6,2)',
         );
-      expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
-      expect((e as Error).message).toMatch(
-        /attempt 1 of 2, not retried\): null value in column "total"/,
+        const s = sink(`rejected-${t}`);
+        const rows = Array.from({ length: 1500 }, (_, i) => good(i));
+        rows[1234] = { ...good(1234), ...bad } as (typeof rows)[number];
+        const e = await failure(
+          s.insert(t, sc.parallelize(rows, 2), { positions: ranges([0, 0, 1500]) }),
+        );
+        expect(e).toBeInstanceOf(DStreamError);
+        expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
+        const message = (e as Error).message;
+        expect(message).toContain(
+          `PostgreSQL sink '${sinkId(`rejected-${t}`)}' could not write the batch (not retried): PostgreSQL rejected row 1234 of the batch's 1500 for table ${t} (${JSON.stringify(rows[1234])}), column '${column}': `,
+        );
+        expect(message).toMatch(words);
+        // Nothing of the batch, and its offsets did not move.
+        expect(await db.query(`SELECT * FROM ${t}`)).toMatchObject({ rowCount: 0 });
+        expect(await s.storedOffsets([`orders-${run}`])).toEqual([]);
+      });
+    });
+
+    it('a table unnest cannot carry (a bytea column) is written by rows, and a rejected row still named', async () => {
+      const t = await create('by_rows', 'k int PRIMARY KEY, data bytea');
+      const s = sink('by-rows');
+      const batch: { k: number | string; data: Buffer }[] = Array.from(
+        { length: 1500 },
+        (_, i) => ({
+          k: i,
+          data: Buffer.from([i % 256]),
+        }),
       );
-      expect(await rows(`SELECT * FROM ${totals}`)).toEqual([]);
-      expect(await s.storedOffsets([`orders-${run}`])).toEqual([]);
+      await s.insert(t, sc.parallelize(batch.slice(0, 1200), 2), { positions: new Time(1000) });
+      expect(await rows(`SELECT count(*)::int, sum(get_byte(data, 0))::int FROM ${t}`)).toEqual([
+        [1200, batch.slice(0, 1200).reduce((n, r) => n + r.data[0]!, 0)],
+      ]);
+      batch[1234] = { k: 'abc', data: Buffer.from([1]) };
+      const e = await failure(
+        s.insert(t, sc.parallelize(batch.slice(1200), 2), { positions: new Time(2000) }),
+      );
+      expect((e as Error).message).toContain(
+        `PostgreSQL rejected row 34 of the batch's 300 for table ${t} (${JSON.stringify(batch[1234])}), column 'k': invalid input syntax for type integer`,
+      );
     });
 
     it('asks for the positions when the RDD has none: a derived RDD is not a position', async () => {

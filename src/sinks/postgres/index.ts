@@ -8,11 +8,6 @@
  * counts.foreachRDD((rdd, time) => sink.addTo('word_counts', ['word'], 'n', rdd, { positions: time }));
  * ```
  */
-export {
-  PostgresSink,
-  type PostgresSinkOptions,
-  type WriteOptions,
-  type WriteResult,
-} from './postgres-sink.js';
-export type { Row, SqlValue, TableWrite } from './statements.js';
+export { PostgresSink, type PostgresSinkOptions } from './postgres-sink.js';
+export type { Row, SqlValue, TableWrite, WriteOptions, WriteResult } from '../core/sql/index.js';
 export { OffsetsMismatchError, type OffsetMismatch, type RetryOptions } from '../core/index.js';
