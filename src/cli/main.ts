@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka.
+// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka, opensearch.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { DStreamError } from '../errors.js';
 import { demoCommand } from './demo.js';
 import { feedCommand } from './feed.js';
 import { kafkaCommand } from './kafka/index.js';
+import { opensearchCommand } from './opensearch/index.js';
 import { ordersCommand } from './orders.js';
 import { runCommand } from './run.js';
 
@@ -20,6 +21,7 @@ const program = new Command('dstream')
   .addCommand(demoCommand())
   .addCommand(feedCommand())
   .addCommand(kafkaCommand())
+  .addCommand(opensearchCommand())
   .addCommand(ordersCommand())
   .addCommand(runCommand())
   .addHelpText(
