@@ -29,6 +29,7 @@ const expectedNames: Record<string, string[]> = {
   './testing': ['runBatches', 'createManualContext', 'ManualClock'],
   './sinks/files': ['saveAsPartitionedTextFile', 'partitionDirectory'],
   './sinks/postgres': ['PostgresSink', 'OffsetsMismatchError'],
+  './sinks/elasticsearch': ['ElasticsearchSink', 'dailyIndex', 'DocumentRejectedError'],
   './package.json': ['default'],
 };
 
@@ -139,6 +140,7 @@ import {
 import { runBatches } from 'dstream/testing';
 import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
 import { PostgresSink, type WriteResult } from 'dstream/sinks/postgres';
+import { ElasticsearchSink, dailyIndex, type IndexResult } from 'dstream/sinks/elasticsearch';
 
 const ssc = new StreamingContext({ master: 'local[2]', appName: 'app', batchDuration: Seconds(1) });
 const counts: DStream<readonly [string, number]> = ssc
@@ -158,7 +160,10 @@ counts.foreachRDD(async (rdd: RDD<readonly [string, number]>, time: Time) => {
   await saveAsPartitionedTextFile(rdd, time, '/tmp/out');
   const result: WriteResult = await sink.addTo('totals', ['key'], 'total', rdd, { positions: time });
   void result.applied;
+  const indexed: IndexResult = await search.index(dailyIndex('counts'), rdd, { id: ([w]) => w, positions: time });
+  void indexed.skipped;
 });
+const search = ElasticsearchSink.create({ url: 'http://127.0.0.1:9200' });
 const sink = PostgresSink.create({ url: 'postgres://postgres@127.0.0.1:5432/test', id: 'app' });
 void sink.storedOffsets(['orders']).then((fromOffsets) => fromOffsets.map(([tp, o]) => tp.topic + o));
 // @ts-expect-error internal
