@@ -8,9 +8,11 @@ import { OrderGenerator } from '../src/cli/orders.js';
 import { AppProcess, removeTempDirs, root, tempDir } from './support/app-process.js';
 import { bootstrap, skipKafka } from './support/kafka-broker.js';
 import { newTopic, produce } from './support/kafka-topics.js';
+import { expectBuilt, startCli } from './support/cli.js';
 import {
   count,
   documents,
+  rest,
   dropIndices,
   newIndex,
   servers,
@@ -83,6 +85,53 @@ describe.each(servers)('orders from Kafka into $title, killed mid-batch', (serve
         for (const [id, order] of expected) expect(docs.get(id)?._source).toEqual(order);
       } finally {
         await dropIndices(url, [index]);
+      }
+    },
+  );
+});
+
+describe('examples/orders-to-elasticsearch.ts', () => {
+  const server = servers[0]!; // OpenSearch: the server `dstream opensearch start` gives users
+  it.skipIf(server.skip || skipKafka)(
+    'stores every order of the topic once, in the index of the batch day, with its mappings',
+    async () => {
+      expectBuilt();
+      const url = urlOf(server);
+      const topic = await newTopic('orders-example', PARTITIONS);
+      const expected = await produceOrders(topic, 200, 9);
+      const checkpoint = tempDir('dstream-search-example-');
+      const run = startCli([
+        'run',
+        'examples/orders-to-elasticsearch.ts',
+        bootstrap(),
+        topic,
+        url,
+        checkpoint,
+      ]);
+      try {
+        const [, written, index] = await run.waitFor(
+          'stdout',
+          /: (\d+) orders indexed into (orders-\d{4}\.\d{2}\.\d{2})\n/,
+        );
+        expect(Number(written)).toBe(expected.size);
+        const docs = await documents<{ orderId: string }>(url, index!);
+        const mine = [...expected.keys()].map((id) => docs.get(id)?._source);
+        expect(mine).toEqual(
+          [...expected.values()].map((o) => ({
+            orderId: o.orderId,
+            provinceId: o.provinceId,
+            orderPrice: o.cents / 100,
+          })),
+        );
+        const { body } = await rest<Record<string, { mappings: { dynamic?: string } }>>(
+          url,
+          'GET',
+          `/${index}/_mapping`,
+        );
+        expect(body[index!]?.mappings.dynamic).toBe('strict');
+      } finally {
+        run.child.kill('SIGTERM');
+        expect(await run.exited).toBe(0);
       }
     },
   );
