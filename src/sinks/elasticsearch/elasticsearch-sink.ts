@@ -19,7 +19,7 @@ export interface ElasticsearchSinkOptions {
   url: string;
   /** Retries while the server is away, busy (429) or failing (5xx): default 5 attempts, 500 ms doubling to 10 s. */
   retries?: RetryOptions;
-  /** Documents per `_bulk` request (default 1000). */
+  /** Documents per `_bulk` request (default 5000). */
   docsPerRequest?: number;
   /** `_bulk` requests of this sink in flight at once, all partitions together (default 2). */
   inFlight?: number;
@@ -84,7 +84,7 @@ export class ElasticsearchSink {
     private readonly options: ElasticsearchSinkOptions,
   ) {
     this.base = new URL(url);
-    this.docsPerRequest = Math.max(1, options.docsPerRequest ?? 1000);
+    this.docsPerRequest = Math.max(1, options.docsPerRequest ?? 5000);
     this.timeoutMs = options.requestTimeoutMs ?? 60_000;
     this.gate = new Gate(Math.max(1, options.inFlight ?? 2));
   }
