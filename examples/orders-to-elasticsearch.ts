@@ -78,7 +78,7 @@ function createContext(): StreamingContext {
 
   orders.foreachRDD(async (rdd, time) => {
     await sink.ensureIndex(indexOfDay(time), ORDERS_MAPPING);
-    const { index, written, skipped } = await sink.index(indexOfDay, rdd, {
+    const { index, written, skipped } = await sink.indexWithCounts(indexOfDay, rdd, {
       id: (o) => o.orderId,
       positions: time,
     });

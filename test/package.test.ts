@@ -160,7 +160,7 @@ counts.foreachRDD(async (rdd: RDD<readonly [string, number]>, time: Time) => {
   await saveAsPartitionedTextFile(rdd, time, '/tmp/out');
   const result: WriteResult = await sink.addTo('totals', ['key'], 'total', rdd, { positions: time });
   void result.applied;
-  const indexed: IndexResult = await search.index(dailyIndex('counts'), rdd, { id: ([w]) => w, positions: time });
+  const indexed: IndexResult = await search.indexWithCounts(dailyIndex('counts'), rdd, { id: ([w]) => w, positions: time });
   void indexed.skipped;
 });
 const search = ElasticsearchSink.create({ url: 'http://127.0.0.1:9200' });

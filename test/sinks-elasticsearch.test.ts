@@ -59,7 +59,7 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
     async () => {
       const name = index('orders');
       const written = orders(2500);
-      const result = await sink().index(name, sc.parallelize(written, 3), {
+      const result = await sink().indexWithCounts(name, sc.parallelize(written, 3), {
         ...byId,
         positions: new Time(1_000),
         refresh: true,
@@ -80,7 +80,7 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
     const s = sink();
     const batch = () => sc.parallelize(orders(900), 3);
     await s.index(name, batch(), { ...byId, positions: new Time(2_000) });
-    const again = await s.index(name, batch(), { ...byId, positions: new Time(2_000) });
+    const again = await s.indexWithCounts(name, batch(), { ...byId, positions: new Time(2_000) });
     // Written again, at the same version: the documents are what they were.
     expect(again).toEqual({ index: name, written: 900, skipped: 0 });
     expect(await count(url, name)).toBe(900);
@@ -94,11 +94,11 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
     async () => {
       const name = index('older');
       const s = sink();
-      await s.index(name, sc.parallelize(orders(500, 3), 2), {
+      await s.indexWithCounts(name, sc.parallelize(orders(500, 3), 2), {
         ...byId,
         positions: new Time(3_000),
       });
-      const late = await s.index(name, sc.parallelize(orders(600, 2), 2), {
+      const late = await s.indexWithCounts(name, sc.parallelize(orders(600, 2), 2), {
         ...byId,
         positions: new Time(2_000),
       });
@@ -130,7 +130,10 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
       expect(await s.ensureIndex(name)).toBe(false);
       const rows: unknown[] = [...orders(5), { orderId: 'bad', provinceId: 1, price: 'abc' }];
       const error = await s
-        .index(name, sc.parallelize(rows as Order[], 1), { ...byId, positions: new Time(4_000) })
+        .indexWithCounts(name, sc.parallelize(rows as Order[], 1), {
+          ...byId,
+          positions: new Time(4_000),
+        })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DStreamError);
       expect((error as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
@@ -144,10 +147,14 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
       expect([cause.index, cause.id, cause.field]).toEqual([name, 'bad', 'price']);
       // An unknown field under a strict mapping names that field.
       const extra = await s
-        .index(name, sc.parallelize([{ orderId: 'x', provinceId: 1, price: 1, note: 'n' }], 1), {
-          id: (o) => o.orderId,
-          positions: new Time(4_000),
-        })
+        .indexWithCounts(
+          name,
+          sc.parallelize([{ orderId: 'x', provinceId: 1, price: 1, note: 'n' }], 1),
+          {
+            id: (o) => o.orderId,
+            positions: new Time(4_000),
+          },
+        )
         .catch((e: unknown) => e);
       expect(((extra as Error).cause as DocumentRejectedError).field).toBe('note');
     },
@@ -160,7 +167,7 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
       const down = `http://127.0.0.1:${await freePort()}`;
       const batch = () => sc.parallelize(orders(700), 3);
       const error = await sink({ url: down })
-        .index(name, batch(), { ...byId, positions: new Time(5_000) })
+        .indexWithCounts(name, batch(), { ...byId, positions: new Time(5_000) })
         .catch((e: unknown) => e);
       expect((error as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
       expect((error as Error).message).toMatch(
@@ -169,7 +176,7 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
         ),
       );
       // The batch runs again against the server once it is back: every document is there.
-      await sink().index(name, batch(), { ...byId, positions: new Time(5_000) });
+      await sink().indexWithCounts(name, batch(), { ...byId, positions: new Time(5_000) });
       expect(await count(url, name)).toBe(700);
     },
   );
@@ -177,7 +184,7 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
   it.skipIf(server.skip)('writes to a daily index named after the batch time', async () => {
     const prefix = index('daily');
     const time = new Time(Date.UTC(2026, 11, 7, 10));
-    const result = await sink().index(dailyIndex(prefix), sc.parallelize(orders(3), 1), {
+    const result = await sink().indexWithCounts(dailyIndex(prefix), sc.parallelize(orders(3), 1), {
       ...byId,
       positions: time,
     });

@@ -108,6 +108,16 @@ export class ElasticsearchSink {
     index: string | ((time: Time) => string),
     rdd: RDD<T>,
     options: IndexOptions<T>,
+  ): Promise<void> {
+    // void: what `foreachRDD((rdd, time) => sink.index(...))` may return.
+    await this.indexWithCounts(index, rdd, options);
+  }
+
+  /** {@link index}, resolving with the index written and how many documents were written or skipped. */
+  async indexWithCounts<T>(
+    index: string | ((time: Time) => string),
+    rdd: RDD<T>,
+    options: IndexOptions<T>,
   ): Promise<IndexResult> {
     const version = options?.positions?.milliseconds;
     if (!Number.isSafeInteger(version) || version < 0) {
