@@ -133,19 +133,28 @@ export class ElasticsearchSink {
     let skipped = 0;
     await rdd.foreachPartition(async (records) => {
       const sending: Promise<void>[] = [];
+      let failed = false;
       let chunk: BulkChunk = { body: '', ids: [] };
       const flush = async () => {
         const full = chunk;
         chunk = { body: '', ids: [] };
         // Waits for a free slot before building more: memory stays at inFlight requests.
         await this.gate.acquire();
-        const sent = this.sendChunk(name, full).then((r) => {
-          written += r.written;
-          skipped += r.skipped;
-        });
+        const sent = this.sendChunk(name, full).then(
+          (r) => {
+            written += r.written;
+            skipped += r.skipped;
+          },
+          (e: unknown) => {
+            failed = true;
+            throw e;
+          },
+        );
         sending.push(sent.finally(() => this.gate.release()));
       };
       for (const record of records) {
+        // The batch fails anyway: the rest of the partition would only be written for nothing.
+        if (failed) break;
         const id = String(options.id(record));
         chunk.body += `${ACTION_PREFIX}${JSON.stringify(id)}${suffix}${JSON.stringify(source(record))}\n`;
         chunk.ids.push(id);
@@ -154,8 +163,8 @@ export class ElasticsearchSink {
       if (chunk.ids.length > 0) await flush();
       // Every request settles before the batch does; the first failure fails it.
       const results = await Promise.allSettled(sending);
-      const failed = results.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      const first = results.find((r) => r.status === 'rejected');
+      if (first) throw first.reason;
     });
     if (options.refresh === true) await this.refresh(name);
     return { index: name, written, skipped };
