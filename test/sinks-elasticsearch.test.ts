@@ -2,7 +2,10 @@
 // once per run by test/opensearch-setup.ts): documents read back exactly; a batch run again
 // changes nothing; an older batch does not overwrite a newer one; a document the mapping rejects
 // fails the batch naming its id and field, not retried; an unreachable server fails the batch
-// after the configured attempts, and nothing is lost once it is back.
+// after the configured attempts, and nothing is lost once it is back. Documents a bulk answer
+// refuses for now (429, 5xx) are sent again alone (a stand-in server).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DStreamError, SparkContext, Time } from 'dstream';
 import { DocumentRejectedError, ElasticsearchSink, dailyIndex } from 'dstream/sinks/elasticsearch';
@@ -191,5 +194,46 @@ describe.each(servers)('ElasticsearchSink on $title', (server) => {
     made.push(`${prefix}-2026.12.07`);
     expect(result.index).toBe(`${prefix}-2026.12.07`);
     expect(await count(url, result.index)).toBe(3);
+  });
+});
+
+// A server too busy for some documents of a bulk request (429, 5xx) cannot be made to answer so on
+// demand: a stand-in answers the first request as Elasticsearch does, per document.
+describe('ElasticsearchSink when a bulk answer refuses some documents for now', () => {
+  it('sends again only the documents answered 429 or 5xx, and counts a 409 as skipped', async () => {
+    const bodies: string[] = [];
+    const statuses = [
+      [201, 429, 503, 409],
+      [201, 201],
+    ];
+    const stand = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d: string) => (body += d));
+      req.on('end', () => {
+        bodies.push(body);
+        const items = (statuses[bodies.length - 1] ?? []).map((status) => ({ index: { status } }));
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ errors: items.some((i) => i.index.status >= 300), items }));
+      });
+    });
+    await new Promise<void>((done) => stand.listen(0, '127.0.0.1', done));
+    const sc = new SparkContext({ master: 'local[1]', appName: 'sinks-elasticsearch-busy' });
+    try {
+      const { port } = stand.address() as AddressInfo;
+      const sink = ElasticsearchSink.create({ url: `http://127.0.0.1:${port}`, retries: FAST });
+      const docs = ['a', 'b', 'c', 'd'].map((id) => ({ id }));
+      const result = await sink.indexWithCounts('busy', sc.parallelize(docs, 1), {
+        id: (d) => d.id,
+        positions: new Time(7_000),
+      });
+      expect(result).toEqual({ index: 'busy', written: 3, skipped: 1 });
+      expect(bodies).toHaveLength(2);
+      const action = (id: string) =>
+        `{"index":{"_id":"${id}","version":7000,"version_type":"external_gte"}}\n{"id":"${id}"}\n`;
+      expect(bodies[1]).toBe(action('b') + action('c'));
+    } finally {
+      await sc.stop();
+      await new Promise((done) => stand.close(done));
+    }
   });
 });
