@@ -87,6 +87,10 @@ export const ErrorCodes = {
     "a batch whose offsets do not start where a sink's stored offsets end",
   DSTREAM_ERR_SINK_WRITE: "a store that could not be reached or refused a batch's write",
   DSTREAM_ERR_SINK_CLIENT_MISSING: 'a sink without its optional client library, such as pg',
+  DSTREAM_ERR_SEARCH_SERVER_SETUP:
+    'Java, javac or Maven missing, or the OpenSearch (or test Elasticsearch) jars not fetched',
+  DSTREAM_ERR_SEARCH_SERVER_START:
+    'an OpenSearch or Elasticsearch node that did not start: a port taken, or it exited or never got ready',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -30,6 +30,7 @@ const expectedNames: Record<string, string[]> = {
   './sinks/files': ['saveAsPartitionedTextFile', 'partitionDirectory'],
   './sinks/postgres': ['PostgresSink', 'OffsetsMismatchError'],
   './sinks/mysql': ['MySqlSink', 'OffsetsMismatchError'],
+  './sinks/elasticsearch': ['ElasticsearchSink', 'dailyIndex', 'DocumentRejectedError'],
   './package.json': ['default'],
 };
 
@@ -141,6 +142,7 @@ import { runBatches } from 'dstream/testing';
 import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
 import { PostgresSink, type WriteResult } from 'dstream/sinks/postgres';
 import { MySqlSink } from 'dstream/sinks/mysql';
+import { ElasticsearchSink, dailyIndex, type IndexResult } from 'dstream/sinks/elasticsearch';
 
 const ssc = new StreamingContext({ master: 'local[2]', appName: 'app', batchDuration: Seconds(1) });
 const counts: DStream<readonly [string, number]> = ssc
@@ -165,8 +167,11 @@ counts.foreachRDD(async (rdd: RDD<readonly [string, number]>, time: Time) => {
     columns: ['word', 'n'],
   });
   void upserted.rows;
+  const indexed: IndexResult = await search.indexWithCounts(dailyIndex('counts'), rdd, { id: ([w]) => w, positions: time });
+  void indexed.skipped;
 });
 const mysqlSink = MySqlSink.create({ url: 'mysql://root@127.0.0.1:3306/test', id: 'app' });
+const search = ElasticsearchSink.create({ url: 'http://127.0.0.1:9200' });
 const sink = PostgresSink.create({ url: 'postgres://postgres@127.0.0.1:5432/test', id: 'app' });
 void sink.storedOffsets(['orders']).then((fromOffsets) => fromOffsets.map(([tp, o]) => tp.topic + o));
 // @ts-expect-error internal

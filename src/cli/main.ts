@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka, hbase.
+// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka, hbase, opensearch.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { DStreamError } from '../errors.js';
@@ -7,6 +7,7 @@ import { demoCommand } from './demo.js';
 import { feedCommand } from './feed.js';
 import { hbaseCommand } from './hbase/index.js';
 import { kafkaCommand } from './kafka/index.js';
+import { opensearchCommand } from './opensearch/index.js';
 import { ordersCommand } from './orders.js';
 import { runCommand } from './run.js';
 
@@ -22,6 +23,7 @@ const program = new Command('dstream')
   .addCommand(feedCommand())
   .addCommand(hbaseCommand())
   .addCommand(kafkaCommand())
+  .addCommand(opensearchCommand())
   .addCommand(ordersCommand())
   .addCommand(runCommand())
   .addHelpText(
