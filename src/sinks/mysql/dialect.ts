@@ -35,6 +35,7 @@ export const mysql: SqlDialect = {
   limits: { maxParameters: 65535, maxRows: 1000 },
   pool: poolFor,
   closePools,
+  identifier,
   placeholder: () => '?',
   statement,
   positionsTables: [

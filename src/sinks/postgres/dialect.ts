@@ -2,7 +2,7 @@
 // and where its errors put the rejected value (a parameter's number, a column, a key).
 import type { Chunk, Rejection, SqlDialect, SqlQueryable, Statement } from '../core/sql/index.js';
 import { closePools, poolFor } from './client.js';
-import { columnTypes, statement } from './statements.js';
+import { columnTypes, identifier, statement } from './statements.js';
 
 /** The fields of pg's DatabaseError that locate a rejection. */
 interface PgError {
@@ -19,6 +19,7 @@ export const postgres: SqlDialect = {
   limits: { maxParameters: 65535, maxRows: 1000 },
   pool: poolFor,
   closePools,
+  identifier,
   placeholder: (n) => `$${n}`,
   statement,
   columnTypes,

@@ -79,6 +79,8 @@ export interface SqlDialect {
   closePools(url: string): Promise<void>;
   /** The n-th parameter of a statement (1-based): `$n` or `?`. */
   placeholder(n: number): string;
+  /** A table's name quoted as the statements quote it: `"t"` or `` `t` ``. */
+  identifier(name: string): string;
   /**
    * The statement that writes a chunk (its `write.mode`: insert, upsert or addTo); `types` are the
    * table's column types when {@link columnTypes} gave them.

@@ -155,6 +155,18 @@ export abstract class SqlSink {
     return rows[0] === undefined ? undefined : Number(rows[0].batch_time);
   }
 
+  /**
+   * Creates `table` unless it exists, with `columns` as SQL column definitions:
+   * `sink.createTable('province_totals', 'province_id INT PRIMARY KEY, total DECIMAL(18,2)')`.
+   */
+  async createTable(table: string, columns: string): Promise<void> {
+    await this.query(
+      `CREATE TABLE IF NOT EXISTS ${this.dialect.identifier(table)} (${columns})`,
+      [],
+    );
+    this.tableTypes.delete(table);
+  }
+
   /** Ends the process's pools for this sink's URL now (a context's stop does it too). */
   async close(): Promise<void> {
     this.prepared.clear();
