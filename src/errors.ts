@@ -84,6 +84,7 @@ export const ErrorCodes = {
     "a batch whose offsets do not start where a sink's stored offsets end",
   DSTREAM_ERR_SINK_WRITE: "a store that could not be reached or refused a batch's write",
   DSTREAM_ERR_SINK_CLIENT_MISSING: 'a sink without its optional client library, such as pg',
+  DSTREAM_ERR_UI: 'a web UI that could not be loaded, or found no free port to listen on',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
