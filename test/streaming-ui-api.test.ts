@@ -130,7 +130,7 @@ describe('streaming/receivers', () => {
       },
       { streamId: 1, streamName: 'Queue stream [1]', avgEventRate: 0, eventRates: rates(1) },
     ]);
-    expect(info.lastErrorTime).toBe(1000);
+    expect(info.lastErrorTime).toBe(1250);
     expect(await get(`${api}/receivers/1`)).toEqual((receivers as unknown[])[1]);
     const missing = await fetch(`${s.url}${api}/receivers/7`);
     expect(missing.status).toBe(404);

@@ -13,6 +13,7 @@ const servers: Server[] = [];
 beforeAll(() => setLogLevel('WARN'));
 afterEach(async () => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
   for (const ssc of contexts.splice(0)) if (ssc.getState() !== 'STOPPED') await ssc.stop();
   for (const server of servers.splice(0)) await new Promise((r) => server.close(r));
 });
@@ -72,6 +73,8 @@ describe('web UI life', () => {
   });
 
   it('is off with spark.ui.enabled=false, and off by default in the test kit', async () => {
+    // Without the setting this suite runs under (vitest.config.ts), as in a user's own tests.
+    vi.stubEnv('DSTREAM_CONF', '');
     for (const made of [uiContext({ 'spark.ui.enabled': 'false' }), createManualContext()]) {
       contexts.push(made.ssc);
       new TestInputStream(made.ssc, [[1]], 1).foreachRDD(() => {});

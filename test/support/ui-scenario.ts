@@ -1,6 +1,7 @@
 // One streaming application with its web UI on, for the UI tests: a receiver stream and a queue
 // stream on a manual clock (so that nothing changes between two requests), two output operations,
-// the second failing in batch 2 with a message that looks like HTML. Batch 3 is held running and
+// the second failing in batch 2 with a message that looks like HTML. Batch 1 takes 250 ms, batch 2
+// 400 ms (the receiver reports an error at 1250 ms, between them). Batch 3 is held running and
 // batch 4 waits behind it, so the API has batches of every status.
 import {
   Receiver,
@@ -87,6 +88,9 @@ export async function startScenario(conf: Record<string, string> = {}): Promise<
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
   received.union(queued).foreachRDD(async (_rdd, time) => {
+    // Batches take time on the clock, so that the delays are not all zero.
+    if (time.milliseconds === 1000) await clock.advance(250);
+    if (time.milliseconds === 2000) await clock.advance(400);
     if (time.milliseconds === 3000) await held;
   });
   received.foreachRDD((_rdd, time) => {
