@@ -1,4 +1,5 @@
 import type { OutputOperationInfo } from '../streaming/batch-info.js';
+import { systemClock } from '../util/clock.js';
 import type {
   BatchStatus,
   BatchUIData,
@@ -81,7 +82,8 @@ function applicationInfo(app: ApplicationIdentity) {
         // A running application's end is Spark's -1: the epoch minus one millisecond.
         endTime: sparkDate(-1),
         lastUpdated: sparkDate(app.startTime),
-        duration: 0,
+        // As Spark's live UI: how long the application has run so far.
+        duration: systemClock.now() - app.startTime,
         sparkUser: app.sparkUser,
         completed: false,
         appSparkVersion: app.version,
