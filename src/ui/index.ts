@@ -1,7 +1,7 @@
 /**
- * `dstream/ui`: the streaming web UI, as Spark's streaming tab: its JSON API at Spark's paths
- * (`/api/v1/applications/{appId}/streaming/...`) and Prometheus metrics at `/metrics`, learnt
- * from listener events only. A context starts it by itself (unless `spark.ui.enabled=false`);
+ * `dstream/ui`: the streaming web UI, as Spark's streaming tab: the `/streaming/` page, its JSON API
+ * at Spark's paths (`/api/v1/applications/{appId}/streaming/...`) and Prometheus metrics at
+ * `/metrics`, learnt from listener events only. A context starts it by itself (unless `spark.ui.enabled=false`);
  * import this module only to build on the progress listener or the API answers.
  */
 import { createRequire } from 'node:module';
@@ -12,6 +12,7 @@ import { systemClock } from '../util/clock.js';
 import { answerApi, type ApplicationIdentity } from './api.js';
 import { StreamingMetrics } from './metrics.js';
 import { StreamingJobProgressListener } from './progress-listener.js';
+import { streamingPage } from './page.js';
 import { closeServer, listenOnFreePort, urlOf, type Answer } from './server.js';
 
 export { answerApi, sparkDate, type ApiAnswer, type ApplicationIdentity } from './api.js';
@@ -22,6 +23,18 @@ export {
   type BatchUIData,
 } from './progress-listener.js';
 export type { StreamingUi, StreamingUiHost, UiInputStream } from '../streaming/ui-hook.js';
+
+/** The page runs no script and loads nothing: only its own inline style. */
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+
+function redirect(location: string): Answer {
+  return {
+    status: 302,
+    contentType: 'text/plain; charset=utf-8',
+    body: `See ${location}\n`,
+    headers: { Location: location },
+  };
+}
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -48,6 +61,16 @@ export async function startStreamingUI(host: StreamingUiHost): Promise<Streaming
     version,
   };
   const handler = async (path: string, query: URLSearchParams): Promise<Answer | undefined> => {
+    // Spark's UI leads from its root to the streaming tab.
+    if (path === '/' || path === '/streaming') return redirect('/streaming/');
+    if (path === '/streaming/') {
+      return {
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: streamingPage(progress, host.appName, systemClock.now()),
+        headers: { 'Content-Security-Policy': PAGE_POLICY },
+      };
+    }
     if (path === '/metrics') {
       const { text, contentType } = await metrics.scrape();
       return { status: 200, contentType, body: text };
