@@ -27,8 +27,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Builds dist/ when it is older than the sources: the CLI and package tests run it. Then
-    // starts the Kafka broker of the Kafka tests (one for the run).
-    globalSetup: ['test/global-setup.ts', 'test/kafka-setup.ts'],
+    // starts the Kafka broker of the Kafka tests and the HBase of the HBase tests (one each for the run).
+    globalSetup: ['test/global-setup.ts', 'test/kafka-setup.ts', 'test/hbase-setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -66,6 +66,9 @@ export const ErrorCodes = {
   DSTREAM_ERR_KAFKA_SETUP: 'Java or Maven missing, or Maven could not fetch the Kafka broker jars',
   DSTREAM_ERR_KAFKA_BROKER_START:
     'a Kafka broker that did not start: a port taken, or the broker exited or never got ready',
+  DSTREAM_ERR_HBASE_SETUP: 'Java, javac or Maven missing, or Maven could not fetch the HBase jars',
+  DSTREAM_ERR_HBASE_START:
+    'an HBase that did not start: a port taken, or the JVM exited, aborted or never got ready',
   DSTREAM_ERR_KAFKA_UNREACHABLE: 'no Kafka broker accepting connections at the bootstrap address',
   DSTREAM_ERR_KAFKA_CLIENT_MISSING: 'a Kafka command without the optional @platformatic/kafka',
   DSTREAM_ERR_KAFKA_TOPIC: 'a Kafka topic that does not exist, or that cannot be created',

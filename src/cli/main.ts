@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka.
+// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka, hbase.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { DStreamError } from '../errors.js';
 import { demoCommand } from './demo.js';
 import { feedCommand } from './feed.js';
+import { hbaseCommand } from './hbase/index.js';
 import { kafkaCommand } from './kafka/index.js';
 import { ordersCommand } from './orders.js';
 import { runCommand } from './run.js';
@@ -19,6 +20,7 @@ const program = new Command('dstream')
   .showHelpAfterError()
   .addCommand(demoCommand())
   .addCommand(feedCommand())
+  .addCommand(hbaseCommand())
   .addCommand(kafkaCommand())
   .addCommand(ordersCommand())
   .addCommand(runCommand())

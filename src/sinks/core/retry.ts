@@ -25,6 +25,8 @@ export interface RetryTarget {
   readonly sinkId: string;
   /** Whether trying again may help: false for our own errors and for data the store rejects. */
   readonly retryable: (e: unknown) => boolean;
+  /** What a failed batch leaves, ending the message (default: nothing committed, for transactions). */
+  readonly afterFailure?: string;
 }
 
 /** Runs `work` until it succeeds, up to `options.attempts` times; then throws `DSTREAM_ERR_SINK_WRITE`. */
@@ -46,7 +48,7 @@ export async function withRetries<T>(
       if (!retryable || attempt >= attempts) {
         throw new DStreamError(
           'DSTREAM_ERR_SINK_WRITE',
-          `${target.store} sink '${target.sinkId}' could not write the batch (attempt ${attempt} of ${attempts}${retryable ? '' : ', not retried'}): ${messageOf(e)}. Nothing was committed: the stored positions did not move, so the batch runs again from them.`,
+          `${target.store} sink '${target.sinkId}' could not write the batch (attempt ${attempt} of ${attempts}${retryable ? '' : ', not retried'}): ${messageOf(e)}. ${target.afterFailure ?? 'Nothing was committed: the stored positions did not move, so the batch runs again from them.'}`,
           { cause: e },
         );
       }
