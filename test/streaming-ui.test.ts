@@ -51,6 +51,15 @@ describe('web UI life', () => {
     await expect(fetch(`${url}/api/v1/applications`)).rejects.toThrow();
   });
 
+  it('listens on spark.ui.host when set', async () => {
+    // Another loopback address (Linux answers on all of 127.0.0.0/8): nothing leaves the machine.
+    const { ssc } = uiContext({ 'spark.ui.host': '127.0.0.2' });
+    captureStderr();
+    await ssc.start();
+    expect(ssc.uiWebUrl).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+    expect((await fetch(`${ssc.uiWebUrl!}/api/v1/applications`)).status).toBe(200);
+  });
+
   it('takes the next free port when spark.ui.port is taken, as Spark does', async () => {
     const taken = await occupiedPort();
     const { ssc } = uiContext({ 'spark.ui.port': String(taken) });
