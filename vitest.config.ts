@@ -38,6 +38,12 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { DSTREAM_LOG_LEVEL: process.env.DSTREAM_LOG_LEVEL ?? 'WARN' },
+    env: {
+      DSTREAM_LOG_LEVEL: process.env.DSTREAM_LOG_LEVEL ?? 'WARN',
+      // No web UI in tests unless a test asks for one (Spark's build sets spark.ui.enabled=false
+      // for its tests the same way): contexts read this as settings given on the command line,
+      // and so do the applications tests run as child processes.
+      DSTREAM_CONF: process.env.DSTREAM_CONF ?? '{"spark.ui.enabled":"false"}',
+    },
   },
 });

@@ -91,6 +91,7 @@ export const ErrorCodes = {
     'Java, javac or Maven missing, or the OpenSearch (or test Elasticsearch) jars not fetched',
   DSTREAM_ERR_SEARCH_SERVER_START:
     'an OpenSearch or Elasticsearch node that did not start: a port taken, or it exited or never got ready',
+  DSTREAM_ERR_UI: 'a web UI that could not be loaded, or found no free port to listen on',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

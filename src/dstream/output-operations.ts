@@ -1,10 +1,10 @@
 import type { RDD } from '../rdd/index.js';
 import { attachOperations, type Implementation } from '../util/attach.js';
-import { userCallSite } from '../util/call-site.js';
+import { userCallSite, userCallSiteLong } from '../util/call-site.js';
 import { formatValue } from '../util/format.js';
 import type { Time } from '../util/time.js';
 import { DStream } from './dstream.js';
-import { ForEachDStream } from './for-each.js';
+import { ForEachDStream, type OutputCallSite } from './for-each.js';
 
 /**
  * Output operations: each registers the stream as an output of the graph, and runs as one job per
@@ -31,12 +31,20 @@ declare module './dstream.js' {
   interface DStream<T> extends OutputOperations<T> {}
 }
 
+/**
+ * Spark's short and long call site of an output operation: its name in listener events and the UI
+ * (`print at app.ts:12`) and its description (the user's stack frames below that line).
+ */
+function callSite(operation: string): OutputCallSite {
+  return { name: `${operation} at ${userCallSite()}`, description: userCallSiteLong() };
+}
+
 const DASHES = '-------------------------------------------';
 
 function outputOperations<T>(): Implementation<OutputOperations<T>, DStream<T>> {
   return {
     foreachRDD(f) {
-      new ForEachDStream(this, f, `foreachRDD at ${userCallSite()}`);
+      new ForEachDStream(this, f, callSite('foreachRDD'));
     },
 
     print(num = 10) {
@@ -49,7 +57,7 @@ function outputOperations<T>(): Implementation<OutputOperations<T>, DStream<T>> 
           if (first.length > num) out += '...\n';
           process.stdout.write(out + '\n');
         },
-        `print at ${userCallSite()}`,
+        callSite('print'),
       );
     },
 
@@ -57,7 +65,7 @@ function outputOperations<T>(): Implementation<OutputOperations<T>, DStream<T>> 
       new ForEachDStream(
         this,
         (rdd, time) => rdd.writeTextFiles(rddToFileName(prefix, suffix, time)),
-        `saveAsTextFiles at ${userCallSite()}`,
+        callSite('saveAsTextFiles'),
       );
     },
   };

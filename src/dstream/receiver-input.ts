@@ -18,6 +18,7 @@ import type { Time } from '../util/time.js';
  * directory before a batch may take them, so a restart loses none (docs/reliability.md).
  */
 export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
+  readonly receiverBased = true;
   private supervisor: ReceiverSupervisor<T> | undefined;
   private blocks: ReceivedBlockTracker<T> | undefined;
   private wal: FileWriteAheadLog | undefined;

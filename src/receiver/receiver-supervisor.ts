@@ -273,6 +273,7 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
       streamId: this.streamId,
       name: this.receiverName,
       location: this.location,
+      executorId: 'driver',
       ...info,
     });
     this.ssc.listenerBus.post({ type, event: { receiverInfo } });

@@ -41,6 +41,10 @@ export interface OutputStream extends GraphStream {
 export interface InputStream extends GraphStream {
   /** `Socket stream [0]`, as Spark names input streams. */
   readonly displayName: string;
+  /** The id its input info is reported under (Spark's stream id, shown by the UI). */
+  readonly inputStreamId: number;
+  /** True for a stream fed by a receiver (the UI counts receivers that are not active). */
+  readonly receiverBased?: boolean;
   start(): void | Promise<void>;
   stop(): void | Promise<void>;
   /**

@@ -111,7 +111,7 @@ export class JobScheduler {
           jobSet.time,
           job.outputOpId,
           job.name,
-          job.name,
+          job.description,
           undefined,
           undefined,
           undefined,

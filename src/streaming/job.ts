@@ -8,6 +8,8 @@ export class Job {
   constructor(
     readonly time: Time,
     readonly name: string,
+    /** The long call site of the output operation (Spark's `OutputOperationInfo.description`). */
+    readonly description: string,
     readonly run: () => Promise<void>,
   ) {}
 

@@ -6,7 +6,10 @@ export interface ReceiverInfo {
   readonly streamId: number;
   readonly name: string;
   readonly active: boolean;
+  /** The host the receiver runs on. */
   readonly location: string;
+  /** Receivers run on the driver's event loop: always `driver`, as Spark's local mode says. */
+  readonly executorId: string;
   readonly lastErrorMessage: string;
   readonly lastError: string;
   readonly lastErrorTime: number;

@@ -25,6 +25,7 @@ import { JobScheduler } from './job-scheduler.js';
 import { StreamingListenerBus, type StreamingListener } from './listener-bus.js';
 import { shutDown } from './shutdown.js';
 import { Termination } from './termination.js';
+import { startUiIfEnabled, type StreamingUi } from './ui-hook.js';
 import { isBackpressureEnabled, RateController } from './rate/rate-controller.js';
 import { createRateEstimator } from './rate/rate-estimator.js';
 import {
@@ -87,6 +88,7 @@ export class StreamingContext {
   private readonly termination: Termination;
   private startedAt: string | undefined;
   private starting: Promise<void> | undefined;
+  private ui: StreamingUi | undefined;
   /** The task threads of `local[N]`, when tasks run on them. */
   private readonly workers: WorkerTaskRunner | undefined;
   /**
@@ -138,6 +140,11 @@ export class StreamingContext {
     });
     const dir = this.conf.get('spark.streaming.checkpoint.directory');
     if (dir) this.checkpoint(dir);
+  }
+
+  /** The web UI's address while the context runs with it on, as Spark's `sc.uiWebUrl`. */
+  get uiWebUrl(): string | undefined {
+    return this.ui?.url;
   }
 
   get batchDuration(): Duration {
@@ -216,6 +223,8 @@ export class StreamingContext {
     activating = this;
     try {
       this.graph.validate();
+      // Before the inputs start: the UI hears every receiver's start.
+      this.ui = await startUiIfEnabled(this);
       const writer = attachCheckpointWriter(this, this.checkpointDirectory);
       const plan = await runStartHooks(this);
       const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
@@ -247,6 +256,7 @@ export class StreamingContext {
       this.state = 'STOPPED';
       await this.graph.stopInputs().catch(() => undefined);
       await this.workers?.close();
+      await this.stopUi();
       throw e;
     } finally {
       if (activating === this) activating = undefined;
@@ -292,8 +302,14 @@ export class StreamingContext {
       log.info('StreamingContext stopped successfully');
     }
     this.listenerBus.drain();
+    await this.stopUi();
     if (stopSparkContext) await this.sparkContext.stop();
     this.termination.stopped();
+  }
+
+  private async stopUi(): Promise<void> {
+    await this.ui?.stop();
+    this.ui = undefined;
   }
 
   /**

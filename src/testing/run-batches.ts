@@ -88,6 +88,7 @@ export async function runBatches<I>(
 export interface ManualContextOptions {
   batchDuration?: Duration;
   master?: string;
+  /** Settings; the web UI is off unless `spark.ui.enabled` is `true` here. */
   conf?: Readonly<Record<string, string>>;
   checkpointDir?: string;
 }
@@ -106,7 +107,8 @@ export function createManualContext(options: ManualContextOptions = {}): {
     master: options.master ?? 'local[2]',
     appName: 'dstream-test',
     batchDuration: options.batchDuration ?? Seconds(1),
-    conf: options.conf,
+    // A test context opens no port unless asked: many run side by side.
+    conf: { 'spark.ui.enabled': 'false', ...options.conf },
     clock,
     taskRunner: new InlineTaskRunner(),
   });

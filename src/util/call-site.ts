@@ -10,15 +10,41 @@ const ownFolders = [resolve(packageRoot, 'src') + '/', resolve(packageRoot, 'dis
  * (Spark names output operations by their call site).
  */
 export function userCallSite(): string {
+  return userFrames(1)[0]?.short ?? 'unknown';
+}
+
+/**
+ * The user's frames of the current stack, innermost first, one per line as V8 writes them
+ * (`main (/app/app.ts:12:5)`, at most 20): Spark's long call site, the `description` of an output
+ * operation, which shows how the program reached the call when `file.ts:12` is not enough.
+ */
+export function userCallSiteLong(): string {
+  const frames = userFrames(20);
+  return frames.length === 0 ? 'unknown' : frames.map((f) => f.frame).join('\n');
+}
+
+function userFrames(max: number): { short: string; frame: string }[] {
+  // The default limit (10 frames) can be spent entirely inside dstream before the user's code.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 50;
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  Error.stackTraceLimit = limit;
+  const frames: { short: string; frame: string }[] = [];
   for (const frame of stack) {
-    const m = /\(?((?:file:\/\/)?[^():]+):(\d+):\d+\)?$/.exec(frame.trim());
+    if (frames.length >= max) break;
+    // `at fn (/app/app.ts:12:5)`, or without parentheses for anonymous code (top-level module
+    // code, callbacks): `at file:///app/app.ts:12:5`.
+    const text = frame.trim().replace(/^at /, '');
+    const m = /\(?((?:file:\/\/)?[^():]+):(\d+):\d+\)?$/.exec(text);
     if (!m) continue;
     const path = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
     if (path.startsWith('node:') || !path.startsWith('/')) continue;
     if (ownFolders.some((f) => path.startsWith(f))) continue;
     if (path.includes('/node_modules/')) continue;
-    return `${path.slice(path.lastIndexOf('/') + 1)}:${m[2]}`;
+    frames.push({
+      short: `${path.slice(path.lastIndexOf('/') + 1)}:${m[2]}`,
+      frame: text,
+    });
   }
-  return 'unknown';
+  return frames;
 }
