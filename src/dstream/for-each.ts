@@ -20,7 +20,7 @@ export interface OutputCallSite {
 export class ForEachDStream<T> extends DStream<never> implements OutputStream {
   constructor(
     private readonly parent: DStream<T>,
-    private readonly f: (rdd: RDD<T>, time: Time) => void | Promise<void>,
+    private readonly f: (rdd: RDD<T>, time: Time) => void | Promise<unknown>,
     readonly callSite: OutputCallSite,
   ) {
     super(parent.ssc);

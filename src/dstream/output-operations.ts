@@ -15,7 +15,7 @@ export interface OutputOperations<T> {
    * Calls `f` on the driver with each batch's RDD and time. `f` may be async: the batch is done
    * when its promise settles. Use RDD actions inside (`rdd.isEmpty()`, `foreachPartition`).
    */
-  foreachRDD(f: (rdd: RDD<T>, time: Time) => void | Promise<void>): void;
+  foreachRDD(f: (rdd: RDD<T>, time: Time) => void | Promise<unknown>): void;
   /**
    * Prints the first `num` elements of each batch exactly as Spark does: a line of 43 dashes,
    * `Time: <ms> ms`, 43 dashes, the elements (pairs as `(k,v)`), `...` when there are more, and

@@ -256,7 +256,7 @@ export abstract class RDD<T> {
    * Calls `f` once per partition with its elements; `f` may be async (write a partition to a
    * database in one round trip, as the seed's `foreachPartition` does).
    */
-  async foreachPartition(f: (items: Iterable<T>) => void | Promise<void>): Promise<void> {
+  async foreachPartition(f: (items: Iterable<T>) => void | Promise<unknown>): Promise<void> {
     await this.context.runJob(this, (items) => f(items));
   }
 

@@ -27,7 +27,8 @@ expectTypeOf(
 ).toEqualTypeOf<void>();
 // @ts-expect-error -- the RDDs of a string stream hold strings
 lines.foreachRDD((rdd: RDD<number>) => rdd);
-// @ts-expect-error -- the callback returns nothing or a promise of nothing
+// What the callback returns or resolves to is discarded (Scala adapts a function to Unit): a write
+// that resolves to its result is one line.
 lines.foreachRDD(async (rdd) => rdd.collect());
 
 expectTypeOf(lines.saveAsTextFiles('out/words')).toEqualTypeOf<void>();

@@ -137,8 +137,8 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
    * As every stream's `foreachRDD`, typed with the RDDs this stream makes: `rdd.offsetRanges` are
    * the batch's ranges (Spark's cast to `HasOffsetRanges`, which only the stream's own RDDs pass).
    */
-  override foreachRDD(f: (rdd: KafkaRDD<K, V>, time: Time) => void | Promise<void>): void {
-    super.foreachRDD(f as (rdd: RDD<ConsumerRecord<K, V>>, time: Time) => void | Promise<void>);
+  override foreachRDD(f: (rdd: KafkaRDD<K, V>, time: Time) => void | Promise<unknown>): void {
+    super.foreachRDD(f as (rdd: RDD<ConsumerRecord<K, V>>, time: Time) => void | Promise<unknown>);
   }
 
   /** As every stream's `transform`, typed with the RDDs this stream makes (see `foreachRDD`). */
