@@ -1,8 +1,13 @@
 // The stores of test/kafka-sinks-exactly-once.test.ts, each as the test needs it: a totals table
 // (a hash in Redis), the totals read back in cents, and a way to hold the sink's writes back so
 // that a kill lands in the middle of one.
+import mysql2 from 'mysql2/promise';
 import pg from 'pg';
+import type { Redis } from 'ioredis';
+import { MYSQL, mysqlDown } from './mysql.js';
 import { DATABASE, postgresDown } from './postgres.js';
+import { REDIS_URL, redisClient, redisDown } from './redis.js';
+import { stallProxy, type StallProxy } from './stall-proxy.js';
 
 export interface StoreUnderTest {
   readonly name: string;
@@ -14,6 +19,8 @@ export interface StoreUnderTest {
   close(): Promise<void>;
   /** Creates `table (province_id INT PRIMARY KEY, total DECIMAL(18,2))`. */
   createTable(table: string): Promise<void>;
+  /** Removes `table` (a hash in Redis), if it exists. */
+  dropTable(table: string): Promise<void>;
   /** Province → total in cents. */
   totals(table: string): Promise<Map<number, number>>;
   /** Holds every write to `table` back until the returned function is called. */
@@ -42,6 +49,9 @@ function postgres(): StoreUnderTest {
         `CREATE TABLE ${table} (province_id INT PRIMARY KEY, total DECIMAL(18,2) NOT NULL)`,
       );
     },
+    async dropTable(table) {
+      await db.query(`DROP TABLE IF EXISTS ${table}`);
+    },
     async totals(table) {
       const { rows } = await db.query<{ province_id: number; total: string }>(
         `SELECT province_id, total::text FROM ${table}`,
@@ -61,8 +71,87 @@ function postgres(): StoreUnderTest {
   };
 }
 
+function mysql(): StoreUnderTest {
+  let db: mysql2.Connection;
+  return {
+    name: 'MySQL',
+    url: MYSQL,
+    down: mysqlDown,
+    async open() {
+      db = await mysql2.createConnection(MYSQL);
+    },
+    close: () => db.end(),
+    async createTable(table) {
+      await db.query(
+        `CREATE TABLE ${table} (province_id INT PRIMARY KEY, total DECIMAL(18,2) NOT NULL)`,
+      );
+    },
+    async dropTable(table) {
+      await db.query(`DROP TABLE IF EXISTS ${table}`);
+    },
+    async totals(table) {
+      const [rows] = await db.query<mysql2.RowDataPacket[]>(
+        `SELECT province_id, total FROM ${table}`,
+      );
+      return new Map(rows.map((r) => [Number(r.province_id), cents(String(r.total))]));
+    },
+    async holdWrites(table) {
+      // Other sessions can neither read nor write the table: the sink's transaction waits at its
+      // first statement on it.
+      const holder = await mysql2.createConnection(MYSQL);
+      await holder.query(`LOCK TABLES ${table} WRITE`);
+      return async () => {
+        await holder.query('UNLOCK TABLES');
+        await holder.end();
+      };
+    },
+  };
+}
+
+/**
+ * Redis through a proxy the test stalls: holding writes back must not pause the server for the
+ * run's other tests (CLIENT PAUSE would). The "table" is a hash.
+ */
+function redis(): StoreUnderTest {
+  let db: Redis;
+  let proxy: StallProxy;
+  const target = new URL(REDIS_URL);
+  return {
+    name: 'Redis',
+    get url() {
+      return `redis://${proxy.address}${target.pathname}`;
+    },
+    down: redisDown,
+    async open() {
+      db = redisClient();
+      proxy = await stallProxy(Number(target.port || 6379), target.hostname);
+    },
+    async close() {
+      db.disconnect();
+      await proxy.close();
+    },
+    async createTable(table) {
+      await db.del(table);
+    },
+    async dropTable(table) {
+      await db.del(table);
+    },
+    async totals(table) {
+      const fields = await db.hgetall(table);
+      return new Map(Object.entries(fields).map(([p, total]) => [Number(p), cents(total)]));
+    },
+    async holdWrites() {
+      proxy.stall();
+      return async () => {
+        proxy.resume();
+        await Promise.resolve();
+      };
+    },
+  };
+}
+
 /** Every store the machine runs; a test of one that is down fails in CI and is skipped elsewhere. */
 export function storesUnderTest(): StoreUnderTest[] {
-  const all = [postgres()];
+  const all = [postgres(), mysql(), redis()];
   return all.filter((s) => s.down === undefined || process.env.CI === 'true');
 }

@@ -1,0 +1,150 @@
+/**
+ * The seed's order pipeline end to end, exactly once: the sales per province of the order lines of
+ * a topic (`orderId,provinceId,orderPrice`, from `dstream orders --kafka`), added every batch to a
+ * store — MySQL/MariaDB, PostgreSQL or Redis, chosen by the URL — together with the offsets that
+ * produced them, in one transaction (MySQL, PostgreSQL) or one atomic script (Redis).
+ *
+ * At start the stream begins where the store says the last committed batch ended (the earliest
+ * offsets when it holds none). Kill it anywhere (kill -9) and run it again: no order is counted
+ * twice and none is lost. `npm run demo:exactly-once` does exactly that, several times, and counts.
+ *
+ *   table province_totals (province_id INT PRIMARY KEY, total DECIMAL(18,2)), created if missing
+ *   Redis: hash province_totals, field = the province id, value = the total as a decimal string
+ *
+ * Needs the client of the store: `npm install mysql2`, `pg` or `ioredis`.
+ * Run (`dstream kafka start` gives a broker on 127.0.0.1:9092):
+ *   dstream kafka topics --create --topic orders --partitions 3
+ *   dstream orders --kafka 127.0.0.1:9092 --topic orders --rate 100
+ *   dstream run examples/kafka-order-total-db.ts 127.0.0.1:9092 orders mysql://root@127.0.0.1:3306/test
+ */
+import { StreamingContext, Seconds, isDriver, type RDD, type TopicPartition } from 'dstream';
+import { ConsumerStrategies, KafkaUtils, LocationStrategies, type KafkaRDD } from 'dstream/kafka';
+
+const [
+  bootstrap = '127.0.0.1:9092',
+  topic = 'orders',
+  sinkUrl = 'mysql://root@127.0.0.1:3306/test',
+] = process.argv.slice(2);
+
+/** The sink's name in the store: where it keeps the offsets of this application. */
+const SINK_ID = 'kafka-order-total-db';
+
+const ORDER_LINE = /^\s*(\d+),(\d+),(\d+(?:\.\d{1,2})?)\s*$/;
+
+/** The province and price in cents (integers add up exactly) of an order line; none if malformed. */
+function parseOrder(line: string): (readonly [number, number])[] {
+  const m = ORDER_LINE.exec(line);
+  return m ? [[Number(m[2]), Math.round(Number(m[3]) * 100)]] : [];
+}
+
+/** Cents as the decimal the store keeps: 12345 → "123.45". */
+function yuan(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** What the application needs of a store: where to start, and a batch's totals with its offsets. */
+interface TotalsStore {
+  storedOffsets(topics: readonly string[]): Promise<[TopicPartition, number][]>;
+  addTotals(
+    totals: RDD<readonly [number, string]>,
+    batch: KafkaRDD<string, string>,
+  ): Promise<unknown>;
+}
+
+/** The sink for the URL's scheme; its client library is loaded only for that scheme. */
+async function storeFor(url: string): Promise<TotalsStore> {
+  const scheme = new URL(url).protocol;
+  if (scheme === 'mysql:' || scheme === 'mariadb:') {
+    const { MySqlSink } = await import('dstream/sinks/mysql');
+    return sqlStore(MySqlSink.create({ url, id: SINK_ID }));
+  }
+  if (scheme === 'postgres:' || scheme === 'postgresql:') {
+    const { PostgresSink } = await import('dstream/sinks/postgres');
+    return sqlStore(PostgresSink.create({ url, id: SINK_ID }));
+  }
+  if (scheme === 'redis:') {
+    const { RedisSink } = await import('dstream/sinks/redis');
+    const sink = RedisSink.create({ url, id: SINK_ID });
+    return {
+      storedOffsets: (topics) => sink.storedOffsets(topics),
+      addTotals: (totals, batch) => sink.hashAdd('province_totals', totals, { positions: batch }),
+    };
+  }
+  throw new Error(`${url}: give a mysql://, postgres:// or redis:// URL`);
+}
+
+interface SqlSink {
+  createTable(table: string, columns: string): Promise<void>;
+  storedOffsets(topics: readonly string[]): Promise<[TopicPartition, number][]>;
+  addTo(
+    table: string,
+    keys: readonly string[],
+    totals: string,
+    rdd: RDD<readonly [number, string]>,
+    options: { positions: KafkaRDD<string, string> },
+  ): Promise<unknown>;
+}
+
+function sqlStore(sink: SqlSink): TotalsStore {
+  let created = false;
+  return {
+    async storedOffsets(topics) {
+      await sink.createTable('province_totals', 'province_id INT PRIMARY KEY, total DECIMAL(18,2)');
+      created = true;
+      return sink.storedOffsets(topics);
+    },
+    addTotals(totals, batch) {
+      if (!created) throw new Error('storedOffsets first');
+      return sink.addTo('province_totals', ['province_id'], 'total', totals, { positions: batch });
+    },
+  };
+}
+
+const ssc = new StreamingContext({
+  master: 'local[3]',
+  appName: 'KafkaOrderTotalDb',
+  batchDuration: Seconds(2),
+});
+ssc.sparkContext.setLogLevel('WARN');
+
+// Only the driver asks the store where to start; task threads load this file too and only
+// declare the same stream (README, local[N]).
+const store = await storeFor(sinkUrl);
+const fromOffsets = isDriver() ? await store.storedOffsets([topic]) : [];
+if (isDriver()) {
+  const where = fromOffsets.map(([p, offset]) => `${p.topic}-${p.partition}@${offset}`);
+  console.log(`starting at ${where.length > 0 ? where.join(' ') : 'the earliest offsets'}`);
+}
+
+const orders = KafkaUtils.createDirectStream<string, string>(
+  ssc,
+  LocationStrategies.PreferConsistent,
+  // Nothing is committed to Kafka: the store holds the offsets. A partition it does not know
+  // starts at the earliest offset.
+  ConsumerStrategies.Subscribe<string, string>(
+    [topic],
+    {
+      'bootstrap.servers': bootstrap,
+      'group.id': `${SINK_ID}-${topic}`,
+      'auto.offset.reset': 'earliest',
+      'enable.auto.commit': false,
+    },
+    fromOffsets,
+  ),
+);
+
+orders.foreachRDD(async (rdd, time) => {
+  const totals = rdd
+    .flatMap((record) => parseOrder(record.value))
+    .reduceByKey((a, b) => a + b)
+    .mapValues(yuan);
+  // The totals and the offset ranges of this very batch, in one transaction.
+  await store.addTotals(totals, rdd);
+  const orders = rdd.offsetRanges.reduce((n, r) => n + r.count(), 0);
+  console.log(`${time}: ${orders} orders added`);
+});
+
+await ssc.start();
+await ssc.awaitTermination();
