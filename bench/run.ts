@@ -9,6 +9,8 @@
  *   overload             10x overload with and without backpressure: RSS, scheduling delay
  *   kafka                WordCount from Kafka topics of 2 and 4 partitions: dstream's direct stream
  *                        local[2]/local[1], Spark's kafka-0-10 direct stream, a bare consumer loop
+ *   sinks                rows per second into PostgreSQL, MySQL, Redis, HBase and OpenSearch through
+ *                        each sink, beside the store's client on its own best bulk path
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -48,6 +50,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   kafka: {
     run: async (argv) => (await import('./kafka.ts')).main(argv),
     help: "Kafka WordCount: direct stream local[2]/local[1], Spark's direct stream, bare loop [--quick]",
+  },
+  sinks: {
+    run: async (argv) => (await import('./sinks.ts')).main(argv),
+    help: "rows/s into each store through its sink beside its client's best bulk path [--rows]",
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },
