@@ -12,6 +12,7 @@ import {
   timeVerdict,
   withRetries,
 } from '../src/sinks/core/index.js';
+import { chunksOf } from '../src/sinks/core/sql/index.js';
 
 const stored = (...ends: [number, number][]) =>
   new Map(ends.map(([partition, end]) => [positionKey({ topic: 't', partition }), end]));
@@ -162,5 +163,27 @@ describe('optionalPeer', () => {
     expect(await load()).toBe('client');
     expect(await load()).toBe('client');
     expect(calls).toBe(2);
+  });
+});
+
+describe('chunksOf: the statements of a batch', () => {
+  const rows = (n: number, text: string) =>
+    Array.from({ length: n }, (_, i) => ({ id: i, name: text }));
+  const sizes = (chunks: ReturnType<typeof chunksOf>) => chunks.map((c) => c.rowIndexes.length);
+
+  it('cuts at the most rows a statement may carry', () => {
+    const write = { table: 't', mode: 'insert', rows: rows(2500, 'a') } as const;
+    expect(sizes(chunksOf(write, { maxParameters: 65535, maxRows: 1000 }, 'S'))).toEqual([
+      1000, 1000, 500,
+    ]);
+  });
+
+  it('cuts before a statement holds more bytes than the server takes, never within a row', () => {
+    // 1000 characters count 3000 bytes (UTF-8 at its widest), the id 24: 3024 a row.
+    const write = { table: 't', mode: 'insert', rows: rows(10, 'x'.repeat(1000)) } as const;
+    const limits = { maxParameters: 65535, maxRows: 10_000, maxBytes: 3 * 3024 };
+    expect(sizes(chunksOf(write, limits, 'S'))).toEqual([3, 3, 3, 1]);
+    // A row bigger than the budget still goes, alone.
+    expect(sizes(chunksOf(write, { ...limits, maxBytes: 100 }, 'S'))).toEqual(Array(10).fill(1));
   });
 });

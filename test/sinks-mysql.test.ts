@@ -252,8 +252,8 @@ describe.skipIf(skipMySql)(`MySqlSink${skipMySql ? ` (skipped: ${mysqlDown})` : 
   });
 
   describe('a row the store rejects fails the batch at once, naming the row and the column', () => {
-    // 1500 good rows and one bad at 1234: in the second statement, so the server's "at row N"
-    // must be mapped through the statement's layout.
+    // 15,000 good rows and one bad at 12,345: in the second statement (10,000 rows a statement),
+    // so the server's "at row N" must be mapped through the statement's layout.
     let kinds = 0;
     const good = (i: number) => ({ k: i, name: `n${i % 100}`, amount: '1.50' });
     it.each([
@@ -264,9 +264,9 @@ describe.skipIf(skipMySql)(`MySqlSink${skipMySql ? ` (skipped: ${mysqlDown})` : 
       ['a key the table holds', { k: 5 }, 'k', /Duplicate entry '5' for key 'PRIMARY'/],
       [
         'a key twice in one statement',
-        { k: 1233 },
+        { k: 12344 },
         'k',
-        /Duplicate entry '1233' for key 'PRIMARY'/,
+        /Duplicate entry '12344' for key 'PRIMARY'/,
       ],
     ] as const)('%s', async (_kind, bad, column, words) => {
       const t = await create(
@@ -275,16 +275,16 @@ describe.skipIf(skipMySql)(`MySqlSink${skipMySql ? ` (skipped: ${mysqlDown})` : 
       );
       const id = sinkId(`rejected-${kinds}`);
       const s = MySqlSink.create({ url: MYSQL, id, retries: FAST });
-      const batch = Array.from({ length: 1500 }, (_, i) => good(i));
-      batch[1234] = { ...good(1234), ...bad } as (typeof batch)[number];
+      const batch = Array.from({ length: 15_000 }, (_, i) => good(i));
+      batch[12345] = { ...good(12345), ...bad } as (typeof batch)[number];
       const e = await failure(
-        s.insert(t, sc.parallelize(batch, 2), { positions: ranges([0, 0, 1500]) }),
+        s.insert(t, sc.parallelize(batch, 2), { positions: ranges([0, 0, 15_000]) }),
       );
       expect(e).toBeInstanceOf(DStreamError);
       expect((e as DStreamError).code).toBe('DSTREAM_ERR_SINK_WRITE');
       const message = (e as Error).message;
       expect(message).toContain(
-        `MySQL sink '${id}' could not write the batch (not retried): MySQL rejected row 1234 of the batch's 1500 for table ${t} (${JSON.stringify(batch[1234])}), column '${column}': `,
+        `MySQL sink '${id}' could not write the batch (not retried): MySQL rejected row 12345 of the batch's 15000 for table ${t} (${JSON.stringify(batch[12345])}), column '${column}': `,
       );
       expect(message).toMatch(words);
       // Nothing of the batch, and its offsets did not move.

@@ -41,6 +41,12 @@ export interface ChunkLimits {
   readonly maxParameters: number;
   /** The most rows per statement. */
   readonly maxRows: number;
+  /**
+   * About the most bytes of values per statement (strings counted at 3 bytes a character, as
+   * UTF-8 may take): a statement must stay under the server's packet size (MySQL's
+   * max_allowed_packet). A row is never split: a chunk holds at least one.
+   */
+  readonly maxBytes?: number;
 }
 
 /** The chunks of `write`, in the order they must run; `store` names the sink in errors. */
@@ -63,17 +69,21 @@ export function chunksOf(write: TableWrite, limits: ChunkLimits, store: string):
   const order = keyIndexes.length === 0 ? undefined : rounds(write.rows, columns, keyIndexes);
   const chunks: Chunk[] = [];
   const total = write.rows.length;
-  for (let start = 0; start < total; start += perChunk) {
+  const maxBytes = limits.maxBytes ?? Infinity;
+  for (let start = 0; start < total;) {
     const end = Math.min(total, start + perChunk);
     const values: SqlValue[] = [];
     const rowIndexes: number[] = [];
+    let bytes = 0;
+    let k = start;
     // The hot path: values go straight into the flat array, no array or closure per row.
-    for (let k = start; k < end; k++) {
+    for (; k < end && bytes < maxBytes; k++) {
       const index = order === undefined ? k : order[k]!;
-      pushValues(values, write.rows[index]!, columns, write.table, store);
+      bytes += pushValues(values, write.rows[index]!, columns, write.table, store);
       rowIndexes.push(index);
     }
     chunks.push({ write, columns, values, rowIndexes });
+    start = k;
   }
   if (order !== undefined) return splitRounds(chunks, order, write.rows, columns, keyIndexes);
   return chunks;
@@ -106,15 +116,19 @@ function pushValues(
   columns: readonly string[],
   table: string,
   store: string,
-): void {
+): number {
   const n = columns.length;
   if (Array.isArray(row) && row.length !== n) badRow(row, columns, table, store);
+  let bytes = 0;
   for (let j = 0; j < n; j++) {
     const v = valueAt(row, columns, j);
     if (v === undefined) badRow(row, columns, table, store);
     // As text a bigint never loses digits, whatever the client does with it.
     into.push(typeof v === 'bigint' ? v.toString() : v);
+    // The row's size in the statement, about: UTF-8 at its widest, bytes escaped as hex.
+    bytes += typeof v === 'string' ? 3 * v.length : v instanceof Uint8Array ? 2 * v.byteLength : 24;
   }
+  return bytes;
 }
 
 function badRow(row: Row, columns: readonly string[], table: string, store: string): never {
