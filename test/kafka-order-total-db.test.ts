@@ -7,8 +7,12 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectBuilt, root, startCli } from './support/cli.js';
-import { storesUnderTest, type StoreUnderTest } from './support/exactly-once-stores.js';
+import { expectBuilt, root, startCli, type Cli } from './support/cli.js';
+import {
+  storesUnderTest,
+  totalsReach,
+  type StoreUnderTest,
+} from './support/exactly-once-stores.js';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 import { newTopic, produce } from './support/kafka-topics.js';
 import { mysqlDown } from './support/mysql.js';
@@ -53,14 +57,7 @@ describe.skipIf(skipKafka)(
           await store.dropTable(TABLE);
           await produceOrders(topic, 200, totals);
           const args = ['run', 'examples/kafka-order-total-db.ts', bootstrap(), topic, store.url];
-          const caughtUp = async (run: ReturnType<typeof startCli>) => {
-            for (;;) {
-              const stored = await store.totals(TABLE).catch(() => new Map<number, number>());
-              if (JSON.stringify(sorted(stored)) === JSON.stringify(sorted(totals))) return;
-              if (run.child.exitCode !== null) throw new Error(`exited:\n${run.stderr()}`);
-              await new Promise((r) => setTimeout(r, 200));
-            }
-          };
+          const caughtUp = (run: Cli) => totalsReach(store, TABLE, totals, run);
 
           const first = startCli(args);
           await first.waitFor('stdout', /^starting at the earliest offsets$/m);

@@ -13,7 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBuilt, root, startCli, type Cli } from './support/cli.js';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 import { newTopic, produce } from './support/kafka-topics.js';
-import { storesUnderTest, type StoreUnderTest } from './support/exactly-once-stores.js';
+import {
+  storesUnderTest,
+  totalsReach,
+  type StoreUnderTest,
+} from './support/exactly-once-stores.js';
 
 const PARTITIONS = 3;
 const app = join(root, 'test', 'fixtures', 'kafka-sink-app.ts');
@@ -66,14 +70,7 @@ describe.skipIf(skipKafka)(
         const start = (env: Record<string, string> = {}): Cli =>
           startCli(['run', app, bootstrap(), ...args], { env });
         /** Waits until the store holds the totals of every order produced. */
-        const caughtUp = async (run: Cli) => {
-          for (;;) {
-            const stored = await store.totals(table);
-            if (JSON.stringify(sorted(stored)) === JSON.stringify(sorted(orders.totals))) return;
-            if (run.child.exitCode !== null) throw new Error(`exited:\n${run.stderr()}`);
-            await new Promise((r) => setTimeout(r, 200));
-          }
-        };
+        const caughtUp = (run: Cli) => totalsReach(store, table, orders.totals, run);
         return { orders, table, start, caughtUp };
       }
 

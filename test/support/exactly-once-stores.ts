@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { MYSQL, mysqlDown } from './mysql.js';
 import { DATABASE, postgresDown } from './postgres.js';
 import { REDIS_URL, redisClient, redisDown } from './redis.js';
+import type { Cli } from './cli.js';
 import { stallProxy, type StallProxy } from './stall-proxy.js';
 
 export interface StoreUnderTest {
@@ -154,4 +155,34 @@ function redis(): StoreUnderTest {
 export function storesUnderTest(): StoreUnderTest[] {
   const all = [postgres(), mysql(), redis()];
   return all.filter((s) => s.down === undefined || process.env.CI === 'true');
+}
+
+/**
+ * Waits until `table` holds exactly `expected` (province → cents) while `run` writes it; fails
+ * with both totals and the run's output when the run exits first or after `timeoutMs`.
+ */
+export async function totalsReach(
+  store: StoreUnderTest,
+  table: string,
+  expected: ReadonlyMap<number, number>,
+  run: Cli,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const sorted = (m: ReadonlyMap<number, number>) =>
+    JSON.stringify([...m].sort(([a], [b]) => a - b));
+  const since = performance.now();
+  for (;;) {
+    // A table the application has not created yet holds nothing.
+    const stored = await store.totals(table).catch(() => new Map<number, number>());
+    if (sorted(stored) === sorted(expected)) return;
+    const exited = run.child.exitCode !== null || run.child.signalCode !== null;
+    if (exited || performance.now() - since > timeoutMs) {
+      throw new Error(
+        `${store.name} ${table} holds ${sorted(stored)}, not ${sorted(expected)}` +
+          `${exited ? ' and the application exited' : ` after ${timeoutMs / 1000} s`}\n` +
+          `stdout:\n${run.stdout().slice(-2000)}\nstderr:\n${run.stderr().slice(-2000)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
