@@ -46,7 +46,8 @@ function yuan(cents: number): string {
 
 /** What the application needs of a store: where to start, and a batch's totals with its offsets. */
 interface TotalsStore {
-  storedOffsets(topics: readonly string[]): Promise<[TopicPartition, number][]>;
+  /** Creates what is missing (the table), then says where each partition of `topics` starts. */
+  open(topics: readonly string[]): Promise<[TopicPartition, number][]>;
   addTotals(
     totals: RDD<readonly [number, string]>,
     batch: KafkaRDD<string, string>,
@@ -68,7 +69,7 @@ async function storeFor(url: string): Promise<TotalsStore> {
     const { RedisSink } = await import('dstream/sinks/redis');
     const sink = RedisSink.create({ url, id: SINK_ID });
     return {
-      storedOffsets: (topics) => sink.storedOffsets(topics),
+      open: (topics) => sink.storedOffsets(topics),
       addTotals: (totals, batch) => sink.hashAdd('province_totals', totals, { positions: batch }),
     };
   }
@@ -88,17 +89,13 @@ interface SqlSink {
 }
 
 function sqlStore(sink: SqlSink): TotalsStore {
-  let created = false;
   return {
-    async storedOffsets(topics) {
+    async open(topics) {
       await sink.createTable('province_totals', 'province_id INT PRIMARY KEY, total DECIMAL(18,2)');
-      created = true;
       return sink.storedOffsets(topics);
     },
-    addTotals(totals, batch) {
-      if (!created) throw new Error('storedOffsets first');
-      return sink.addTo('province_totals', ['province_id'], 'total', totals, { positions: batch });
-    },
+    addTotals: (totals, batch) =>
+      sink.addTo('province_totals', ['province_id'], 'total', totals, { positions: batch }),
   };
 }
 
@@ -112,7 +109,7 @@ ssc.sparkContext.setLogLevel('WARN');
 // Only the driver asks the store where to start; task threads load this file too and only
 // declare the same stream (README, local[N]).
 const store = await storeFor(sinkUrl);
-const fromOffsets = isDriver() ? await store.storedOffsets([topic]) : [];
+const fromOffsets = isDriver() ? await store.open([topic]) : [];
 if (isDriver()) {
   const where = fromOffsets.map(([p, offset]) => `${p.topic}-${p.partition}@${offset}`);
   console.log(`starting at ${where.length > 0 ? where.join(' ') : 'the earliest offsets'}`);

@@ -10,6 +10,9 @@
  *   produced=<n> counted=<n> lost=<n> duplicated=<n>
  * Exit status 0 when nothing was lost or duplicated.
  *
+ * It starts from an empty store: table province_totals (the hash, in Redis) of the URL's database
+ * is dropped first. The broker's files and each run's log are in .tmp/demo-exactly-once/.
+ *
  * Runs the built package (dist/, made by `npm install`) and the store's client from devDependencies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
