@@ -14,7 +14,7 @@ import {
 import { isDriver } from '../util/role.js';
 import { submittedConf } from '../util/submitted-conf.js';
 import { Time } from '../util/time.js';
-import { attachCheckpointWriter, runStartHooks } from './checkpoint/at-start.js';
+import { prepareStart } from './checkpoint/at-start.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
 import { StreamingConf } from './conf.js';
 import { DStreamGraph } from './dstream-graph.js';
@@ -225,32 +225,14 @@ export class StreamingContext {
       this.graph.validate();
       // Before the inputs start: the UI hears every receiver's start.
       this.ui = await startUiIfEnabled(this);
-      const writer = attachCheckpointWriter(this, this.checkpointDirectory);
-      const plan = await runStartHooks(this);
-      const zeroTime = this.graph.zeroTime ?? this.generator.firstZeroTime();
-      if (!this.graph.zeroTime) this.graph.initialize(zeroTime);
-      // A new application checkpoints before its first batch runs (unlike Spark, which writes the
-      // first checkpoint while that batch's jobs already run). Killed in between, it would restart
-      // as another new application, with a new zero time and a file stream that takes the files
-      // arrived meanwhile for old (newFilesOnly): those would never be counted.
-      if (writer && !plan) {
-        await writer
-          .atStart(zeroTime)
-          .catch((e: unknown) => log.warn(`Could not write checkpoint for time ${zeroTime}`, e));
-      }
+      const beginBatches = await prepareStart(this, this.checkpointDirectory);
       if (this.workers) await startTaskThreads(this.workers, this.conf);
       await this.graph.startInputs();
       this.state = 'ACTIVE';
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
       activeContext = this;
       this.startedAt = '\n' + (new Error().stack?.split('\n').slice(2).join('\n') ?? '');
-      if (plan) {
-        // Batches pending or missed while down run first, in time order (generation is chained).
-        for (const time of plan.replay) void this.generator.generateBatch(time);
-        this.generator.startAt(plan.restartTime);
-      } else {
-        this.generator.start(zeroTime);
-      }
+      beginBatches();
     } catch (e) {
       log.error('Error starting the context, marking it as stopped', e);
       this.state = 'STOPPED';
