@@ -5,6 +5,7 @@ import type {
   BatchUIData,
   StreamingJobProgressListener,
 } from './progress-listener.js';
+import { average, streamingStatistics } from './statistics.js';
 
 /** What the application is, for `/api/v1/applications` (Spark's `ApplicationInfo`). */
 export interface ApplicationIdentity {
@@ -95,20 +96,8 @@ function applicationInfo(app: ApplicationIdentity) {
   };
 }
 
-/** The average of some numbers, integral for durations (Spark's `Long` division), or none. */
-function average(values: readonly number[], integral: boolean): number | undefined {
-  if (values.length === 0) return undefined;
-  const mean = values.reduce((s, x) => s + x, 0) / values.length;
-  return integral ? Math.trunc(mean) : mean;
-}
-
 function statistics(l: StreamingJobProgressListener) {
-  const batches = l.allRetainedBatches.map((b) => b.info);
-  const delays = (f: (b: (typeof batches)[number]) => number | undefined) =>
-    average(
-      batches.flatMap((b) => f(b) ?? []),
-      true,
-    );
+  const stats = streamingStatistics(l);
   return {
     startTime: sparkDate(l.startTime),
     batchDuration: l.batchDuration,
@@ -120,13 +109,10 @@ function statistics(l: StreamingJobProgressListener) {
     numActiveBatches: l.waitingBatches.length + l.runningBatches.length,
     numProcessedRecords: l.totalProcessedRecords,
     numReceivedRecords: l.totalReceivedRecords,
-    avgInputRate: average(
-      batches.map((b) => (b.numRecords * 1000) / l.batchDuration),
-      false,
-    ),
-    avgSchedulingDelay: delays((b) => b.schedulingDelay),
-    avgProcessingTime: delays((b) => b.processingDelay),
-    avgTotalDelay: delays((b) => b.totalDelay),
+    avgInputRate: stats.avgInputRate,
+    avgSchedulingDelay: stats.avgSchedulingDelay,
+    avgProcessingTime: stats.avgProcessingTime,
+    avgTotalDelay: stats.avgTotalDelay,
   };
 }
 
@@ -173,8 +159,8 @@ function batches(
   sub: string | undefined,
   subId: string | undefined,
 ): ApiAnswer | undefined {
-  const all = l.batchesWithStatus();
   if (id === undefined) {
+    const all = l.batchesWithStatus();
     const wanted = query.getAll('status');
     const bad = wanted.find((s) => !STATUSES.includes(s as BatchStatus));
     if (bad !== undefined) {
@@ -188,7 +174,7 @@ function batches(
       all.filter((b) => statuses.includes(b.status)).map((b) => batchInfo(l, b.status, b.batch)),
     );
   }
-  const found = all.find((b) => String(b.batch.batchTime) === id);
+  const found = /^\d+$/.test(id) ? l.batchWithStatus(Number(id)) : undefined;
   if (!found) return notFound(`unknown batch: ${id}`);
   if (sub === undefined) return ok(batchInfo(l, found.status, found.batch));
   if (sub !== 'operations') return undefined;

@@ -12,7 +12,7 @@ import { systemClock } from '../util/clock.js';
 import { answerApi, type ApplicationIdentity } from './api.js';
 import { StreamingMetrics } from './metrics.js';
 import { StreamingJobProgressListener } from './progress-listener.js';
-import { streamingPage } from './page.js';
+import { answerPage } from './pages/routes.js';
 import { closeServer, listenOnFreePort, urlOf, type Answer } from './server.js';
 
 export { answerApi, sparkDate, type ApiAnswer, type ApplicationIdentity } from './api.js';
@@ -23,9 +23,6 @@ export {
   type BatchUIData,
 } from './progress-listener.js';
 export type { StreamingUi, StreamingUiHost, UiInputStream } from '../streaming/ui-hook.js';
-
-/** The page runs no script and loads nothing: only its own inline style. */
-const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
 
 function redirect(location: string): Answer {
   return {
@@ -63,14 +60,9 @@ export async function startStreamingUI(host: StreamingUiHost): Promise<Streaming
   const handler = async (path: string, query: URLSearchParams): Promise<Answer | undefined> => {
     // Spark's UI leads from its root to the streaming tab.
     if (path === '/' || path === '/streaming') return redirect('/streaming/');
-    if (path === '/streaming/') {
-      return {
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        body: streamingPage(progress, host.appName, systemClock.now()),
-        headers: { 'Content-Security-Policy': PAGE_POLICY },
-      };
-    }
+    if (path === '/streaming/batch') return redirect(`/streaming/batch/?${query.toString()}`);
+    const page = answerPage(path, query, progress, host.appName, systemClock.now());
+    if (page !== undefined) return page;
     if (path === '/metrics') {
       const { text, contentType } = await metrics.scrape();
       return { status: 200, contentType, body: text };

@@ -28,6 +28,8 @@ export class StreamingJobProgressListener implements StreamingListener {
   private readonly running = new Map<number, BatchUIData>();
   /** Oldest first. */
   private readonly completed: BatchUIData[] = [];
+  /** The retained completed batches by batch time, for the batch page and the API. */
+  private readonly completedByTime = new Map<number, BatchUIData>();
   private readonly receivers = new Map<number, ReceiverInfo>();
   private readonly completedListeners: ((batch: BatchUIData) => void)[] = [];
 
@@ -85,7 +87,9 @@ export class StreamingJobProgressListener implements StreamingListener {
     this.running.delete(ms);
     const batch = uiData(info);
     this.completed.push(batch);
-    if (this.completed.length > this.retainedBatches) this.completed.shift();
+    this.completedByTime.set(ms, batch);
+    if (this.completed.length > this.retainedBatches)
+      this.completedByTime.delete(this.completed.shift()!.batchTime);
     this.totalCompletedBatches++;
     if (info.failureReason !== undefined) this.totalFailedBatches++;
     this.totalProcessedRecords += info.numRecords;
@@ -120,6 +124,16 @@ export class StreamingJobProgressListener implements StreamingListener {
       ...this.runningBatches.map((batch) => ({ status: 'PROCESSING' as const, batch })),
     ];
     return all.sort((a, b) => b.batch.batchTime - a.batch.batchTime);
+  }
+
+  /** The retained batch of `batchTime` (ms), waiting, running or completed, with its status. */
+  batchWithStatus(batchTime: number): { status: BatchStatus; batch: BatchUIData } | undefined {
+    const completed = this.completedByTime.get(batchTime);
+    if (completed) return { status: 'COMPLETED', batch: completed };
+    const running = this.running.get(batchTime);
+    if (running) return { status: 'PROCESSING', batch: running };
+    const waiting = this.waiting.get(batchTime);
+    return waiting && { status: 'QUEUED', batch: waiting };
   }
 
   receiverInfo(streamId: number): ReceiverInfo | undefined {
