@@ -17,7 +17,7 @@ describe('input metadata', () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  it("shows the files a file stream read, as its Description, escaped", async () => {
+  it('shows the files a file stream read, as its Description, escaped', async () => {
     root = await mkdtemp(join(tmpdir(), 'dstream-ui-files-'));
     const dir = join(root, 'in');
     await mkdir(dir);

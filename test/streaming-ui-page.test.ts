@@ -110,7 +110,10 @@ describe('/streaming/', () => {
         Number(attr(b, 'data-count')),
       );
       expect(counts.every((c) => c > 0)).toBe(true);
-      expect(counts.reduce((a, b) => a + b, 0), metric).toBe(points(row(metric)).length);
+      expect(
+        counts.reduce((a, b) => a + b, 0),
+        metric,
+      ).toBe(points(row(metric)).length);
     }
     // Each bar holds the batches whose value is in its bucket (its tooltip says which).
     for (const metric of ['scheduling-delay', 'processing-time', 'total-delay']) {
@@ -189,8 +192,7 @@ describe('/streaming/', () => {
     expect(page).toContain(
       `<h2 id="completed">Completed Batches (last ${done.length} out of ${done.length})</h2>`,
     );
-    for (const t of done)
-      expect(page).toContain(`<td><a href="/streaming/batch/?id=${t}">`);
+    for (const t of done) expect(page).toContain(`<td><a href="/streaming/batch/?id=${t}">`);
     expect(bodyRows(element(page, 'table', 'id="running-batches"'))[0]!.at(-1)).toBe('processing');
     expect(bodyRows(element(page, 'table', 'id="waiting-batches"'))[0]!.slice(2)).toEqual([
       '-',

@@ -48,7 +48,9 @@ export function attr(html: string, name: string): string | undefined {
 /** The text of some HTML as a reader sees it: tags dropped, entities decoded, spaces collapsed. */
 export function text(html: string): string {
   // Inline tags join their neighbours; any other tag separates words.
-  return decode(html.replace(/<\/?(?:strong|b|a|span|em|code)\b[^>]*>/g, '').replace(/<[^>]*>/g, ' '))
+  return decode(
+    html.replace(/<\/?(?:strong|b|a|span|em|code)\b[^>]*>/g, '').replace(/<[^>]*>/g, ' '),
+  )
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -29,13 +29,14 @@ export function valueAxis(max: number, count = 4): ValueAxis {
   return { top: roundNoise(steps * step), ticks };
 }
 
-/** Count ticks (whole numbers) from 0 to at least `max`. */
+/** Count ticks: whole numbers from 0 to at least `max`, at most 4 steps of 1, 2 or 5 × 10^k. */
 export function countAxis(max: number): ValueAxis {
-  if (max <= 4) {
-    const top = Math.max(1, max);
-    return { top, ticks: Array.from({ length: top + 1 }, (_, i) => i) };
-  }
-  return valueAxis(max, 4);
+  const wanted = Math.max(1, Math.ceil(max));
+  let step: number | undefined;
+  for (let magnitude = 1; step === undefined; magnitude *= 10)
+    step = [1, 2, 5].map((m) => m * magnitude).find((s) => wanted / s <= 4);
+  const steps = Math.ceil(wanted / step);
+  return { top: steps * step, ticks: Array.from({ length: steps + 1 }, (_, i) => i * step) };
 }
 
 const TIME_STEPS = [

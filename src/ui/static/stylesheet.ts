@@ -73,13 +73,13 @@ nav.paging .of { color: var(--muted); margin-left: 0.5rem; }
   display: block; text-align: left; font-weight: 600;
   padding: 0.5rem 0.75rem; background: var(--soft); border-bottom: 1px solid var(--border);
 }
-#stat-table thead, #stat-table tbody {
+#stat-table > thead, #stat-table > tbody {
   display: grid; grid-template-columns: minmax(11rem, 1fr) minmax(0, 3fr) minmax(0, 1.7fr);
 }
-#stat-table tr { display: contents; }
-#stat-table th, #stat-table td { white-space: normal; min-width: 0; }
-#stat-table td.receivers-cell { grid-column: 1 / -1; background: #fbfcfd; }
-#stat-table tbody tr:last-child td { border-bottom: 0; }
+#stat-table > * > tr { display: contents; }
+#stat-table > * > tr > th, #stat-table > * > tr > td { white-space: normal; min-width: 0; }
+#stat-table > tbody > tr > td.receivers-cell { grid-column: 1 / -1; background: #fbfcfd; }
+#stat-table > tbody > tr:last-child > td { border-bottom: 0; }
 #receivers table td.chart { min-width: 18rem; width: 45%; }
 svg.timeline, svg.histogram { display: block; width: 100%; height: auto; overflow: visible; }
 svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
@@ -96,11 +96,11 @@ svg .reference-label { fill: var(--bad); }
 @media (max-width: 760px) {
   body { font-size: 14px; }
   header.bar, main { padding-left: 0.75rem; padding-right: 0.75rem; }
-  #stat-table thead { display: none; }
-  #stat-table tbody { grid-template-columns: minmax(0, 1fr); }
-  #stat-table td { border-bottom: 0; padding-bottom: 0.15rem; }
-  #stat-table td.metric { border-top: 1px solid var(--border); padding-top: 0.6rem; }
-  #stat-table tbody tr:first-child td.metric { border-top: 0; }
+  #stat-table > thead { display: none; }
+  #stat-table > tbody { grid-template-columns: minmax(0, 1fr); }
+  #stat-table > tbody > tr > td { border-bottom: 0; padding-bottom: 0.15rem; }
+  #stat-table > tbody > tr > td.metric { border-top: 1px solid var(--border); padding-top: 0.6rem; }
+  #stat-table > tbody > tr:first-child > td.metric { border-top: 0; }
   /* The charts shrink to the window: larger letters in their own units keep the labels legible. */
   svg.timeline text { font-size: 19px; }
   svg.histogram text { font-size: 14px; }
