@@ -58,14 +58,23 @@ export function timeline(o: TimelineOptions): string {
       `<text class="reference-label" x="${FRAME.width - FRAME.right}" y="${fixed(y(o.reference.value) - 4)}" text-anchor="end">${escapeHtml(o.reference.label)}</text>`,
     );
   }
-  const coords = o.points.map(([t, v]) => `${fixed(x(t))},${fixed(y(v))}`);
-  if (coords.length > 1) parts.push(`<polyline class="series" points="${coords.join(' ')}"/>`);
-  // Hundreds of batches side by side: smaller points, so that the line stays readable.
-  const r = o.points.length > 120 ? 1.6 : 3;
-  for (let i = 0; i < o.points.length; i++) {
+  const n = o.points.length;
+  const cx = new Array<string>(n);
+  const cy = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
     const [t, v] = o.points[i]!;
-    const [cx, cy] = coords[i]!.split(',');
-    const circle = `<circle cx="${cx}" cy="${cy}" r="${r}" data-batch-time="${t}" data-value="${v}"><title>${escapeHtml(o.tooltip(t, v))}</title></circle>`;
+    cx[i] = fixed(x(t));
+    cy[i] = fixed(y(v));
+  }
+  if (n > 1)
+    parts.push(
+      `<polyline class="series" points="${cx.map((c, i) => `${c},${cy[i]}`).join(' ')}"/>`,
+    );
+  // Hundreds of batches side by side: smaller points, so that the line stays readable.
+  const r = n > 120 ? 1.6 : 3;
+  for (let i = 0; i < n; i++) {
+    const [t, v] = o.points[i]!;
+    const circle = `<circle cx="${cx[i]}" cy="${cy[i]}" r="${r}" data-batch-time="${t}" data-value="${v}"><title>${escapeHtml(o.tooltip(t, v))}</title></circle>`;
     parts.push(o.link ? `<a href="${escapeHtml(o.link(t))}">${circle}</a>` : circle);
   }
   parts.push('</svg>');
