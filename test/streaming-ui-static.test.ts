@@ -26,6 +26,20 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
+describe('the pages of an application with no batch yet', () => {
+  it('are whole: empty charts and tables, no average', async () => {
+    const res = await fetch(`${ssc.uiWebUrl!}/streaming/`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('<caption>Timelines (Last 0 batches, 0 active, 0 completed)</caption>');
+    expect(page.match(/<svg class="timeline"/g)).toHaveLength(5);
+    expect(page).not.toContain('<circle');
+    expect(page).toContain('<div class="avg">Avg: - events/sec</div>');
+    expect(page).toContain('<div class="avg">Avg: -</div>');
+    expect(page).toContain('<h2 id="completed">Completed Batches (last 0 out of 0)</h2>');
+  });
+});
+
 describe('the static files of the pages', () => {
   it('serves the live-update script: JavaScript that parses, refreshing #content', async () => {
     const res = await fetch(`${ssc.uiWebUrl!}/static/streaming-ui.js`);

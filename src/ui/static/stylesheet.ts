@@ -54,6 +54,7 @@ th, td {
 th { background: var(--soft); font-weight: 600; font-size: 0.9em; }
 tbody tr:last-child td { border-bottom: 0; }
 td.error, td.metadata, td.description { white-space: normal; overflow-wrap: anywhere; min-width: 14rem; max-width: 44rem; }
+td.metadata pre { margin: 0; }
 pre { margin: 0.3rem 0 0; font-size: 0.82em; white-space: pre-wrap; overflow-wrap: anywhere; }
 details > summary { cursor: pointer; }
 .failed { color: var(--bad); }
