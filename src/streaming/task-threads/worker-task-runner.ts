@@ -9,11 +9,7 @@ import { lostTaskOutcome } from './lost-task.js';
 import { ThreadCounts, type SlotState } from './thread-counts.js';
 import { spawnTaskThread, terminateTaskThread, type WorkerBootData } from './task-thread.js';
 import { planMapStage, stageKind, type MapStagePlan, type StreamLineageSource } from './lineage.js';
-import {
-  deserializeError,
-  type FromWorker,
-  type MapTaskMessage,
-} from './protocol.js';
+import { deserializeError, type FromWorker, type MapTaskMessage } from './protocol.js';
 
 const log = new Logger('WorkerTaskRunner');
 
