@@ -10,26 +10,33 @@ describe('approximateBytes', () => {
     expect(approximateBytes(true)).toBe(0);
     expect(approximateBytes(null)).toBe(0);
     expect(approximateBytes(undefined)).toBe(0);
-    expect(approximateBytes(1.5)).toBe(12);
-    expect(approximateBytes(2 ** 40)).toBe(12);
+    expect(approximateBytes(1.5)).toBe(16);
+    expect(approximateBytes(2 ** 40)).toBe(16);
   });
 
-  it('counts strings by character width, 4-byte aligned', () => {
-    expect(approximateBytes('abc')).toBe(16);
-    expect(approximateBytes('abcde')).toBe(20);
-    expect(approximateBytes('é')).toBe(16);
-    expect(approximateBytes('日本語')).toBe(20);
+  it('counts strings by character width, 8-byte aligned', () => {
+    expect(approximateBytes('abc')).toBe(24);
+    expect(approximateBytes('abcdefgh')).toBe(24);
+    expect(approximateBytes('abcdefghi')).toBe(32);
+    expect(approximateBytes('é')).toBe(24);
+    expect(approximateBytes('日本語')).toBe(24);
+    expect(approximateBytes('日本語日本')).toBe(32);
   });
 
   it('counts containers with their fields and contents', () => {
-    expect(approximateBytes([1, 2])).toBe(16 + 8 + 8);
-    expect(approximateBytes({ a: 'xy' })).toBe(12 + 4 + 16);
-    expect(approximateBytes(new Map([['k', 1]]))).toBe(16 + 24 + 20 + 16);
-    expect(approximateBytes(new Date(0))).toBe(24);
-    expect(approximateBytes(Buffer.alloc(100))).toBe(164);
+    // As measured with node --expose-gc: [i, i] 64 B, { a: i, b: i } 40 B, a Date 96 B...
+    expect(approximateBytes([1, 2])).toBe(64);
+    expect(approximateBytes({ a: 1, b: 2 })).toBe(40);
+    expect(approximateBytes({ a: 'xy' })).toBe(32 + 24);
+    expect(approximateBytes(new Date(0))).toBe(96);
+    expect(approximateBytes(new Map([[1, 1]]))).toBe(184);
+    expect(approximateBytes(new Map(Array.from({ length: 10 }, (_, i) => [i, i])))).toBe(520);
+    expect(approximateBytes(new Map([['k', 1.5]]))).toBe(184 + 24 + 16);
+    expect(approximateBytes(new Set([1]))).toBe(152);
+    expect(approximateBytes(new Uint8Array(16))).toBe(232);
     // Past 32 elements the first ones stand for all of them.
     const big = Array.from({ length: 100 }, () => 'abcde');
-    expect(approximateBytes(big)).toBe(16 + 8 + 400 + 100 * 20);
+    expect(approximateBytes(big)).toBe(48 + 800 + 100 * 24);
   });
 });
 
@@ -40,23 +47,24 @@ describe('StateMap.approximateBytes', () => {
   it('is the entries times a Map entry plus their keys and states', () => {
     const map = new StateMap<string, number>();
     for (const k of keys(1000)) map.set(k, 1, 0);
-    // 'key-000': 7 characters, 20 bytes; small integer states: nothing.
-    expect(map.approximateBytes(16)).toBe(1000 * (20 + 20));
+    // A Map entry 38 B, 'key-000' 24 B, small integer states nothing.
+    expect(map.approximateBytes(16)).toBe(1000 * (38 + 24));
     map.set('key-000', 0.5, 0);
-    expect(map.approximateBytes(1)).toBe(1000 * (20 + 20 + 12));
+    expect(map.approximateBytes(1)).toBe(1000 * (38 + 24 + 16));
   });
 
   it('adds the slot cells when last-updated times are kept', () => {
     const map = new StateMap<string, number>({ trackTimes: true });
     for (const k of keys(500)) map.set(k, 1, 1000);
-    expect(map.approximateBytes(16)).toBe(500 * (20 + 20 + 20));
+    expect(map.approximateBytes(16)).toBe(500 * (38 + 21 + 24));
   });
 
   it('counts composite keys with their entry, encoding and key', () => {
     const map = new StateMap<readonly [string, number], number>();
     map.set(['a', 1], 1, 0);
     const bytes = map.approximateBytes(16);
-    expect(bytes).toBeGreaterThan(20 + 24 + 32);
+    // The Map entry, the entry object, the encoding string, the key array and its string.
+    expect(bytes).toBe(38 + 48 + approximateBytes('["a",1]') + 64 + 24);
     expect(map.approximateBytes(16)).toBe(bytes);
     expect(new StateMap().approximateBytes(16)).toBe(0);
   });

@@ -127,11 +127,8 @@ describe('state size per stateful operator', () => {
     const [ubk, mws] = reports.at(-1)!;
     expect(ubk!.numKeys).toBe(counts.size);
     expect(mws!.numKeys).toBe(seenWords.size);
-    // One-letter keys and small integer counts: a Map entry and a short string per key.
-    for (const op of [ubk!, mws!]) {
-      expect(op.approximateBytes).toBeGreaterThanOrEqual(op.numKeys * 30);
-      expect(op.approximateBytes).toBeLessThanOrEqual(op.numKeys * 80);
-    }
+    // Short keys and small integer counts: a Map entry (38 B) and a short string (24 B) per key.
+    for (const op of [ubk!, mws!]) expect(op.approximateBytes).toBe(op.numKeys * (38 + 24));
     expect(reports[0]![0]!.numKeys).toBe(3);
     expect(reports[0]![0]!.approximateBytes).toBeLessThan(ubk!.approximateBytes);
   });

@@ -1,15 +1,15 @@
 // Approximate heap bytes of state entries, as Spark's SizeEstimator approximates JVM objects: what
-// V8 allocates for each kind of value on a 64-bit build with pointer compression (4-byte tagged
-// fields, 12-byte object headers), estimated on a sample of entries and scaled by the key count.
-// Calibrated against the heap measured by `npm run bench -- state` (docs/architecture.md, "State").
+// V8 allocates for each kind of value in Node's official 64-bit builds (no pointer compression:
+// 8-byte fields, objects 8-byte aligned), estimated on a sample of entries and scaled by the key
+// count. The figures were measured with `node --expose-gc` (heap growth over 200,000 values of
+// each kind) and the per-entry costs with `npm run bench -- state` (bench/RESULTS.md).
 
 /** A `Map` entry: key, value and chain fields, plus its share of the bucket table (doubling). */
-export const MAP_ENTRY_BYTES = 20;
-/** With last-updated times: the slot number in the `Map`, and two cells of the slot array. */
-export const SLOT_ENTRY_BYTES = 20;
-
-/** A composite key's entry object (header and three fields: key, slot, state). */
-export const COMPOSITE_ENTRY_BYTES = 24;
+export const MAP_ENTRY_BYTES = 38;
+/** With last-updated times: the two cells of the slot array (doubling), the slot being a Smi. */
+export const SLOT_ENTRY_BYTES = 21;
+/** A composite key's entry object: a header and three fields (key, slot, state). */
+export const COMPOSITE_ENTRY_BYTES = 48;
 
 /**
  * The bytes of the first `sample` entries, by `bytesOf`, scaled to all `count` of them: a cost
@@ -34,8 +34,24 @@ export function sampledBytes<E>(
 /** Objects deeper than this, and elements past this many per container, are extrapolated. */
 const MAX_DEPTH = 4;
 const MAX_ELEMENTS = 32;
-const HEADER = 12;
-const FIELD = 4;
+const FIELD = 8;
+/** A plain object's map, properties and elements pointers; its own fields follow. */
+const OBJECT_HEADER = 24;
+/** A string's map, hash and length. */
+const STRING_HEADER = 16;
+/** A HeapNumber: its map and the double. */
+const HEAP_NUMBER = 16;
+/** A JSArray (map, properties, elements, length) and its backing store's map and length. */
+const ARRAY_HEADER = 32 + 16;
+/** A Map or Set with its first table (room for four entries), as measured. */
+const MAP_HEADER = 184;
+const SET_HEADER = 152;
+/** What each more entry of capacity costs: three fields (two for a Set) and half a bucket. */
+const MAP_SLOT = 28;
+const SET_SLOT = 20;
+/** A typed array or Buffer with its ArrayBuffer, apart from the bytes themselves. */
+const VIEW_HEADER = 216;
+const DATE = 96;
 
 /**
  * The bytes a value holds beyond the field that points to it. Small integers, booleans, null and
@@ -44,12 +60,14 @@ const FIELD = 4;
 export function approximateBytes(value: unknown, depth = 0): number {
   switch (typeof value) {
     case 'number':
-      // Small integers are tagged in the pointer; other numbers are 12-byte HeapNumbers.
-      return Number.isInteger(value) && value >= -0x40000000 && value < 0x40000000 ? 0 : HEADER;
+      // Small integers (Smis, 31 bits) are tagged in the pointer; other numbers are HeapNumbers.
+      return Number.isInteger(value) && value >= -0x40000000 && value < 0x40000000
+        ? 0
+        : HEAP_NUMBER;
     case 'string':
       return stringBytes(value);
     case 'bigint':
-      return HEADER + 8 * Math.ceil(value.toString(16).length / 16);
+      return STRING_HEADER + 8 * Math.ceil(value.toString(16).length / 16);
     case 'object':
       return value === null ? 0 : objectBytes(value, depth);
     default:
@@ -58,28 +76,27 @@ export function approximateBytes(value: unknown, depth = 0): number {
 }
 
 function stringBytes(s: string): number {
-  // One byte per character for Latin-1 strings, two otherwise; 4-byte aligned.
+  // One byte per character for Latin-1 strings, two otherwise (a flat string, not a rope).
   // eslint-disable-next-line no-control-regex -- the Latin-1 range is the point
   const perChar = /[^\u0000-\u00ff]/.test(s) ? 2 : 1;
-  return align(HEADER + s.length * perChar);
+  return align(STRING_HEADER + s.length * perChar);
 }
 
 function objectBytes(o: object, depth: number): number {
-  if (ArrayBuffer.isView(o)) return 64 + o.byteLength;
-  if (o instanceof Date) return 24;
-  if (depth >= MAX_DEPTH) return HEADER;
+  if (ArrayBuffer.isView(o)) return VIEW_HEADER + o.byteLength;
+  if (o instanceof Date) return DATE;
+  if (depth >= MAX_DEPTH) return OBJECT_HEADER;
   if (Array.isArray(o)) {
-    // A JSArray (16) and its backing store (8 + 4 per element).
-    return 16 + 8 + FIELD * o.length + sampled(o, o.length, depth);
+    return ARRAY_HEADER + FIELD * o.length + sampled(o, o.length, depth);
   }
   if (o instanceof Map) {
-    return 16 + 24 + MAP_ENTRY_BYTES * o.size + sampledEntries(o, depth);
+    return MAP_HEADER + MAP_SLOT * (capacity(o.size) - 4) + sampledEntries(o, depth);
   }
   if (o instanceof Set) {
-    return 16 + 24 + (MAP_ENTRY_BYTES - FIELD) * o.size + sampled(o.values(), o.size, depth);
+    return SET_HEADER + SET_SLOT * (capacity(o.size) - 4) + sampled(o.values(), o.size, depth);
   }
   const values = Object.values(o);
-  return HEADER + FIELD * values.length + sampled(values, values.length, depth);
+  return OBJECT_HEADER + FIELD * values.length + sampled(values, values.length, depth);
 }
 
 function sampled(values: Iterable<unknown>, count: number, depth: number): number {
@@ -96,6 +113,13 @@ function sampledEntries(m: Map<unknown, unknown>, depth: number): number {
   );
 }
 
+/** The entries a Map's or Set's table has room for: 4, doubled as it fills. */
+function capacity(size: number): number {
+  let c = 4;
+  while (c < size) c *= 2;
+  return c;
+}
+
 function align(bytes: number): number {
-  return (bytes + 3) & ~3;
+  return (bytes + 7) & ~7;
 }
