@@ -1,7 +1,7 @@
 /**
  * What the web UI's state report costs per batch (onStateUpdated: keys and approximate bytes of a
  * state), with 100 K and 1 M keys in a state of 2 partitions: `size` plus the estimate of 16
- * sampled entries per partition, which should cost the same whatever the state holds. Beside
+ * sampled entries per partition: it never walks the keys. Beside
  * it, the estimated bytes per key (compare with `npm run bench -- state`, which measures them).
  *
  *   node bench/run.ts state-size [--rounds 10000]
