@@ -34,6 +34,16 @@ describe('approximateBytes', () => {
     expect(approximateBytes(new Map([['k', 1.5]]))).toBe(184 + 24 + 16);
     expect(approximateBytes(new Set([1]))).toBe(152);
     expect(approximateBytes(new Uint8Array(16))).toBe(232);
+    // A getter is counted as a field, never run.
+    let reads = 0;
+    const withGetter = {
+      get id() {
+        reads++;
+        return 'never read';
+      },
+    };
+    expect(approximateBytes(withGetter)).toBe(32);
+    expect(reads).toBe(0);
     // Past 32 elements the first ones stand for all of them.
     const big = Array.from({ length: 100 }, () => 'abcde');
     expect(approximateBytes(big)).toBe(48 + 800 + 100 * 24);

@@ -95,8 +95,14 @@ function objectBytes(o: object, depth: number): number {
   if (o instanceof Set) {
     return SET_HEADER + SET_SLOT * (capacity(o.size) - 4) + sampled(o.values(), o.size, depth);
   }
-  const values = Object.values(o);
-  return OBJECT_HEADER + FIELD * values.length + sampled(values, values.length, depth);
+  // Own data properties only: a getter is user code, and estimating must not run it (a key whose
+  // getter counts its reads would see the UI's report as reads of the state).
+  const names = Object.keys(o);
+  const valueOf = (name: string): unknown => Object.getOwnPropertyDescriptor(o, name)?.value;
+  const fields = sampledBytes(names, names.length, MAX_ELEMENTS, (name) =>
+    approximateBytes(valueOf(name), depth + 1),
+  );
+  return OBJECT_HEADER + FIELD * names.length + Math.round(fields);
 }
 
 function sampled(values: Iterable<unknown>, count: number, depth: number): number {
