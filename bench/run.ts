@@ -3,6 +3,7 @@
  *
  *   (none) | wordcount   WordCount beside Spark Streaming and a raw loop (--quick: under 2 minutes)
  *   state                mapWithState per-batch time with 100 K, 1 M, 10 M keys in state; bytes per key
+ *   state-size           the web UI's state report (keys, approximate bytes): µs per batch
  *   recovery             restart (getOrCreate) to the first completed new batch, 1 M keys of state
  *   profile              dstream's WordCount under --cpu-prof, top self-time functions
  *   latency              socket WordCount, 100 ms batches, 100,000 lines/s: p50/p99 total delay
@@ -30,6 +31,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   state: {
     run: async (argv) => (await import('./state.ts')).main(argv),
     help: 'mapWithState per-batch time at 100K/1M/10M keys in state, B/key [--quick] [--keys]',
+  },
+  'state-size': {
+    run: async (argv) => (await import('./state-size.ts')).main(argv),
+    help: "cost of the web UI's state report (keys, approximate bytes) per batch, 100K/1M keys",
   },
   recovery: {
     run: async (argv) => (await import('./recovery.ts')).main(argv),

@@ -197,7 +197,9 @@ interface BatchResult {
 async function dstreamJob(
   a: ChildArgs,
   w: Workload | undefined,
-): Promise<{ fillMs: number; mem: Memory; batches: BatchResult[] } | undefined> {
+): Promise<
+  { fillMs: number; mem: Memory; batches: BatchResult[]; uiBytesPerKey: number } | undefined
+> {
   const { StreamingContext, Milliseconds, Minutes, StateSpec, isDriver } = await import('dstream');
   type State<S> = import('dstream').State<S>;
   const ssc = new StreamingContext({
@@ -253,7 +255,13 @@ async function dstreamJob(
         .fold([0, 0], (x, y) => [x[0] + y[0], x[1] + y[1]]);
       seen.set(time.milliseconds, { n, sum });
     });
+  // The web UI's estimate of the state's size (onStateUpdated), beside the measured growth.
+  let uiBytesPerKey = NaN;
   ssc.addStreamingListener({
+    onStateUpdated: ({ operators }) => {
+      const op = operators[0];
+      if (op && op.numKeys > 0) uiBytesPerKey = op.approximateBytes / op.numKeys;
+    },
     onBatchCompleted: ({ batchInfo }) => {
       const r = seen.get(batchInfo.batchTime.milliseconds);
       seen.delete(batchInfo.batchTime.milliseconds);
@@ -336,7 +344,7 @@ async function dstreamJob(
   // The measured batches, in the CPU profile's clock (bench/profile.ts --file X --window a,b).
   print({ event: 'window', startUs: windowStartUs, endUs: nowUs() });
   await ssc.stop();
-  return { fillMs, mem, batches };
+  return { fillMs, mem, batches, uiBytesPerKey };
 }
 
 function setAll(m: Map<string, number>, records: readonly (readonly [string, number])[]): void {
@@ -413,6 +421,7 @@ async function child(a: ChildArgs): Promise<void> {
     mapBytesPerKey: map.mem.growth / map.mem.keysAdded,
     mapTotalBytesPerKey: map.mem.total / a.keys,
     keyStringBytes: keyBytes,
+    uiBytesPerKey: job.uiBytesPerKey,
     failures,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   });
@@ -446,6 +455,7 @@ interface Run {
   totalBytesPerKey: number;
   mapBytesPerKey: number;
   keyStringBytes: number;
+  uiBytesPerKey: number;
   newKeysPerBatch: number;
   fillBatch: number;
   fillMs: number;
@@ -469,6 +479,7 @@ interface Row {
   totalBytesPerKey: Spread;
   mapBytesPerKey: Spread;
   keyStringBytes: Spread;
+  uiBytesPerKey: Spread;
 }
 
 function label(n: number): string {
@@ -522,6 +533,7 @@ async function measure(n: number, round: number, o: Options): Promise<Run> {
       totalBytesPerKey: s.totalBytesPerKey as number,
       mapBytesPerKey: s.mapBytesPerKey as number,
       keyStringBytes: s.keyStringBytes as number,
+      uiBytesPerKey: s.uiBytesPerKey as number,
       newKeysPerBatch: s.newKeysPerBatch as number,
       fillBatch: s.fillBatch as number,
       fillMs: s.fillMs as number,
@@ -561,6 +573,7 @@ function rows(runs: readonly Run[], keys: readonly number[]): Row[] {
       totalBytesPerKey: over((r) => r.totalBytesPerKey),
       mapBytesPerKey: over((r) => r.mapBytesPerKey),
       keyStringBytes: over((r) => r.keyStringBytes),
+      uiBytesPerKey: over((r) => r.uiBytesPerKey),
     };
   });
 }
@@ -597,7 +610,8 @@ const LEGEND = [
   "process after the job stopped, keys and records allocated as the job's are (the ceiling).",
   'B/key: heap + array buffers after gc, growth from the first of the 10 fill batches to the end,',
   'over the keys added, key string included; "key string" is its own share; "all/N" is the whole',
-  "growth since before the fill over N (the engine's fixed costs included).",
+  'growth since before the fill over N (the engine\'s fixed costs included). "UI estimate" is',
+  "the web UI's approximate bytes of the state over its keys (onStateUpdated), after the run.",
 ];
 
 function loads(r: Row): string {
@@ -634,7 +648,7 @@ function timeTable(rows: readonly Row[]): string[][] {
 }
 
 function memoryTable(rows: readonly Row[]): string[][] {
-  const head = ['keys', 'B/key', 'key string', 'all/N', 'bare Map B/key'];
+  const head = ['keys', 'B/key', 'key string', 'all/N', 'bare Map B/key', 'UI estimate B/key'];
   return [
     head,
     ...rows.map((r) => [
@@ -643,6 +657,7 @@ function memoryTable(rows: readonly Row[]): string[][] {
       bytes(r.keyStringBytes),
       bytes(r.totalBytesPerKey),
       bytes(r.mapBytesPerKey),
+      bytes(r.uiBytesPerKey),
     ]),
   ];
 }

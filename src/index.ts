@@ -41,6 +41,7 @@ export {
   type StopOptions,
 } from './streaming/streaming-context.js';
 export type { StreamingListener, ReceiverInfo } from './streaming/listener-bus.js';
+export type { StateOperatorInfo, TaskThreadInfo } from './streaming/engine-info.js';
 export { StatsReportListener } from './streaming/stats-report-listener.js';
 export { PIDRateEstimator, type RateEstimator } from './streaming/rate/rate-estimator.js';
 export {

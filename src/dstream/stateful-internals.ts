@@ -10,6 +10,8 @@ import type { Duration } from '../util/duration.js';
 import type { Time } from '../util/time.js';
 import { conformsTo, type Pair } from '../util/types.js';
 import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
+import type { SizedStateStream, StateSize } from '../streaming/engine-info.js';
+import { userCallSite } from '../util/call-site.js';
 import { DStream } from './dstream.js';
 import { migrateState, shapeCheckOf, type ShapeCheck } from './restored-state.js';
 
@@ -18,6 +20,8 @@ import { migrateState, shapeCheckOf, type ShapeCheck } from './restored-state.js
 
 /** Restored states summarised for the shape check: evenly spread, so every partition counts. */
 const SHAPE_SAMPLE = 1000;
+/** Entries per partition whose bytes are estimated for the UI's state size, every batch. */
+const SIZE_SAMPLE = 16;
 
 /**
  * A stream whose state lives in one {@link StateMap} per partition of its partitioner. Its RDD for
@@ -36,6 +40,8 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
    * restored ones (every partition before any output reads one), then drops it.
    */
   shapeCheck: ShapeCheck | undefined;
+  /** Where the user declared the operator (`app.ts:12`), for the UI's name of it. */
+  private readonly callSite = userCallSite();
 
   constructor(
     readonly parent: DStream<Pair<K, V>>,
@@ -66,6 +72,25 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
   /** The user's `.name(...)`, else derived from the graph (docs/checkpoint-format.md). */
   get stateKey(): string {
     return stateKeyOf(this, this.ssc.graph);
+  }
+
+  /** `updateStateByKey at app.ts:12`: the UI's name of the operator, as Spark's call sites. */
+  get stateOperatorName(): string {
+    return `${this.operationName} at ${this.callSite}`;
+  }
+
+  /** Keys and approximate bytes of every partition (a sample of each, not a walk over them). */
+  stateSize(): StateSize {
+    let numKeys = 0;
+    let approximateBytes = 0;
+    let applied = Infinity;
+    for (const store of this.stores) {
+      numKeys += store.size;
+      approximateBytes += store.approximateBytes(SIZE_SAMPLE);
+      applied = Math.min(applied, store.version);
+    }
+    const lastUpdatedBatch = Number.isFinite(applied) ? applied : undefined;
+    return { numKeys, approximateBytes, lastUpdatedBatch };
   }
 
   /** Whether every partition has applied the batch at `ms` (or a later one, or was restored). */
@@ -311,5 +336,7 @@ function stateUnavailable(stream: DStream<unknown>, time: Time): DStreamError {
   );
 }
 
-// Checkpoints snapshot and restore the state (see conformsTo for why not `implements`).
+// Checkpoints snapshot and restore the state, the UI shows its size (see conformsTo for why not
+// `implements`).
 conformsTo<StatefulStream>()(KeyedStateDStream);
+conformsTo<SizedStateStream>()(KeyedStateDStream);

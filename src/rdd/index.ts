@@ -13,7 +13,7 @@ export {
   type PartitionSource,
   type PartitionReader,
 } from './partition-source.js';
-export type { TaskRunner, Task } from './scheduler/task-runner.js';
+export type { TaskRunner, Task, TaskThreadInfo } from './scheduler/task-runner.js';
 export {
   OffsetRange,
   hasOffsetRanges,

@@ -2,3 +2,4 @@
 export { StateMap, type StateMapOptions } from './state-map.js';
 export { BatchGroups } from './batch-groups.js';
 export { StateShape, describe, sampleShape } from './state-shape.js';
+export { approximateBytes } from './state-size.js';

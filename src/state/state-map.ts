@@ -1,4 +1,11 @@
 import { encodeKey, KeyMap } from '../util/keys.js';
+import {
+  approximateBytes,
+  COMPOSITE_ENTRY_BYTES,
+  MAP_ENTRY_BYTES,
+  sampledBytes,
+  SLOT_ENTRY_BYTES,
+} from './state-size.js';
 import { ABSENT, UndoLog } from './undo-log.js';
 
 /** A composite key (array, plain object...) under its by-value encoding: its slot, or its state. */
@@ -239,6 +246,26 @@ export class StateMap<K, S> {
   /** Every entry as it is now: state, key, last-updated time (NaN when not tracked). */
   forEach(f: (value: S, key: K, time: number) => void): void {
     this.forEachSlot((slot, key) => f(this.valueAt(slot), key, this.timeAt(slot)));
+  }
+
+  /**
+   * Approximate heap bytes of the entries (state-size.ts): the first `sample` entries of each
+   * kind of key are estimated and scaled by their counts, so the cost does not grow with the map.
+   */
+  approximateBytes(sample: number): number {
+    const cells = this.cells;
+    const stateOf = (v: unknown): unknown => (this.inline ? v : cells[2 * (v as number)]);
+    const perEntry = this.inline ? MAP_ENTRY_BYTES : MAP_ENTRY_BYTES + SLOT_ENTRY_BYTES;
+    let bytes = perEntry * this.size;
+    bytes += sampledBytes(this.primitives, this.primitives.size, sample, ([key, v]) => {
+      return approximateBytes(key) + approximateBytes(stateOf(v));
+    });
+    const composites = this.composites ?? new Map<string, CompositeEntry<K, S>>();
+    bytes += sampledBytes(composites, composites.size, sample, ([encoding, e]) => {
+      const state = approximateBytes(this.inline ? e.value : cells[2 * e.slot]);
+      return COMPOSITE_ENTRY_BYTES + approximateBytes(encoding) + approximateBytes(e.key) + state;
+    });
+    return Math.round(bytes);
   }
 
   // ------------------------------------------------------------ versions

@@ -16,6 +16,11 @@ export class StreamingConf {
     return this.entries.has(key);
   }
 
+  /** Every setting as given, `[key, value]` (the web UI's configuration table). */
+  toArray(): [string, string][] {
+    return [...this.entries];
+  }
+
   getBoolean(key: string, fallback: boolean): boolean {
     const v = this.entries.get(key);
     if (v === undefined) return fallback;

@@ -46,6 +46,8 @@ export interface JobSchedulerHooks {
   onBatchCompleted(time: Time): Promise<void>;
   /** Called with every batch failure, wrapped as a `DStreamError` with its batch time. */
   onError(error: DStreamError): void;
+  /** Called when every job of a batch has ended, just before `onBatchCompleted` is posted. */
+  beforeBatchCompleted?(time: Time): void;
 }
 
 /**
@@ -217,6 +219,7 @@ export class JobScheduler {
     // it takes the next: with one slot, a batch completes before the next one starts.
     if (--batch.jobsLeft === 0) {
       batch.processingEndTime = this.clock.now();
+      this.hooks.beforeBatchCompleted?.(batch.time);
       this.bus.post({ type: 'onBatchCompleted', event: { batchInfo: snapshot(batch) } });
     }
     return error;

@@ -1,5 +1,8 @@
 import { Logger } from '../util/logging.js';
+import type { TaskThreadInfo } from '../rdd/index.js';
+import type { Time } from '../util/time.js';
 import type { BatchInfo, OutputOperationInfo } from './batch-info.js';
+import type { StateOperatorInfo } from './engine-info.js';
 
 /** A receiver as listeners see it, as Spark's `ReceiverInfo` (frozen). */
 export interface ReceiverInfo {
@@ -33,6 +36,23 @@ export interface StreamingListener {
   onBatchCompleted?(event: { readonly batchInfo: BatchInfo }): void;
   onOutputOperationStarted?(event: { readonly outputOperationInfo: OutputOperationInfo }): void;
   onOutputOperationCompleted?(event: { readonly outputOperationInfo: OutputOperationInfo }): void;
+  /**
+   * dstream beyond Spark: the size of every `updateStateByKey` and `mapWithState` state, at the
+   * end of each batch (just before its `onBatchCompleted`), as the web UI shows it.
+   */
+  onStateUpdated?(event: {
+    readonly batchTime: Time;
+    readonly operators: readonly StateOperatorInfo[];
+  }): void;
+  /**
+   * dstream beyond Spark: the threads that run tasks (the driver, and the task threads of
+   * `local[N]`) with the tasks each ran and failed so far, at the end of each batch (just before
+   * its `onBatchCompleted`).
+   */
+  onTaskThreadsUpdated?(event: {
+    readonly batchTime: Time;
+    readonly threads: readonly TaskThreadInfo[];
+  }): void;
 }
 
 export type StreamingListenerEvent = {
@@ -67,6 +87,11 @@ export class StreamingListenerBus {
   removeListener(listener: StreamingListener): void {
     const i = this.listeners.indexOf(listener);
     if (i >= 0) this.listeners = this.listeners.toSpliced(i, 1);
+  }
+
+  /** Whether anyone listens (events nobody hears are not worth computing). */
+  get hasListeners(): boolean {
+    return this.listeners.length > 0;
   }
 
   /** True while a listener callback runs (stopping the context from there is refused). */

@@ -27,29 +27,29 @@ export const WORKERS_APP_MODULE = 'spark.dstream.workers.appModule';
 
 /**
  * The runner of a context created without one: N task threads for `local[N]` (N > 1) when the
- * application module is known, else the main thread. A task thread's own context always runs
+ * application module is known, else the main thread (the context keeps it, to report its counts). A task thread's own context always runs
  * inline (it only replays what the driver sends).
  */
 export function defaultTaskRunner(
   master: string,
   conf: Readonly<Record<string, string>> | undefined,
-): TaskRunner | undefined {
+): TaskRunner {
   if (!isDriver()) return new InlineTaskRunner();
   let cores: number;
   try {
     cores = parseMaster(master);
   } catch {
-    return undefined; // the SparkContext reports the bad master
+    return new InlineTaskRunner(); // the SparkContext reports the bad master
   }
-  if (cores <= 1) return undefined;
+  if (cores <= 1) return new InlineTaskRunner();
   const settings = new StreamingConf(new Map(Object.entries(conf ?? {})));
-  if (!settings.getBoolean(WORKERS_ENABLED, true)) return undefined;
+  if (!settings.getBoolean(WORKERS_ENABLED, true)) return new InlineTaskRunner();
   const appModule = applicationModule(settings.get(WORKERS_APP_MODULE));
   if (appModule === undefined) {
     log.debug(
       `Tasks of ${master} run on the main thread: the application module is unknown (set ${WORKERS_APP_MODULE})`,
     );
-    return undefined;
+    return new InlineTaskRunner();
   }
   return new WorkerTaskRunner({
     threads: cores,

@@ -18,6 +18,7 @@ import { prepareStart } from './checkpoint/at-start.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
 import { StreamingConf } from './conf.js';
 import { DStreamGraph } from './dstream-graph.js';
+import { engineReporter } from './engine-info.js';
 import type { InputStream, OutputStream } from './graph-stream.js';
 import { InputInfoTracker } from './input-info-tracker.js';
 import { JobGenerator } from './job-generator.js';
@@ -129,6 +130,7 @@ export class StreamingContext {
       {
         onBatchCompleted: (time) => this.generator.onBatchCompleted(time),
         onError: (e) => this.reportError(e),
+        beforeBatchCompleted: engineReporter(this.graph, runner, this.listenerBus),
       },
     );
     this.generator = new JobGenerator({

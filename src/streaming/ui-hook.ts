@@ -17,6 +17,8 @@ export interface UiInputStream {
  */
 export interface StreamingUiHost {
   readonly appName: string;
+  /** `local[2]`: the UI lists it with the settings, as Spark's `spark.master`. */
+  readonly master: string;
   readonly conf: StreamingConf;
   readonly batchDuration: Duration;
   readonly inputStreams: readonly UiInputStream[];
@@ -67,6 +69,7 @@ export async function startUiIfEnabled(ssc: StreamingContext): Promise<Streaming
 function hostOf(ssc: StreamingContext): StreamingUiHost {
   return {
     appName: ssc.sparkContext.appName,
+    master: ssc.sparkContext.master,
     conf: ssc.conf,
     batchDuration: ssc.batchDuration,
     inputStreams: ssc.graph.inputStreams.map((s) => ({

@@ -10,6 +10,9 @@ import type { Server } from 'node:http';
 import type { StreamingUi, StreamingUiHost } from '../streaming/ui-hook.js';
 import { systemClock } from '../util/clock.js';
 import { answerApi, type ApplicationIdentity } from './api.js';
+import { answerEngineApi, settingsInForce } from './engine-api.js';
+import { EngineStatusListener } from './engine-listener.js';
+import { registerEngineMetrics } from './engine-metrics.js';
 import { StreamingMetrics } from './metrics.js';
 import { StreamingJobProgressListener } from './progress-listener.js';
 import { answerPage } from './pages/routes.js';
@@ -17,6 +20,19 @@ import { closeServer, listenOnFreePort, urlOf, type Answer } from './server.js';
 
 export { answerApi, sparkDate, type ApiAnswer, type ApplicationIdentity } from './api.js';
 export { StreamingMetrics } from './metrics.js';
+export {
+  EngineStatusListener,
+  type KafkaLagRow,
+  type StateOperatorRow,
+  type TaskThreadRow,
+} from './engine-listener.js';
+export { settingsInForce } from './engine-api.js';
+export {
+  configurationPanel,
+  formatBytes,
+  stateOperatorsPanel,
+  taskThreadsPanel,
+} from './pages/engine-panels.js';
 export {
   StreamingJobProgressListener,
   type BatchStatus,
@@ -48,6 +64,8 @@ export async function startStreamingUI(host: StreamingUiHost): Promise<Streaming
     conf.getNumber('spark.streaming.ui.retainedBatches', 1000),
   );
   const metrics = new StreamingMetrics(progress);
+  const engine = new EngineStatusListener();
+  registerEngineMetrics(metrics.registry, engine);
   const startTime = systemClock.now();
   const app: ApplicationIdentity = {
     // Spark's id of an application in local mode.
@@ -57,6 +75,8 @@ export async function startStreamingUI(host: StreamingUiHost): Promise<Streaming
     sparkUser: process.env.SPARK_USER ?? userInfo().username,
     version,
   };
+  // The settings do not change once the context has started.
+  const settings = settingsInForce(host, app.id);
   const handler = async (path: string, query: URLSearchParams): Promise<Answer | undefined> => {
     // Spark's UI leads from its root to the streaming tab.
     if (path === '/' || path === '/streaming') return redirect('/streaming/');
@@ -67,7 +87,8 @@ export async function startStreamingUI(host: StreamingUiHost): Promise<Streaming
       const { text, contentType } = await metrics.scrape();
       return { status: 200, contentType, body: text };
     }
-    const api = answerApi(path, query, app, progress);
+    const api =
+      answerApi(path, query, app, progress) ?? answerEngineApi(path, app.id, engine, settings);
     if (api === undefined) return undefined;
     return api.status === 200
       ? {
@@ -85,11 +106,13 @@ export async function startStreamingUI(host: StreamingUiHost): Promise<Streaming
   );
   host.addStreamingListener(progress);
   host.addStreamingListener(metrics);
+  host.addStreamingListener(engine);
   return {
     url: urlOf(server),
     async stop() {
       host.removeStreamingListener(progress);
       host.removeStreamingListener(metrics);
+      host.removeStreamingListener(engine);
       await closeServer(server);
     },
   };

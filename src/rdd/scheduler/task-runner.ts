@@ -21,12 +21,58 @@ export interface ShuffleMapTaskSpec {
 export type TaskSpec = ShuffleMapTaskSpec;
 
 /**
+ * A thread that runs tasks, as the web UI lists it (dstream beyond Spark, whose executors page
+ * shows the same counts per executor): `driver` is the main thread, `task-0`... the task threads
+ * of `local[N]`. Counts are totals since the context started; a task thread that died and was
+ * replaced keeps its row (`restarts` says how often).
+ */
+export interface TaskThreadInfo {
+  readonly thread: string;
+  /** `starting` (loading the application), `idle`, `busy` (running a task) or `exited`. */
+  readonly status: 'starting' | 'idle' | 'busy' | 'exited';
+  readonly tasksSucceeded: number;
+  /** Attempts that threw, and attempts lost with a thread that died. */
+  readonly tasksFailed: number;
+  readonly restarts: number;
+}
+
+/**
  * Runs the tasks of one stage. The inline runner runs them on the calling thread one after the
  * other; a worker-thread runner (for `local[N]`) plugs in behind the same interface.
  */
 export interface TaskRunner {
   runTasks<U>(tasks: readonly Task<U>[]): Promise<U[]>;
   close(): Promise<void>;
+  /** The threads that run tasks, with their counts so far (for the web UI). */
+  threadInfo?(): readonly TaskThreadInfo[];
+}
+
+/** Tasks run on the main thread, counted (a runner's `driver` row). */
+export class DriverTaskCounts {
+  succeeded = 0;
+  failed = 0;
+
+  /** Runs `task`, counting how it ended. */
+  async run<U>(task: Task<U>): Promise<U> {
+    try {
+      const result = await task();
+      this.succeeded++;
+      return result;
+    } catch (e) {
+      this.failed++;
+      throw e;
+    }
+  }
+
+  info(busy: boolean): TaskThreadInfo {
+    return {
+      thread: 'driver',
+      status: busy ? 'busy' : 'idle',
+      tasksSucceeded: this.succeeded,
+      tasksFailed: this.failed,
+      restarts: 0,
+    };
+  }
 }
 
 /**
@@ -34,16 +80,28 @@ export interface TaskRunner {
  * tasks so that receivers keep receiving during a long batch.
  */
 export class InlineTaskRunner implements TaskRunner {
+  private readonly counts = new DriverTaskCounts();
+  private running = 0;
+
   async runTasks<U>(tasks: readonly Task<U>[]): Promise<U[]> {
     const results: U[] = [];
-    for (let i = 0; i < tasks.length; i++) {
-      if (i > 0) await yieldToEventLoop();
-      results.push(await tasks[i]!());
+    this.running++;
+    try {
+      for (let i = 0; i < tasks.length; i++) {
+        if (i > 0) await yieldToEventLoop();
+        results.push(await this.counts.run(tasks[i]!));
+      }
+    } finally {
+      this.running--;
     }
     return results;
   }
 
   async close(): Promise<void> {}
+
+  threadInfo(): readonly TaskThreadInfo[] {
+    return [this.counts.info(this.running > 0)];
+  }
 }
 
 function yieldToEventLoop(): Promise<void> {

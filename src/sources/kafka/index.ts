@@ -12,6 +12,7 @@ export {
 export { LocationStrategies, type LocationStrategy } from './direct/location-strategies.js';
 export {
   DirectKafkaInputDStream,
+  type KafkaPartitionLag,
   type KafkaPerPartitionConfig,
 } from './direct/direct-kafka-input-dstream.js';
 export type { CommittedOffset, OffsetCommitCallback } from './direct/commit-queue.js';

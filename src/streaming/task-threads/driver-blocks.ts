@@ -1,4 +1,5 @@
 // The driver's side of a fetch: the blocks a task thread asks for while it runs a task.
+import type { MessagePort } from 'node:worker_threads';
 import { isPartitionNotReady } from '../../rdd/partition-source.js';
 import { Logger } from '../../util/logging.js';
 import type { ArraySlice, RDD } from '../../rdd/rdd.js';
@@ -16,6 +17,30 @@ import {
 } from './protocol.js';
 
 const log = new Logger('WorkerTaskRunner');
+
+/**
+ * Answers a thread blocked on a fetch for the task it runs: posts the block on `replies`, then
+ * wakes the thread through `signal`.
+ */
+export function serveFetch(
+  task: FetchingTask | undefined,
+  replies: MessagePort,
+  signal: Int32Array,
+  request: FetchRequest,
+): void {
+  const reply: FetchReply = task
+    ? answerFetch(task, request)
+    : { ok: false, error: serializeError(new Error('no task runs')), unsupported: false };
+  try {
+    replies.postMessage(reply);
+  } catch (e) {
+    // A value structured clone refuses (a function, a symbol) throws in postMessage.
+    const unsupported = e instanceof Error && e.name === 'DataCloneError';
+    replies.postMessage({ ok: false, error: serializeError(e), unsupported });
+  }
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
 
 /** A task running in a thread, as the driver sees it while answering its fetches. */
 export interface FetchingTask {

@@ -2,20 +2,14 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import { DStreamError, messageOf } from '../../errors.js';
 import { systemClock, type Cancellable } from '../../util/clock.js';
 import { Logger } from '../../util/logging.js';
-import type { Task, TaskRunner } from '../../rdd/scheduler/task-runner.js';
+import type { Task, TaskRunner, TaskThreadInfo } from '../../rdd/scheduler/task-runner.js';
 import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
-import { answerFetch, type FetchingTask } from './driver-blocks.js';
+import { serveFetch, type FetchingTask } from './driver-blocks.js';
 import { lostTaskOutcome } from './lost-task.js';
+import { ThreadCounts, type SlotState } from './thread-counts.js';
 import { spawnTaskThread, terminateTaskThread, type WorkerBootData } from './task-thread.js';
 import { planMapStage, stageKind, type MapStagePlan, type StreamLineageSource } from './lineage.js';
-import {
-  deserializeError,
-  serializeError,
-  type FetchReply,
-  type FetchRequest,
-  type FromWorker,
-  type MapTaskMessage,
-} from './protocol.js';
+import { deserializeError, type FromWorker, type MapTaskMessage } from './protocol.js';
 
 const log = new Logger('WorkerTaskRunner');
 
@@ -47,7 +41,7 @@ interface Slot {
   readonly worker: Worker;
   readonly signal: Int32Array;
   readonly replies: MessagePort;
-  state: 'booting' | 'idle' | 'busy' | 'exited';
+  state: SlotState;
   current: RemoteTask | undefined;
 }
 
@@ -75,6 +69,7 @@ export class WorkerTaskRunner implements TaskRunner {
   private deaths = 0;
   /** Called when a thread becomes ready or could not start, while `start()` waits. */
   private onReady: ((error?: Error) => void) | undefined;
+  private readonly counts = new ThreadCounts();
 
   constructor(private readonly options: WorkerTaskRunnerOptions) {}
 
@@ -171,9 +166,7 @@ export class WorkerTaskRunner implements TaskRunner {
             resolve,
             reject,
             runHere: () => {
-              Promise.resolve()
-                .then(() => task())
-                .then((r) => resolve(r as ShuffleBucket[]), reject);
+              this.counts.runOnDriver(task).then((r) => resolve(r as ShuffleBucket[]), reject);
             },
           });
           this.pump();
@@ -187,10 +180,15 @@ export class WorkerTaskRunner implements TaskRunner {
     for (let k = 0; k < here.length; k++) {
       if (k > 0) await yieldToEventLoop();
       const i = here[k]!;
-      results[i] = await tasks[i]!();
+      results[i] = await this.counts.runOnDriver(tasks[i]!);
     }
     await remoteDone;
     return results;
+  }
+
+  /** The driver's row, then one per task thread (for the web UI). */
+  threadInfo(): readonly TaskThreadInfo[] {
+    return this.counts.info(this.options.threads, (i) => this.slots[i]?.state);
   }
 
   async close(): Promise<void> {
@@ -254,7 +252,7 @@ export class WorkerTaskRunner implements TaskRunner {
       case 'fetchPartition':
       case 'fetchChunk':
       case 'fetchShuffle':
-        this.serveFetch(slot, m);
+        serveFetch(slot.current, slot.replies, slot.signal, m);
         return;
       case 'ready':
         log.debug(`Task thread ${slot.index} ready`);
@@ -266,9 +264,11 @@ export class WorkerTaskRunner implements TaskRunner {
         log.error(`Task thread ${slot.index} could not load the application`, this.bootError);
         break;
       case 'done':
+        this.counts.succeeded(slot.index);
         this.finish(slot)?.resolve(m.buckets);
         break;
       case 'failed':
+        this.counts.failed(slot.index);
         this.finish(slot)?.reject(deserializeError(m.error));
         break;
       case 'mismatch': {
@@ -309,6 +309,7 @@ export class WorkerTaskRunner implements TaskRunner {
       log.error(`Task thread ${slot.index} ${why}; not starting another one`);
     } else {
       log.warn(`Task thread ${slot.index} ${why}; starting a new one`);
+      this.counts.restarted(slot.index);
       this.spawnMissing();
     }
     this.pump();
@@ -320,6 +321,7 @@ export class WorkerTaskRunner implements TaskRunner {
    */
   private taskLost(task: RemoteTask, slot: Slot, why: string, reason: Error | number): void {
     const { stageId, partition } = task.message;
+    this.counts.failed(slot.index);
     const lost = task.lost + 1;
     const cause = typeof reason === 'number' ? undefined : reason;
     const where = { thread: slot.index, partition, stageId };
@@ -365,23 +367,6 @@ export class WorkerTaskRunner implements TaskRunner {
       if (busy || slot.state === 'booting') slot.worker.ref();
       else slot.worker.unref();
     }
-  }
-
-  /** Answers a thread blocked on a fetch: posts the block, then wakes the thread. */
-  private serveFetch(slot: Slot, request: FetchRequest): void {
-    const task = slot.current;
-    const reply: FetchReply = task
-      ? answerFetch(task, request)
-      : { ok: false, error: serializeError(new Error('no task runs')), unsupported: false };
-    try {
-      slot.replies.postMessage(reply);
-    } catch (e) {
-      // A value structured clone refuses (a function, a symbol) throws in postMessage.
-      const unsupported = e instanceof Error && e.name === 'DataCloneError';
-      slot.replies.postMessage({ ok: false, error: serializeError(e), unsupported });
-    }
-    Atomics.add(slot.signal, 0, 1);
-    Atomics.notify(slot.signal, 0);
   }
 
   private explainOnce(reason: string): void {

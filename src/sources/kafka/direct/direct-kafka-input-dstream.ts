@@ -20,9 +20,20 @@ import type { ConsumerStrategy } from './consumer-strategies.js';
 import { DriverConsumer, type DriverConsumerSettings } from './driver-consumer.js';
 import { driverSettings } from './driver-settings.js';
 import { retryWhileUnreachable } from '../retry.js';
-import { tpName, tpOf, type OffsetMap } from './topic-partitions.js';
+import { tpKey, tpName, tpOf, type OffsetMap } from './topic-partitions.js';
 
 const log = new Logger('DirectKafkaInputDStream');
+
+/**
+ * How far a partition's batch stopped short of its end: `latestOffset − untilOffset` records were
+ * in Kafka, not yet read, when the batch's ranges were fixed (the input metadata's `lag`).
+ */
+export interface KafkaPartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  readonly latestOffset: number;
+  readonly lag: number;
+}
 
 /** What a metadata checkpoint keeps: where the stream stands and the ranges of each batch. */
 interface DirectPosition {
@@ -42,6 +53,8 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   private stopping = new AbortController();
   private currentOffsets: OffsetMap = new Map();
   private readonly batches = new Map<number, readonly OffsetRange[]>();
+  /** The lag of each batch fixed in this run, until its input info reports it. */
+  private readonly lags = new Map<number, readonly KafkaPartitionLag[]>();
   private readonly commitQueue = new CommitQueue();
   private readonly rateLimit: DirectRateLimit<string>;
   private readonly read: KafkaReadSettings;
@@ -112,6 +125,13 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
       return OffsetRange.create(topic, partition, this.currentOffsets.get(key)!, until.get(key)!);
     });
     this.batches.set(time.milliseconds, ranges);
+    this.lags.set(
+      time.milliseconds,
+      ranges.map(({ topic, partition, untilOffset }) => {
+        const latestOffset = latest.get(tpKey(topic, partition)) ?? untilOffset;
+        return { topic, partition, latestOffset, lag: Math.max(0, latestOffset - untilOffset) };
+      }),
+    );
     for (const [key, offset] of until) this.currentOffsets.set(key, offset);
     await this.commitQueued(driver);
   }
@@ -120,12 +140,16 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     const ranges = this.batches.get(time.milliseconds) ?? [];
     let numRecords = 0;
     for (const r of ranges) numRecords += r.count();
+    // Known for batches fixed in this run, not for those a recovery read from a checkpoint.
+    const lag = this.lags.get(time.milliseconds);
+    this.lags.delete(time.milliseconds);
     this.ssc.inputInfoTracker.reportInfo(time, {
       inputStreamId: this.inputStreamId,
       numRecords,
       metadata: {
         offsets: ranges,
         Description: describe(ranges),
+        ...(lag && { lag }),
         // What reads of the earlier batches left out (spark.streaming.kafka.badRecords).
         ...badRecordsMetadata(this.read.groupId),
       },
