@@ -280,6 +280,20 @@ describe('configuration in force', () => {
       '<tr><td>spark.dstream.note</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td></tr>',
     );
   });
+  it('shows the panels on /streaming/: state and task threads before the batch tables, the settings after', async () => {
+    const page = await (await fetch(`${ssc.uiWebUrl!}/streaming/`)).text();
+    const at = (marker: string) => {
+      const i = page.indexOf(marker);
+      expect(i, marker).toBeGreaterThan(-1);
+      return i;
+    };
+    expect(at('<section id="state-operators">')).toBeLessThan(at('<table id="completed-batches"'));
+    expect(at('<section id="task-threads">')).toBeLessThan(at('<table id="completed-batches"'));
+    expect(at('<section id="configuration">')).toBeGreaterThan(at('<table id="completed-batches"'));
+    expect(page).toContain(
+      '<td>spark.dstream.note</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>',
+    );
+  });
 });
 
 describe('panels', () => {

@@ -15,6 +15,11 @@ import { EngineStatusListener } from './engine-listener.js';
 import { registerEngineMetrics } from './engine-metrics.js';
 import { StreamingMetrics } from './metrics.js';
 import { StreamingJobProgressListener } from './progress-listener.js';
+import {
+  configurationPanel,
+  stateOperatorsPanel,
+  taskThreadsPanel,
+} from './pages/engine-panels.js';
 import { answerPage } from './pages/routes.js';
 import { closeServer, listenOnFreePort, urlOf, type Answer } from './server.js';
 
@@ -81,7 +86,13 @@ export async function startStreamingUI(host: StreamingUiHost): Promise<Streaming
     // Spark's UI leads from its root to the streaming tab.
     if (path === '/' || path === '/streaming') return redirect('/streaming/');
     if (path === '/streaming/batch') return redirect(`/streaming/batch/?${query.toString()}`);
-    const page = answerPage(path, query, progress, host.appName, systemClock.now());
+    const page = answerPage(path, query, progress, host.appName, systemClock.now(), () => ({
+      beforeBatches:
+        stateOperatorsPanel(engine.stateOperators, progress.batchDuration) +
+        '\n' +
+        taskThreadsPanel(engine.taskThreads),
+      afterBatches: configurationPanel(settings),
+    }));
     if (page !== undefined) return page;
     if (path === '/metrics') {
       const { text, contentType } = await metrics.scrape();

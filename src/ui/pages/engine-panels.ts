@@ -1,7 +1,7 @@
 // What dstream's page shows beyond Spark's streaming tab: three sections the page includes,
 // built from plain data (the engine listener's rows, the settings), every application text escaped.
 import type { StateOperatorRow, TaskThreadRow } from '../engine-listener.js';
-import { escapeHtml, formatBatchTime } from '../page.js';
+import { escapeHtml, formatBatchTime } from './format.js';
 
 /**
  * Bytes as Spark's `Utils.bytesToString` writes them: the largest binary unit of which the size

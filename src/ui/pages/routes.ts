@@ -4,7 +4,7 @@ import { LIVE_UPDATE_PATH, LIVE_UPDATE_SCRIPT } from '../static/live-update.js';
 import { STYLESHEET, STYLESHEET_PATH } from '../static/stylesheet.js';
 import { batchPage } from './batch-page.js';
 import type { PageAnswer } from './layout.js';
-import { statisticsPage } from './statistics-page.js';
+import { statisticsPage, type BeyondSpark } from './statistics-page.js';
 
 /**
  * The pages' policy: no inline script or style, nothing from elsewhere; only the package's own
@@ -25,7 +25,8 @@ function html(page: PageAnswer): Answer {
 
 /**
  * Answers the pages' paths: `/streaming/`, `/streaming/batch/?id=<ms>` and the static script and
- * stylesheet; `undefined` for any other path. `now` is the wall-clock time of the request.
+ * stylesheet; `undefined` for any other path. `now` is the wall-clock time of the request;
+ * `beyondSpark` renders dstream's own panels of the statistics page when it is asked for.
  */
 export function answerPage(
   path: string,
@@ -33,10 +34,11 @@ export function answerPage(
   progress: StreamingJobProgressListener,
   appName: string,
   now: number,
+  beyondSpark: () => BeyondSpark,
 ): Answer | undefined {
   switch (path) {
     case '/streaming/':
-      return html(statisticsPage(progress, appName, query, now));
+      return html(statisticsPage(progress, appName, query, now, beyondSpark()));
     case '/streaming/batch/':
       return html(batchPage(progress, appName, query, now));
     case LIVE_UPDATE_PATH:

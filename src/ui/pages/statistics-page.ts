@@ -17,29 +17,37 @@ function header(l: StreamingJobProgressListener, now: number): string {
   );
 }
 
+/** HTML sections of dstream's own, placed around Spark's batch tables. */
+export interface BeyondSpark {
+  readonly beforeBatches: string;
+  readonly afterBatches: string;
+}
+
 /**
  * `/streaming/`, Spark's Streaming Statistics page: the header line, the statistics table
  * (timelines and histograms of the input rate and delays, the input streams) and the running,
  * waiting and completed batch tables (paged by the query's `<table>.page`). Server-rendered: the
  * page is whole without its script, which only refreshes it.
  *
- * `beyondSpark` is the place of what Spark's page lacks (the engine panels: `#state-operators`,
- * `#task-threads`, `#configuration`), between the statistics and the batch tables.
+ * `beyondSpark` holds what Spark's page lacks (the engine panels): the state and task-thread
+ * panels go between the statistics and the batch tables, where a user looks for what the batches
+ * cost; the configuration, long and seldom read, after the batch tables.
  */
 export function statisticsPage(
   l: StreamingJobProgressListener,
   appName: string,
   query: URLSearchParams,
   now: number,
-  beyondSpark = '',
+  beyondSpark: BeyondSpark = { beforeBatches: '', afterBatches: '' },
 ): PageAnswer {
   const tables = batchTables(l, query);
   if ('badRequest' in tables) return messagePage(l, appName, 400, tables.badRequest, now);
   const content = `<h1>Streaming Statistics</h1>
 <p id="header">${header(l, now)}</p>
 ${statTable(l, streamingStatistics(l))}
-${beyondSpark}
-${tables.html}`;
+${beyondSpark.beforeBatches}
+${tables.html}
+${beyondSpark.afterBatches}`;
   return {
     status: 200,
     html: pageDocument({
