@@ -22,6 +22,20 @@ import { describeValue, isPlainObject, type Row } from './values.js';
 /** `undefined` while only nulls have been seen. */
 type Inferred = DataType | undefined;
 
+// The element of an empty array, or key or value of an empty Map: unknown until a later row shows
+// one, STRING if none does.
+const UNKNOWN = new ArrayType(StringType);
+
+function known(type: Inferred): DataType {
+  if (type === undefined || type === UNKNOWN) return StringType;
+  if (type instanceof ArrayType) return new ArrayType(known(type.elementType));
+  if (type instanceof MapType) return new MapType(known(type.keyType), known(type.valueType));
+  if (type instanceof StructType) {
+    return new StructType(type.fields.map((f) => new StructField(f.name, known(f.dataType))));
+  }
+  return type;
+}
+
 function inferValue(value: unknown, where: string): Inferred {
   if (value === null || value === undefined) return undefined;
   switch (typeof value) {
@@ -39,7 +53,7 @@ function inferValue(value: unknown, where: string): Inferred {
   if (Array.isArray(value)) {
     let element: Inferred;
     for (const item of value) element = merge(element, inferValue(item, where), where);
-    return new ArrayType(element ?? StringType);
+    return new ArrayType(element ?? UNKNOWN);
   }
   if (value instanceof Map) {
     let key: Inferred;
@@ -48,12 +62,12 @@ function inferValue(value: unknown, where: string): Inferred {
       key = merge(key, inferValue(k, where), where);
       val = merge(val, inferValue(v, where), where);
     }
-    return new MapType(key ?? StringType, val ?? StringType);
+    return new MapType(key ?? UNKNOWN, val ?? UNKNOWN);
   }
   if (isPlainObject(value)) {
     return new StructType(
       Object.entries(value).map(
-        ([k, v]) => new StructField(k, inferValue(v, `${where}.${k}`) ?? StringType),
+        ([k, v]) => new StructField(k, inferValue(v, `${where}.${k}`) ?? UNKNOWN),
       ),
     );
   }
@@ -64,8 +78,27 @@ function inferValue(value: unknown, where: string): Inferred {
 }
 
 function merge(a: Inferred, b: Inferred, where: string): Inferred {
-  if (a === undefined) return b;
-  if (b === undefined || a === b) return a;
+  if (a === undefined || a === UNKNOWN) return b ?? a;
+  if (b === undefined || b === UNKNOWN || a === b) return a;
+  if (a instanceof ArrayType && b instanceof ArrayType) {
+    return new ArrayType(merge(a.elementType, b.elementType, where)!);
+  }
+  if (a instanceof MapType && b instanceof MapType) {
+    return new MapType(
+      merge(a.keyType, b.keyType, where)!,
+      merge(a.valueType, b.valueType, where)!,
+    );
+  }
+  if (a instanceof StructType && b instanceof StructType) {
+    const names = [...new Set([...a.fieldNames(), ...b.fieldNames()])];
+    const typeIn = (s: StructType, name: string): Inferred =>
+      s.fields.find((f) => f.name === name)?.dataType;
+    return new StructType(
+      names.map(
+        (n) => new StructField(n, merge(typeIn(a, n), typeIn(b, n), `${where}.${n}`) ?? UNKNOWN),
+      ),
+    );
+  }
   if ((a === LongType && b === DoubleType) || (a === DoubleType && b === LongType)) {
     return DoubleType;
   }
@@ -99,14 +132,14 @@ export function inferSchema(rows: readonly Row[]): StructType {
   return new StructType(
     names.map((name) => {
       const type = types.get(name);
-      if (type === undefined) {
+      if (type === undefined || type === UNKNOWN) {
         throw new DStreamError(
           'DSTREAM_ERR_SQL_SCHEMA',
           `Some of types cannot be determined after inferring: column '${name}' is null in every row. ` +
             'Pass a schema to createDataFrame',
         );
       }
-      return new StructField(name, type);
+      return new StructField(name, known(type));
     }),
   );
 }
