@@ -12,7 +12,6 @@ import {
   MapType,
   parseDDL,
   SparkSession,
-  StructType,
   type DataType,
   type Row,
 } from 'dstream/sql';
@@ -67,7 +66,7 @@ function natural(type: DataType, value: unknown): unknown {
       Object.entries(value as object).map(([k, v]) => [k, natural(type.valueType, v)] as const),
     );
   }
-  const struct = type as StructType;
+  const struct = type;
   return Object.fromEntries(
     struct.fields.map((f) => [
       f.name,

@@ -67,7 +67,11 @@ export class DataFrame {
           throw sqlError(this.plan.sql, e);
         }
         return {
-          schema: resultSchema(reader.columnNames(), reader.columnTypes()),
+          schema: resultSchema(
+            reader.columnNames(),
+            reader.columnTypes(),
+            engine.duckdb.DuckDBTypeId,
+          ),
           rows: reader.getRows(),
         };
       } finally {

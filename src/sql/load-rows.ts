@@ -59,7 +59,7 @@ export async function loadRows(
               : (() => {
                   throw rowShapeError(row, rowIndex);
                 })();
-          vector.setItem(i, toDuckDBValue(duckdb, dataType, value) as never);
+          vector.setItem(i, toDuckDBValue(duckdb, dataType, value));
         }
         vector.flush();
       }

@@ -23,58 +23,57 @@ import {
   type DataType,
 } from './types.js';
 
+/** DuckDB's type ids, from the module loaded at run time (an optional peer). */
+type TypeIds = typeof DuckDB.DuckDBTypeId;
+
 /** The Spark type of a DuckDB column type (types Spark lacks, such as UUID or TIME, are strings). */
-export function sparkTypeOf(type: DuckDB.DuckDBType): DataType {
+export function sparkTypeOf(type: DuckDB.DuckDBType, id: TypeIds): DataType {
   switch (type.typeId) {
-    case 1: // BOOLEAN
+    case id.BOOLEAN:
       return BooleanType;
-    case 2: // TINYINT
+    case id.TINYINT:
       return ByteType;
-    case 3: // SMALLINT
-    case 6: // UTINYINT
+    case id.SMALLINT:
+    case id.UTINYINT:
       return ShortType;
-    case 4: // INTEGER
-    case 7: // USMALLINT
+    case id.INTEGER:
+    case id.USMALLINT:
       return IntegerType;
-    case 5: // BIGINT
-    case 8: // UINTEGER
-    case 9: // UBIGINT
-    case 16: // HUGEINT
-    case 32: // UHUGEINT
+    case id.BIGINT:
+    case id.UINTEGER:
+    case id.UBIGINT:
+    case id.HUGEINT:
+    case id.UHUGEINT:
       return LongType;
-    case 10: // FLOAT
+    case id.FLOAT:
       return FloatType;
-    case 11: // DOUBLE
+    case id.DOUBLE:
       return DoubleType;
-    case 12: // TIMESTAMP
-    case 20: // TIMESTAMP_S
-    case 21: // TIMESTAMP_MS
-    case 22: // TIMESTAMP_NS
-    case 31: // TIMESTAMP_TZ
+    case id.TIMESTAMP:
+    case id.TIMESTAMP_S:
+    case id.TIMESTAMP_MS:
+    case id.TIMESTAMP_NS:
+    case id.TIMESTAMP_TZ:
       return TimestampType;
-    case 13: // DATE
+    case id.DATE:
       return DateType;
-    case 18: // BLOB
+    case id.BLOB:
       return BinaryType;
-    case 19: {
-      const decimal = type as DuckDB.DuckDBDecimalType;
-      return new DecimalType(decimal.width, decimal.scale);
+    case id.DECIMAL: {
+      return new DecimalType(type.width, type.scale);
     }
-    case 24: // LIST
-    case 33: // ARRAY
-      return new ArrayType(sparkTypeOf((type as DuckDB.DuckDBListType).valueType));
-    case 26: {
-      const map = type as DuckDB.DuckDBMapType;
-      return new MapType(sparkTypeOf(map.keyType), sparkTypeOf(map.valueType));
+    case id.LIST:
+    case id.ARRAY:
+      return new ArrayType(sparkTypeOf(type.valueType, id));
+    case id.MAP: {
+      return new MapType(sparkTypeOf(type.keyType, id), sparkTypeOf(type.valueType, id));
     }
-    case 25: {
-      const struct = type as DuckDB.DuckDBStructType;
+    case id.STRUCT:
       return new StructType(
-        struct.entryNames.map(
-          (name, i) => new StructField(name, sparkTypeOf(struct.entryTypes[i]!)),
+        type.entryNames.map(
+          (name, i) => new StructField(name, sparkTypeOf(type.entryTypes[i]!, id)),
         ),
       );
-    }
     default:
       return StringType;
   }
@@ -84,6 +83,7 @@ export function sparkTypeOf(type: DuckDB.DuckDBType): DataType {
 export function resultSchema(
   names: readonly string[],
   types: readonly DuckDB.DuckDBType[],
+  id: TypeIds,
 ): StructType {
-  return new StructType(names.map((name, i) => new StructField(name, sparkTypeOf(types[i]!))));
+  return new StructType(names.map((name, i) => new StructField(name, sparkTypeOf(types[i]!, id))));
 }

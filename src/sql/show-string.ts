@@ -24,6 +24,7 @@ const META: Readonly<Record<string, string>> = {
 };
 
 export function escapeMetaCharacters(s: string): string {
+  // eslint-disable-next-line no-control-regex -- these control characters are what it replaces
   return s.replace(/[\n\r\t\f\b\u000B\u0007]/g, (c) => META[c]!);
 }
 

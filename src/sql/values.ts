@@ -1,7 +1,6 @@
 // Rows as users hold them (plain objects or arrays of natural JS values) checked against the
 // schema on their way into DuckDB, and DuckDB's values turned back into natural JS values.
 import type * as DuckDB from '@duckdb/node-api';
-import { DStreamError } from '../errors.js';
 import { ArrayType, AtomicType, DecimalType, MapType, StructType, type DataType } from './types.js';
 
 /** A row: a plain object keyed by column name, or an array in column order. */
@@ -43,9 +42,7 @@ const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
 const MS_PER_DAY = 86_400_000;
 
 /** A mismatch, thrown from deep inside a value; createDataFrame adds the row and column. */
-export class ValueMismatch {
-  constructor(readonly message: string) {}
-}
+export class ValueMismatch extends Error {}
 
 function mismatch(type: DataType, value: unknown, expected: string): never {
   throw new ValueMismatch(
