@@ -269,3 +269,19 @@ describe('views, SQL and actions', () => {
     expect((error as Error).message).toContain(`== SQL ==\n${query}`);
   });
 });
+
+describe('spark.sql.session.timeZone', () => {
+  afterAll(() => spark.conf.set('spark.sql.session.timeZone', 'UTC'));
+
+  it.each([
+    ['UTC', '2024-07-02 03:04:05.5'],
+    ['Asia/Shanghai', '2024-07-02 11:04:05.5'],
+    ['America/New_York', '2024-07-01 23:04:05.5'],
+  ])('prints timestamps in %s', async (zone, printed) => {
+    spark.conf.set('spark.sql.session.timeZone', zone);
+    const df = spark.createDataFrame([{ at: new Date('2024-07-02T03:04:05.500Z') }]);
+    expect(await df.showString(20, false)).toBe(
+      `+${'-'.repeat(21)}+\n|at${' '.repeat(19)}|\n+${'-'.repeat(21)}+\n|${printed}|\n+${'-'.repeat(21)}+\n`,
+    );
+  });
+});
