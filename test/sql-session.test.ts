@@ -267,6 +267,12 @@ describe('views, SQL and actions', () => {
     expect(error).toMatchObject({ code: 'DSTREAM_ERR_SQL' });
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toContain(`== SQL ==\n${query}`);
+    // DuckDB's pointer is into the user's query, not the LIMIT wrapped around it for show().
+    const shown = await spark
+      .sql(query)
+      .show()
+      .catch((e: unknown) => e);
+    expect((shown as Error).message).toContain(`LINE 1: ${query}\n`);
   });
 });
 

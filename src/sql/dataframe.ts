@@ -62,6 +62,11 @@ export class DataFrame {
         for (const source of this.plan.sources) await source.load(engine);
         let reader: DuckDB.DuckDBResultReader;
         try {
+          // The user's query alone first: a syntax or binding error then points into the text
+          // the user wrote, not into the LIMIT or count() wrapped around it.
+          if (this.plan.sources.length === 0) {
+            (await engine.connection.prepare(this.plan.sql)).destroySync();
+          }
           reader = await engine.connection.runAndReadAll(wrap(this.plan.sql));
         } catch (e) {
           throw sqlError(this.plan.sql, e);
