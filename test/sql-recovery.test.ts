@@ -26,6 +26,8 @@ interface SqlApp {
   clock: ManualClock;
   out: Map<number, Entry[]>;
   sessions: Set<SparkSession>;
+  /** Whether createFn ran: always, as Node cannot deserialise functions. */
+  created: boolean;
 }
 
 /** Running totals per key, read back through SQL in every batch; created or recovered from `dir`. */
@@ -33,7 +35,9 @@ function startSqlApp(dir: string, log: Entry[], now: number): SqlApp {
   const clock = new ManualClock(now);
   const out = new Map<number, Entry[]>();
   const sessions = new Set<SparkSession>();
+  let created = false;
   const ssc = StreamingContext.getOrCreate(dir, () => {
+    created = true;
     const ssc = new StreamingContext({
       master: 'local[2]',
       appName: 'sql-sums',
@@ -58,7 +62,7 @@ function startSqlApp(dir: string, log: Entry[], now: number): SqlApp {
     });
     return ssc;
   });
-  return { ssc, clock, out, sessions };
+  return { ssc, clock, out, sessions, created };
 }
 
 it('answers over the recovered state in a session got again after recovery', async () => {

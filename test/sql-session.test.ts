@@ -191,6 +191,13 @@ describe('a schema that does not match the rows', () => {
     expect((error as Error).message).toMatch(message);
   });
 
+  it('says what a row is when it is neither an object nor an array', async () => {
+    const rows = [{ word: 'ok' }, 'word'] as unknown as { word: string }[];
+    await expect(spark.createDataFrame(rows, 'word STRING').collect()).rejects.toThrow(
+      /row 1 is "word" of type string; a row is a plain object keyed by column name or an array/,
+    );
+  });
+
   it('checks ranges, nested values and decimals', async () => {
     await expect(spark.createDataFrame([[300]], 'b TINYINT').collect()).rejects.toThrow(
       /column 'b': tinyint can not accept 300/,

@@ -14,8 +14,8 @@ import {
 
 const CHUNK_ROWS = 2048;
 
-function rowShapeError(row: unknown, index: number): DStreamError {
-  return new DStreamError(
+function throwRowShapeError(row: unknown, index: number): never {
+  throw new DStreamError(
     'DSTREAM_ERR_SQL_SCHEMA',
     `createDataFrame: row ${index} is ${describeValue(row)}; a row is a plain object keyed by ` +
       'column name or an array in column order',
@@ -56,9 +56,7 @@ export async function loadRows(
             ? (row as readonly unknown[])[column]
             : typeof row === 'object' && row !== null
               ? (row as Readonly<Record<string, unknown>>)[name]
-              : (() => {
-                  throw rowShapeError(row, rowIndex);
-                })();
+              : throwRowShapeError(row, rowIndex);
           vector.setItem(i, toDuckDBValue(duckdb, dataType, value));
         }
         vector.flush();
