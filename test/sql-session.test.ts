@@ -262,6 +262,16 @@ describe('views, SQL and actions', () => {
     expect(await spark.table('batch').collect()).toEqual([{ v: 2 }]);
   });
 
+  it('has global temporary views, read as global_temp.name', async () => {
+    spark.createDataFrame([{ g: 1 }], 'g INT').createOrReplaceGlobalTempView('shared');
+    expect(await spark.sql('SELECT g FROM global_temp.shared').collect()).toEqual([{ g: 1 }]);
+    spark.createDataFrame([{ g: 2 }], 'g INT').createOrReplaceGlobalTempView('shared');
+    expect(await spark.table('global_temp.shared').collect()).toEqual([{ g: 2 }]);
+    await expect(spark.sql('SELECT g FROM shared').collect()).rejects.toMatchObject({
+      code: 'DSTREAM_ERR_SQL',
+    });
+  });
+
   it.each([
     ['SELEC word FROM t', /syntax error/],
     ['SELECT nope FROM t', /nope/],

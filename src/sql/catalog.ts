@@ -56,27 +56,40 @@ export function queryPlan(query: string): Plan {
   return { sql: query.replace(/[\s;]+$/, ''), sources: [] };
 }
 
+/** Spark's database of global temporary views: `SELECT * FROM global_temp.name`. */
+export const GLOBAL_TEMP = 'global_temp';
+
 export class Catalog {
+  /** Views by the name queries use: `name`, or `global_temp.name` for a global one. */
   private readonly views = new Map<string, Plan>();
   private readonly pending = new Set<string>();
   /** Tables of replaced views: dropped at the next sync unless another view reads them. */
   private retired: LocalSource[] = [];
 
-  register(name: string, plan: Plan): void {
-    this.retired.push(...(this.views.get(name)?.sources ?? []));
-    this.views.set(name, plan);
-    this.pending.add(name);
+  /** Records a temporary view (a global one lives in `global_temp`), created at the next action. */
+  register(name: string, plan: Plan, global = false): void {
+    const key = global ? `${GLOBAL_TEMP}.${name}` : name;
+    this.retired.push(...(this.views.get(key)?.sources ?? []));
+    this.views.set(key, plan);
+    this.pending.add(key);
   }
 
   /** Creates the views registered since the last action, loading the tables they read. */
   async sync(engine: Engine): Promise<void> {
-    for (const name of this.pending) {
-      const plan = this.views.get(name)!;
+    for (const key of this.pending) {
+      const plan = this.views.get(key)!;
       for (const source of plan.sources) await source.load(engine);
+      // One session per database, so a global view is a plain view in schema global_temp (DuckDB
+      // keeps TEMP views in its temp schema only).
+      const global = key.startsWith(`${GLOBAL_TEMP}.`);
+      if (global) await engine.connection.run(`CREATE SCHEMA IF NOT EXISTS ${GLOBAL_TEMP}`);
+      const target = global
+        ? `${GLOBAL_TEMP}.${quoteIdentifier(key.slice(GLOBAL_TEMP.length + 1))}`
+        : `TEMP VIEW ${quoteIdentifier(key)}`;
       await engine.connection.run(
-        `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(name)} AS ${plan.sql}`,
+        `CREATE OR REPLACE ${global ? 'VIEW ' : ''}${target} AS ${plan.sql}`,
       );
-      this.pending.delete(name);
+      this.pending.delete(key);
     }
     await this.release(engine, this.retired.splice(0));
   }

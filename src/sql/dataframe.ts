@@ -53,6 +53,14 @@ export class DataFrame {
     this.session.catalog.register(viewName, this.plan);
   }
 
+  /**
+   * Registers this DataFrame as a global temporary view, read as `global_temp.<viewName>`, as in
+   * Spark (where it is shared by the sessions of one application; dstream has one session).
+   */
+  createOrReplaceGlobalTempView(viewName: string): void {
+    this.session.catalog.register(viewName, this.plan, true);
+  }
+
   /** Runs `sql` wrapped around this DataFrame's query, after the views and tables it needs. */
   private answer(wrap: (sql: string) => string): Promise<Answer> {
     return this.session.engine.serial(async (engine: Engine) => {

@@ -131,9 +131,11 @@ export class SparkSession {
     return new DataFrame(this.state, queryPlan(sqlText));
   }
 
-  /** The DataFrame of a temporary view. */
+  /** The DataFrame of a temporary view (`global_temp.name` for a global one). */
   table(tableName: string): DataFrame {
-    return new DataFrame(this.state, queryPlan(`SELECT * FROM ${quoteIdentifier(tableName)}`));
+    // A qualified name (`global_temp.name`) is one identifier per part.
+    const name = tableName.split('.').map(quoteIdentifier).join('.');
+    return new DataFrame(this.state, queryPlan(`SELECT * FROM ${name}`));
   }
 
   /**
