@@ -12,6 +12,8 @@
  *                        local[2]/local[1], Spark's kafka-0-10 direct stream, a bare consumer loop
  *   sinks                rows per second into PostgreSQL, MySQL, Redis, HBase and OpenSearch through
  *                        each sink, beside the store's client on its own best bulk path
+ *   sql-load             rows per second into DuckDB through dstream/sql's createDataFrame,
+ *                        beside DuckDB's appender fed value by value
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -59,6 +61,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   sinks: {
     run: async (argv) => (await import('./sinks.ts')).main(argv),
     help: "rows/s into each store through its sink beside its client's best bulk path [--rows]",
+  },
+  'sql-load': {
+    run: async (argv) => (await import('./sql-load.ts')).main(argv),
+    help: 'rows/s into DuckDB through dstream/sql createDataFrame beside the bare appender [--rows]',
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },

@@ -37,6 +37,11 @@ export abstract class RDD<T> {
   private persisted = false;
   private name: string | undefined;
 
+  /** The context this RDD belongs to, by Spark's name (`rdd.sparkContext`); also `context`. */
+  get sparkContext(): SparkContext {
+    return this.context;
+  }
+
   constructor(
     readonly context: SparkContext,
     /** Parents whose partition i feeds this RDD's partition i (or a known set of them). */

@@ -68,6 +68,14 @@ export class SparkContext {
     return this.stopped;
   }
 
+  /**
+   * A copy of the settings, as Spark's `getConf` clones its SparkConf: what
+   * `SparkSession.builder().config(rdd.sparkContext.getConf())` (dstream/sql) reads.
+   */
+  getConf(): Map<string, string> {
+    return new Map(this.conf);
+  }
+
   /** Distributes a local array into `numSlices` partitions by position (Spark's slicing). */
   parallelize<T>(data: readonly T[], numSlices: number = this.defaultParallelism): RDD<T> {
     this.assertNotStopped();

@@ -1,25 +1,2 @@
-// A sink's client library is an optional peer dependency: only its subpath imports it, on first
-// use, so `dstream` without that store never needs it installed. Missing, it is a clear error that
-// says what to install; the next use tries again (it may have been installed since).
-import { DStreamError, messageOf } from '../../errors.js';
-
-/**
- * A loader of the client library: `load` runs once, on the first call; a failure becomes
- * `DSTREAM_ERR_SINK_CLIENT_MISSING` naming the package and `npm install <install>`.
- */
-export function optionalPeer<T>(
-  subpath: string,
-  install: { readonly name: string; readonly spec: string },
-  load: () => Promise<T>,
-): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () =>
-    (loaded ??= load().catch((e: unknown) => {
-      loaded = undefined;
-      throw new DStreamError(
-        'DSTREAM_ERR_SINK_CLIENT_MISSING',
-        `${subpath} needs the optional package ${install.name}: npm install ${install.spec} (${messageOf(e)})`,
-        { cause: e },
-      );
-    }));
-}
+// Shared by the sinks; the loader itself lives in util, for every integration (dstream/sql too).
+export { optionalPeer } from '../../util/optional-peer.js';

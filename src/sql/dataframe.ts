@@ -1,0 +1,185 @@
+// A DataFrame: a lazy plan over the session's DuckDB database. Building one and registering it as
+// a view do nothing yet; the actions (collect, count, first, take, show, schema, printSchema) load
+// what it reads and run its SQL, one action at a time per session.
+import type * as DuckDB from '@duckdb/node-api';
+import { DStreamError } from '../errors.js';
+import { sqlError, type Engine, type SqlEngine } from './engine.js';
+import { formatCell, TimestampFormatter } from './format-cell.js';
+import { resultSchema } from './result-schema.js';
+import { escapeMetaCharacters, showString, truncateCell } from './show-string.js';
+import type { Catalog, Plan } from './catalog.js';
+import type { StructType } from './types.js';
+import { toNaturalValue } from './values.js';
+
+/** What a DataFrame needs of its session. */
+export interface SessionState {
+  readonly engine: SqlEngine;
+  readonly catalog: Catalog;
+  /** `spark.sql.session.timeZone`, read when timestamps are printed. */
+  timeZone(): string;
+}
+
+/** A row of a result: column name to natural JS value. */
+export type ResultRow = Record<string, unknown>;
+
+interface Answer {
+  schema: StructType;
+  rows: DuckDB.DuckDBValue[][];
+}
+
+/**
+ * A distributed collection of rows under a schema, like Spark's DataFrame, computed by DuckDB.
+ * Transformations are lazy; actions return promises.
+ *
+ * ```ts
+ * const df = spark.createDataFrame([{ word: 'a', total: 2 }], 'word STRING, total BIGINT');
+ * df.createOrReplaceTempView('words');
+ * await spark.sql('SELECT word, total FROM words ORDER BY total DESC').show();
+ * ```
+ */
+export class DataFrame {
+  /** @internal */
+  constructor(
+    private readonly session: SessionState,
+    /** @internal */
+    readonly plan: Plan,
+  ) {}
+
+  /**
+   * Registers this DataFrame as a temporary view `viewName` for `spark.sql`, replacing any view of
+   * that name; the view lives as long as the session.
+   */
+  createOrReplaceTempView(viewName: string): void {
+    this.session.catalog.register(viewName, this.plan);
+  }
+
+  /**
+   * Registers this DataFrame as a global temporary view, read as `global_temp.<viewName>`, as in
+   * Spark (where it is shared by the sessions of one application; dstream has one session).
+   */
+  createOrReplaceGlobalTempView(viewName: string): void {
+    this.session.catalog.register(viewName, this.plan, true);
+  }
+
+  /** Runs `sql` wrapped around this DataFrame's query, after the views and tables it needs. */
+  private answer(wrap: (sql: string) => string): Promise<Answer> {
+    return this.session.engine.serial(async (engine: Engine) => {
+      const { catalog } = this.session;
+      try {
+        await catalog.sync(engine);
+        for (const source of this.plan.sources) await source.load(engine);
+        let reader: DuckDB.DuckDBResultReader;
+        try {
+          // The user's query alone first: a syntax or binding error then points into the text
+          // the user wrote, not into the LIMIT or count() wrapped around it.
+          if (this.plan.sources.length === 0) {
+            (await engine.connection.prepare(this.plan.sql)).destroySync();
+          }
+          reader = await engine.connection.runAndReadAll(wrap(this.plan.sql));
+        } catch (e) {
+          throw sqlError(this.plan.sql, e);
+        }
+        return {
+          schema: resultSchema(
+            reader.columnNames(),
+            reader.columnTypes(),
+            engine.duckdb.DuckDBTypeId,
+          ),
+          rows: reader.getRows(),
+        };
+      } finally {
+        await catalog.release(engine, this.plan.sources);
+      }
+    });
+  }
+
+  private async resultRows(limit: number | undefined): Promise<ResultRow[]> {
+    const { schema, rows } = await this.answer((sql) =>
+      limit === undefined ? sql : `SELECT * FROM (${sql}) LIMIT ${limit}`,
+    );
+    const fields = schema.fields;
+    return rows.map((row) => {
+      const out: ResultRow = {};
+      for (let i = 0; i < fields.length; i++) {
+        out[fields[i]!.name] = toNaturalValue(fields[i]!.dataType, row[i]!);
+      }
+      return out;
+    });
+  }
+
+  /** All rows, as plain objects of natural JS values (numbers, strings, Dates, Maps, arrays...). */
+  collect(): Promise<ResultRow[]> {
+    return this.resultRows(undefined);
+  }
+
+  /** The first `n` rows. */
+  take(n: number): Promise<ResultRow[]> {
+    return this.resultRows(Math.max(0, Math.floor(n)));
+  }
+
+  /** Alias of {@link take}, as Spark's `head(n)`. */
+  head(n: number): Promise<ResultRow[]> {
+    return this.take(n);
+  }
+
+  /** The first row; rejects on an empty DataFrame, as Spark's `first()`. */
+  async first(): Promise<ResultRow> {
+    const [row] = await this.take(1);
+    if (row === undefined) {
+      throw new DStreamError('DSTREAM_ERR_EMPTY_COLLECTION', 'first() on an empty DataFrame');
+    }
+    return row;
+  }
+
+  /** The number of rows. */
+  async count(): Promise<number> {
+    const { rows } = await this.answer((sql) => `SELECT count(*) FROM (${sql})`);
+    return Number(rows[0]![0]);
+  }
+
+  /** The schema: column names and Spark types. Await it: `(await df.schema).fieldNames()`. */
+  get schema(): Promise<StructType> {
+    return this.answer((sql) => `SELECT * FROM (${sql}) LIMIT 0`).then((a) => a.schema);
+  }
+
+  /** The column names. */
+  get columns(): Promise<string[]> {
+    return this.schema.then((s) => s.fieldNames());
+  }
+
+  /** Prints the schema as Spark's tree (`root`, ` |-- word: string (nullable = true)`). */
+  async printSchema(): Promise<void> {
+    process.stdout.write((await this.schema).treeString() + '\n');
+  }
+
+  /**
+   * The table `show` prints, without its last newline: Spark's `showString`. `truncate` is true
+   * (20 characters), false (none) or a character count.
+   */
+  async showString(
+    numRows = 20,
+    truncate: boolean | number = true,
+    vertical = false,
+  ): Promise<string> {
+    const n = Math.max(0, Math.floor(numRows));
+    const width = truncate === true ? 20 : truncate === false ? 0 : Math.floor(truncate);
+    const { schema, rows } = await this.answer((sql) => `SELECT * FROM (${sql}) LIMIT ${n + 1}`);
+    const timestamps = new TimestampFormatter(this.session.timeZone());
+    const fields = schema.fields;
+    const cells = rows.map((row) =>
+      fields.map((f, i) =>
+        truncateCell(escapeMetaCharacters(formatCell(f.dataType, row[i]!, timestamps)), width),
+      ),
+    );
+    const header = fields.map((f) => escapeMetaCharacters(f.name));
+    return showString(header, cells, n, width, vertical);
+  }
+
+  /**
+   * Prints the first `numRows` rows as Spark's table: `+---+` borders, cells right-aligned and cut
+   * to 20 characters (`truncate`: true, false, or a width), or one block per row when `vertical`.
+   */
+  async show(numRows = 20, truncate: boolean | number = true, vertical = false): Promise<void> {
+    process.stdout.write((await this.showString(numRows, truncate, vertical)) + '\n');
+  }
+}

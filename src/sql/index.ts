@@ -1,0 +1,31 @@
+/**
+ * `dstream/sql`: Spark SQL over batches, on DuckDB. `SparkSession.builder().getOrCreate()` inside
+ * `foreachRDD`, a batch as a DataFrame with `createDataFrame(rdd, 'word STRING, total BIGINT')`, a
+ * temporary view, and SQL whose `show()` prints exactly what Spark prints. Needs the optional
+ * peer dependency `@duckdb/node-api` (`npm install @duckdb/node-api`), loaded on the first action.
+ */
+export { Builder, RuntimeConfig, SparkSession, type SessionConf } from './session.js';
+export { DataFrame, type ResultRow } from './dataframe.js';
+export { parseDDL } from './ddl.js';
+export type { Row } from './values.js';
+export {
+  ArrayType,
+  AtomicType,
+  BinaryType,
+  BooleanType,
+  ByteType,
+  DateType,
+  DecimalType,
+  DoubleType,
+  FloatType,
+  IntegerType,
+  LongType,
+  MapType,
+  ShortType,
+  StringType,
+  StructField,
+  StructType,
+  TimestampType,
+  type AtomicTypeName,
+  type DataType,
+} from './types.js';

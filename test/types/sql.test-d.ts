@@ -1,0 +1,46 @@
+// Type tests of dstream/sql: the integration contract of DESIGN.md compiles as written, actions
+// resolve to typed results, and what createDataFrame accepts is checked.
+import { expectTypeOf } from 'vitest';
+import type { DStream } from 'dstream';
+import {
+  DataFrame,
+  LongType,
+  SparkSession,
+  StringType,
+  StructType,
+  type DataType,
+  type ResultRow,
+} from 'dstream/sql';
+
+declare const words: DStream<readonly [string, number]>;
+declare const lines: DStream<string>;
+
+words.foreachRDD(async (rdd) => {
+  const spark = SparkSession.builder().config(rdd.sparkContext.getConf()).getOrCreate();
+  const df = spark.createDataFrame(rdd, 'word STRING, total BIGINT');
+  expectTypeOf(df).toEqualTypeOf<DataFrame>();
+  df.createOrReplaceTempView('words');
+  await spark.sql('SELECT word, total FROM words ORDER BY total DESC').show();
+  expectTypeOf(spark.sql('SELECT 1').collect()).resolves.toEqualTypeOf<ResultRow[]>();
+  expectTypeOf(spark.table('words').count()).resolves.toEqualTypeOf<number>();
+  expectTypeOf(df.first()).resolves.toEqualTypeOf<ResultRow>();
+  expectTypeOf(df.schema).resolves.toEqualTypeOf<StructType>();
+  expectTypeOf(df.show(5, 10, true)).resolves.toEqualTypeOf<void>();
+});
+
+const spark = SparkSession.builder()
+  .appName('types')
+  .config('spark.sql.session.timeZone', 'UTC')
+  .getOrCreate();
+spark.createDataFrame([{ a: 1 }, { a: 2 }]);
+spark.createDataFrame([[1, 'x']], new StructType().add('n', LongType).add('s', StringType));
+expectTypeOf(LongType).toExtend<DataType>();
+
+lines.foreachRDD((rdd) => {
+  // @ts-expect-error -- a row is a plain object or an array, not a string
+  spark.createDataFrame(rdd);
+});
+// @ts-expect-error -- show's truncate is a boolean or a width
+void spark.sql('SELECT 1').show(20, 'yes');
+// @ts-expect-error -- a schema is DDL text or a StructType
+spark.createDataFrame([{ a: 1 }], ['a']);
