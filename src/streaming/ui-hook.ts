@@ -1,4 +1,5 @@
 import { DStreamError } from '../errors.js';
+import type { Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
 import type { StreamingConf } from './conf.js';
 import type { StreamingListener } from './listener-bus.js';
@@ -20,6 +21,11 @@ export interface StreamingUiHost {
   /** `local[2]`: the UI lists it with the settings, as Spark's `spark.master`. */
   readonly master: string;
   readonly conf: StreamingConf;
+  /**
+   * The context's clock: the times of listener events come from it, so the page measures "running
+   * for" on it too (a manual clock in tests, the system clock otherwise).
+   */
+  readonly clock: Clock;
   readonly batchDuration: Duration;
   readonly inputStreams: readonly UiInputStream[];
   addStreamingListener(listener: StreamingListener): void;
@@ -70,6 +76,7 @@ function hostOf(ssc: StreamingContext): StreamingUiHost {
   return {
     appName: ssc.sparkContext.appName,
     master: ssc.sparkContext.master,
+    clock: ssc.clock,
     conf: ssc.conf,
     batchDuration: ssc.batchDuration,
     inputStreams: ssc.graph.inputStreams.map((s) => ({

@@ -86,7 +86,7 @@ export async function startStreamingUI(host: StreamingUiHost): Promise<Streaming
     // Spark's UI leads from its root to the streaming tab.
     if (path === '/' || path === '/streaming') return redirect('/streaming/');
     if (path === '/streaming/batch') return redirect(`/streaming/batch/?${query.toString()}`);
-    const page = answerPage(path, query, progress, host.appName, systemClock.now(), () => ({
+    const page = answerPage(path, query, progress, host.appName, host.clock.now(), () => ({
       beforeBatches:
         stateOperatorsPanel(engine.stateOperators, progress.batchDuration) +
         '\n' +

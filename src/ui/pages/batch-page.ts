@@ -89,23 +89,16 @@ export function batchPage(
   l: StreamingJobProgressListener,
   appName: string,
   query: URLSearchParams,
-  now: number,
 ): PageAnswer {
   const id = query.get('id');
-  if (id === null || id === '') return messagePage(l, appName, 400, 'Missing id parameter', now);
+  if (id === null || id === '') return messagePage(l, appName, 400, 'Missing id parameter');
   if (!/^\d+$/.test(id)) {
-    return messagePage(
-      l,
-      appName,
-      400,
-      `Invalid id parameter "${id}": give the batch time in ms`,
-      now,
-    );
+    return messagePage(l, appName, 400, `Invalid id parameter "${id}": give the batch time in ms`);
   }
   const batchTime = Number(id);
   const found = l.batchWithStatus(batchTime);
   const formatted = formatBatchTime(batchTime, l.batchDuration);
-  if (!found) return messagePage(l, appName, 404, `Batch ${formatted} does not exist`, now);
+  if (!found) return messagePage(l, appName, 404, `Batch ${formatted} does not exist`);
   const { batch: b, status } = found;
   const ops = [...b.outputOperations.values()].sort((x, y) => x.id - y.id);
   const title = `Details of batch at ${formatted}`;
@@ -131,6 +124,6 @@ ${ops.map(operationRow).join('\n')}
 <p><a href="/streaming/">Back to Streaming Statistics</a></p>`;
   return {
     status: 200,
-    html: pageDocument({ appName, title, content, batchDuration: l.batchDuration, now }),
+    html: pageDocument({ appName, title, content, batchDuration: l.batchDuration }),
   };
 }

@@ -1,3 +1,4 @@
+import { systemClock } from '../../util/clock.js';
 import { LIVE_UPDATE_PATH } from '../static/live-update.js';
 import { STYLESHEET_PATH } from '../static/stylesheet.js';
 import type { StreamingJobProgressListener } from '../progress-listener.js';
@@ -11,8 +12,6 @@ export interface PageShell {
   readonly content: string;
   /** The batch interval in ms: how often the page refreshes itself (1 to 10 s). */
   readonly batchDuration: number;
-  /** Wall-clock ms at which the content was rendered (`data-updated`). */
-  readonly now: number;
 }
 
 /** How often a page refreshes itself: each batch interval, but at least 1 s and at most 10 s. */
@@ -36,7 +35,7 @@ export function pageDocument(p: PageShell): string {
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 <script src="${LIVE_UPDATE_PATH}" defer></script>
 </head>
-<body data-refresh="${refreshInterval(p.batchDuration)}" data-updated="${p.now}">
+<body data-refresh="${refreshInterval(p.batchDuration)}" data-updated="${systemClock.now()}">
 <header class="bar">
 <a class="app" href="/streaming/" title="${app}">${app}</a>
 <nav><a class="active" href="/streaming/">Streaming</a></nav>
@@ -62,7 +61,6 @@ export function messagePage(
   appName: string,
   status: 400 | 404,
   message: string,
-  now: number,
 ): PageAnswer {
   const content = `<h1>${status === 404 ? 'Not Found' : 'Bad Request'}</h1>
 <p id="message">${escapeHtml(message)}</p>
@@ -74,7 +72,6 @@ export function messagePage(
       title: status === 404 ? 'Not Found' : 'Bad Request',
       content,
       batchDuration: l.batchDuration,
-      now,
     }),
   };
 }

@@ -25,7 +25,7 @@ function html(page: PageAnswer): Answer {
 
 /**
  * Answers the pages' paths: `/streaming/`, `/streaming/batch/?id=<ms>` and the static script and
- * stylesheet; `undefined` for any other path. `now` is the wall-clock time of the request;
+ * stylesheet; `undefined` for any other path. `now` is the time of the request on the context's clock (that of the listener events);
  * `beyondSpark` renders dstream's own panels of the statistics page when it is asked for.
  */
 export function answerPage(
@@ -40,7 +40,7 @@ export function answerPage(
     case '/streaming/':
       return html(statisticsPage(progress, appName, query, now, beyondSpark()));
     case '/streaming/batch/':
-      return html(batchPage(progress, appName, query, now));
+      return html(batchPage(progress, appName, query));
     case LIVE_UPDATE_PATH:
       return {
         status: 200,

@@ -41,7 +41,7 @@ export function statisticsPage(
   beyondSpark: BeyondSpark = { beforeBatches: '', afterBatches: '' },
 ): PageAnswer {
   const tables = batchTables(l, query);
-  if ('badRequest' in tables) return messagePage(l, appName, 400, tables.badRequest, now);
+  if ('badRequest' in tables) return messagePage(l, appName, 400, tables.badRequest);
   const content = `<h1>Streaming Statistics</h1>
 <p id="header">${header(l, now)}</p>
 ${statTable(l, streamingStatistics(l))}
@@ -55,7 +55,6 @@ ${beyondSpark.afterBatches}`;
       title: 'Streaming Statistics',
       content,
       batchDuration: l.batchDuration,
-      now,
     }),
   };
 }
