@@ -34,6 +34,8 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
 td.error pre { white-space: pre-wrap; margin: 0; font-size: 0.85em; }
+/* A narrow window scrolls the table, not the page. */
+@media (max-width: 40rem) { body { margin: 0.5rem; } table { display: block; overflow-x: auto; } }
 </style>
 </head>
 <body>
