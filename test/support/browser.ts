@@ -39,13 +39,14 @@ export interface Window {
 
 /**
  * Opens a window `width` px wide (900 px high) in a context of its own. Before any script of the
- * page runs, `window.alert` is replaced by one that sets `window.__scriptRan`: a script injected
- * through the page (`<script>alert(1)</script>` in an error message) leaves a flag to read.
+ * page runs, `window.alert` is wrapped to set `window.__scriptRan` too: a script injected through
+ * the page (`<script>alert(1)</script>` in an error message) leaves a flag to read, besides the
+ * dialog.
  */
 export async function openWindow(browser: Browser, width: number): Promise<Window> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   await context.addInitScript(
-    'window.alert = (m) => { window.__scriptRan = String(m); }; window.__scriptRan = undefined;',
+    'const alert = window.alert; window.alert = (m) => { window.__scriptRan = String(m); alert(m); };',
   );
   const page = await context.newPage();
   const dialogs: string[] = [];
