@@ -11,6 +11,8 @@
  *                        local[2]/local[1], Spark's kafka-0-10 direct stream, a bare consumer loop
  *   sinks                rows per second into PostgreSQL, MySQL, Redis, HBase and OpenSearch through
  *                        each sink, beside the store's client on its own best bulk path
+ *   ui                   the web UI's cost: WordCount with the UI off, on and watched; the pages'
+ *                        server and Chromium load times with 1000 retained batches
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -54,6 +56,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   sinks: {
     run: async (argv) => (await import('./sinks.ts')).main(argv),
     help: "rows/s into each store through its sink beside its client's best bulk path [--rows]",
+  },
+  ui: {
+    run: async (argv) => (await import('./ui.ts')).main(argv),
+    help: 'web UI cost: WordCount with the UI off/on/watched; page load with 1000 batches [--quick]',
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },

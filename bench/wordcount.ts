@@ -195,11 +195,17 @@ async function childDstream(a: ChildArgs): Promise<void> {
   });
   if (a.warmup === 0) windowStartUs = nowUs();
   await ssc.start();
+  // Whether the web UI is on (DSTREAM_CONF decides; bench/ui.ts runs this program both ways).
+  print({ event: 'ui', url: ssc.uiWebUrl ?? null });
   await done;
   // The measured window, in the CPU profile's clock (bench/profile.ts keeps only its samples).
   print({ event: 'window', startUs: windowStartUs, endUs: nowUs() });
   await ssc.stop();
-  print(summary('dstream', a, processing.slice(a.warmup), mismatches));
+  const cpu = process.cpuUsage();
+  print({
+    ...summary('dstream', a, processing.slice(a.warmup), mismatches),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  });
 }
 
 /**

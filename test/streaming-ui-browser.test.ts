@@ -115,7 +115,11 @@ describe.skipIf(skipBrowser)(
         expect(FAILURE).toContain('<script>');
         const failed = completedNewestFirst(s).findIndex((b) => b.failureReason !== undefined);
         expect(failed).toBeGreaterThanOrEqual(0);
-        const error = w.page.locator('table#completed-batches tbody tr').nth(failed).locator('td').last();
+        const error = w.page
+          .locator('table#completed-batches tbody tr')
+          .nth(failed)
+          .locator('td')
+          .last();
         expect(await error.textContent()).toContain(FAILURE);
         expect(await w.page.locator('table#completed-batches script').count()).toBe(0);
         expect(await scriptRan(w.page)).toBe(false);

@@ -66,9 +66,7 @@ export async function scriptRan(page: Page): Promise<boolean> {
 
 /** The document's width beyond the window's: 0 when nothing scrolls sideways. */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  const overflow = await page.evaluate(
-    'document.documentElement.scrollWidth - window.innerWidth',
-  );
+  const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
   return Number(overflow);
 }
 
