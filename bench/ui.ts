@@ -95,22 +95,29 @@ async function measure(variant: Variant, round: number, o: Options): Promise<Run
     round,
     linesPerSec: s.linesPerSec as number,
     medianMs: s.medianMs as number,
-    cpuMs: s.cpuMs as number,
+    linesPerCpuSec: (o.lines * o.measured) / ((eventOf(r, 'window', label).cpuMs as number) / 1000),
     peakRssMiB: s.peakRssMiB as number,
     fnv1a: eventOf(r, 'data', label).fnv1a as string,
+    loadAtStart: r.loadAtStart,
     visits: counts.visits,
     failedVisits: counts.failed,
   };
 }
 
-/** Per round, a variant's lines/s over the UI-off run's. */
-function ratio(runs: readonly Run[], variant: Variant): Spread {
+/** Per round, a variant's figure over the UI-off run's. */
+function ratio(runs: readonly Run[], variant: Variant, figure: (r: Run) => number): Spread {
   const values: number[] = [];
   for (const off of runs.filter((r) => r.variant === 'off')) {
     const other = runs.find((r) => r.variant === variant && r.round === off.round);
-    if (other) values.push(other.linesPerSec / off.linesPerSec);
+    if (other) values.push(figure(other) / figure(off));
   }
   return spread(values);
+}
+
+function byVariant(runs: readonly Run[], figure: (r: Run) => number): Record<Variant, Spread> {
+  return Object.fromEntries(
+    VARIANTS.map((v) => [v, spread(runs.filter((r) => r.variant === v).map(figure))]),
+  ) as Record<Variant, Spread>;
 }
 
 async function throughput(o: Options): Promise<Throughput> {
@@ -122,7 +129,8 @@ async function throughput(o: Options): Promise<Throughput> {
       runs.push(run);
       process.stderr.write(
         `[ui] round ${round + 1}/${o.rounds} ${VARIANT_LABELS[variant].padEnd(41)} ` +
-          `${Math.round(run.linesPerSec / 1000)} k lines/s (median ${run.medianMs.toFixed(1)} ms/batch)` +
+          `${Math.round(run.linesPerSec / 1000)} k lines/s (median ${run.medianMs.toFixed(1)} ms/batch), ` +
+          `${Math.round(run.linesPerCpuSec / 1000)} k lines/CPU-s` +
           `${variant === 'watched' ? `, ${run.visits} fetches` : ''}\n`,
       );
     }
@@ -132,14 +140,12 @@ async function throughput(o: Options): Promise<Throughput> {
   return {
     runs,
     fnv1a: [...checksums][0]!,
-    linesPerSec: Object.fromEntries(
-      VARIANTS.map((v) => [
-        v,
-        spread(runs.filter((r) => r.variant === v).map((r) => r.linesPerSec)),
-      ]),
-    ) as Record<Variant, Spread>,
-    onOverOff: ratio(runs, 'on'),
-    watchedOverOff: ratio(runs, 'watched'),
+    linesPerSec: byVariant(runs, (r) => r.linesPerSec),
+    linesPerCpuSec: byVariant(runs, (r) => r.linesPerCpuSec),
+    onOverOff: ratio(runs, 'on', (r) => r.linesPerSec),
+    watchedOverOff: ratio(runs, 'watched', (r) => r.linesPerSec),
+    cpuOnOverOff: ratio(runs, 'on', (r) => r.linesPerCpuSec),
+    cpuWatchedOverOff: ratio(runs, 'watched', (r) => r.linesPerCpuSec),
   };
 }
 
@@ -205,12 +211,26 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write(
     `raw results: ${relative(REPO_ROOT, raw)}\nreport: ${relative(REPO_ROOT, report)}\n`,
   );
+  process.stdout.write(headline(t, pages) + '\n');
+}
+
+/** The last line: the ratios, and the statistics page with 1000 batches. */
+function headline(t: Throughput | undefined, pages: readonly PageLoad[]): string {
+  const parts: string[] = [];
+  if (t) {
+    parts.push(
+      `WordCount lines/s with the UI on ${formatSpread(t.onOverOff)}x of off, watched ${formatSpread(t.watchedOverOff)}x`,
+      `lines per CPU-s on ${formatSpread(t.cpuOnOverOff)}x, watched ${formatSpread(t.cpuWatchedOverOff)}x`,
+    );
+  }
   const page = pages.find((p) => p.retained === 1000 && p.path === '/streaming/');
-  process.stdout.write(
-    `ui: ${t ? `WordCount with the UI on ${formatSpread(t.onOverOff)}x of off, watched ${formatSpread(t.watchedOverOff)}x; ` : ''}` +
-      `/streaming/ with 1000 batches: ${page ? page.serverMs.median.toFixed(1) : '–'} ms server, ` +
-      `${page?.browserLoadMs ? `${page.browserLoadMs.median.toFixed(0)} ms` : '–'} to load in Chromium\n`,
-  );
+  if (page) {
+    const load = page.browserLoadMs ? `${page.browserLoadMs.median.toFixed(0)} ms` : '–';
+    parts.push(
+      `/streaming/ with 1000 batches: ${page.serverMs.median.toFixed(1)} ms server, ${load} to load in Chromium`,
+    );
+  }
+  return `ui: ${parts.join('; ')}`;
 }
 
 if (import.meta.main) await main(process.argv.slice(2));

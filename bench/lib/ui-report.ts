@@ -29,10 +29,14 @@ export interface Run {
   round: number;
   linesPerSec: number;
   medianMs: number;
-  /** CPU time of the whole process (data generation included, the same in every variant). */
-  cpuMs: number;
+  /**
+   * Lines per second of CPU time of the whole process (every thread) from the end of the last
+   * warm-up batch to the end of the last batch: the UI's work between batches counts too.
+   */
+  linesPerCpuSec: number;
   peakRssMiB: number;
   fnv1a: string;
+  loadAtStart: number;
   /** Page and API fetches made while it ran ("watched" only), and how many failed. */
   visits: number;
   failedVisits: number;
@@ -42,9 +46,13 @@ export interface Throughput {
   runs: Run[];
   fnv1a: string;
   linesPerSec: Record<Variant, Spread>;
-  /** Per round: UI on over UI off, and watched over off (lines/s). */
+  linesPerCpuSec: Record<Variant, Spread>;
+  /** Per round: UI on over UI off, and watched over off (lines/s of processing time). */
   onOverOff: Spread;
   watchedOverOff: Spread;
+  /** The same, of lines per CPU-second. */
+  cpuOnOverOff: Spread;
+  cpuWatchedOverOff: Spread;
 }
 
 function describe(o: Options, fnv1a: string): string {
@@ -80,15 +88,16 @@ export function uiText(t: Throughput | undefined, pages: readonly PageLoad[], o:
 
 function throughputText(t: Throughput, o: Options): string[] {
   const out = [describe(o, t.fnv1a)];
-  out.push('  lines/s of processing time, median (min–max) over rounds');
+  out.push('  k lines/s of processing time; k lines per CPU-second; median (min–max) over rounds');
   for (const v of VARIANTS) {
     out.push(
-      `  ${VARIANT_LABELS[v].padEnd(42)} ${formatSpread(t.linesPerSec[v], 0, 1e-3).padEnd(18)} k lines/s` +
-        `   CPU ${(ofVariant(t, v, (r) => r.cpuMs) / 1000).toFixed(1)} s, RSS ${Math.round(ofVariant(t, v, (r) => r.peakRssMiB))} MiB`,
+      `  ${VARIANT_LABELS[v].padEnd(42)} ${formatSpread(t.linesPerSec[v], 0, 1e-3).padEnd(18)} ` +
+        `${formatSpread(t.linesPerCpuSec[v], 0, 1e-3).padEnd(18)} RSS ${Math.round(ofVariant(t, v, (r) => r.peakRssMiB))} MiB`,
     );
   }
   out.push(
-    `  ratios per round: on/off ${formatSpread(t.onOverOff, 3)}, watched/off ${formatSpread(t.watchedOverOff, 3)}`,
+    `  ratios per round, lines/s: on/off ${formatSpread(t.onOverOff, 3)}, watched/off ${formatSpread(t.watchedOverOff, 3)}`,
+    `  ratios per round, lines/CPU-s: on/off ${formatSpread(t.cpuOnOverOff, 3)}, watched/off ${formatSpread(t.cpuWatchedOverOff, 3)}`,
   );
   return out;
 }
@@ -124,23 +133,36 @@ export function uiMarkdown(
 function throughputMarkdown(t: Throughput, o: Options): string[] {
   const out = [`### ${describe(o, t.fnv1a)}`, ''];
   out.push(
-    '| UI | lines/s (median, min–max over rounds) | ms per batch | CPU s per run | peak RSS MiB |',
+    '| UI | lines/s of processing time (median, min–max over rounds) | ms per batch | lines per CPU-second | peak RSS MiB |',
   );
   out.push('|---|---|---|---|---|');
   for (const v of VARIANTS) {
     out.push(
       `| ${VARIANT_LABELS[v]} | ${formatSpread(t.linesPerSec[v], 0, 1e-3)} k | ` +
-        `${ofVariant(t, v, (r) => r.medianMs).toFixed(1)} | ${(ofVariant(t, v, (r) => r.cpuMs) / 1000).toFixed(1)} | ` +
+        `${ofVariant(t, v, (r) => r.medianMs).toFixed(1)} | ${formatSpread(t.linesPerCpuSec[v], 0, 1e-3)} k | ` +
         `${Math.round(ofVariant(t, v, (r) => r.peakRssMiB))} |`,
     );
   }
-  out.push('', '| ratio (per round) | median (min–max) |', '|---|---|');
-  out.push(`| UI on / off | ${formatSpread(t.onOverOff, 3)} |`);
-  out.push(`| UI on, watched / off | ${formatSpread(t.watchedOverOff, 3)} |`);
-  out.push('', 'Per run (round, UI, lines/s, median ms per batch, fetches while watched):', '');
+  out.push(
+    '',
+    '| ratio (per round) | lines/s: median (min–max) | lines per CPU-s: median (min–max) |',
+  );
+  out.push('|---|---|---|');
+  out.push(
+    `| UI on / off | ${formatSpread(t.onOverOff, 3)} | ${formatSpread(t.cpuOnOverOff, 3)} |`,
+  );
+  out.push(
+    `| UI on, watched / off | ${formatSpread(t.watchedOverOff, 3)} | ${formatSpread(t.cpuWatchedOverOff, 3)} |`,
+  );
+  out.push(
+    '',
+    'Per run (round, UI, lines/s, median ms per batch, lines per CPU-s, 1-min load at start, fetches while watched):',
+    '',
+  );
   for (const r of t.runs) {
     out.push(
-      `- ${r.round + 1} ${VARIANT_LABELS[r.variant]}: ${Math.round(r.linesPerSec)} lines/s, ${r.medianMs.toFixed(1)} ms` +
+      `- ${r.round + 1} ${VARIANT_LABELS[r.variant]}: ${Math.round(r.linesPerSec)} lines/s, ${r.medianMs.toFixed(1)} ms, ` +
+        `${Math.round(r.linesPerCpuSec)} lines/CPU-s, load ${r.loadAtStart.toFixed(2)}` +
         (r.variant === 'watched' ? `, ${r.visits} fetches (${r.failedVisits} failed)` : ''),
     );
   }
