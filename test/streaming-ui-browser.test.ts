@@ -100,11 +100,15 @@ describe.skipIf(skipBrowser)(
           seen.map((b) => sparkBatchTime(b.batchTime.milliseconds)),
         );
         expect(rows.map((r) => r[1])).toEqual(seen.map((b) => `${b.numRecords} records`));
-        // Output ops that succeeded / all, as the batch's output operations say.
+        // Output ops that succeeded / all, as the batch's output operations say; Spark's progress
+        // bar adds "(n failed)" when some failed.
+        const ops = seen.map((b) => [...b.outputOperationInfos.values()]);
         expect(rows.map((r) => r[5])).toEqual(
-          seen.map((b) => {
-            const ops = [...b.outputOperationInfos.values()];
-            return `${ops.filter((op) => op.failureReason === undefined).length}/${ops.length}`;
+          ops.map((all) => {
+            const failed = all.filter((op) => op.failureReason !== undefined).length;
+            return expect.stringMatching(
+              new RegExp(`^${all.length - failed}/${all.length}( \\(${failed} failed\\))?$`),
+            );
           }),
         );
         const headings = await w.page.locator('table#completed-batches thead th').allInnerTexts();
