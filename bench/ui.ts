@@ -177,13 +177,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   const start = machine();
   const command = `npm run bench -- ui ${argv.join(' ')}`.trim();
-  process.stderr.write(
-    `[ui] ${start.cores} cores, ${start.cpuModel}, load ${formatLoad(start.loadAverage)}; ` +
-      `${o.rounds} rounds of WordCount with the UI ${VARIANTS.join(' / ')}, then the pages\n`,
-  );
   const only = values.only;
   if (only !== undefined && only !== 'throughput' && only !== 'pages')
     throw new Error(`--only throughput|pages, not ${only}`);
+  const plan = [
+    only === 'pages' ? '' : `${o.rounds} rounds of WordCount with the UI ${VARIANTS.join(' / ')}`,
+    only === 'throughput' ? '' : 'the pages with 10 and 1000 batches',
+  ];
+  process.stderr.write(
+    `[ui] ${start.cores} cores, ${start.cpuModel}, load ${formatLoad(start.loadAverage)}; ` +
+      `${plan.filter((p) => p !== '').join(', then ')}\n`,
+  );
   ensureBuilt();
   const t = only === 'pages' ? undefined : await throughput(o);
   const pages: PageLoad[] =
