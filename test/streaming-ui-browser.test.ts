@@ -102,15 +102,12 @@ describe.skipIf(skipBrowser)(
         expect(rows.map((r) => r[1])).toEqual(seen.map((b) => `${b.numRecords} records`));
         // Output ops that succeeded / all, as the batch's output operations say; Spark's progress
         // bar adds "(n failed)" when some failed.
-        const ops = seen.map((b) => [...b.outputOperationInfos.values()]);
-        expect(rows.map((r) => r[5])).toEqual(
-          ops.map((all) => {
-            const failed = all.filter((op) => op.failureReason !== undefined).length;
-            return expect.stringMatching(
-              new RegExp(`^${all.length - failed}/${all.length}( \\(${failed} failed\\))?$`),
-            );
-          }),
-        );
+        seen.forEach((b, i) => {
+          const ops = [...b.outputOperationInfos.values()];
+          const failed = ops.filter((op) => op.failureReason !== undefined).length;
+          const expected = `^${ops.length - failed}/${ops.length}( \\(${failed} failed\\))?$`;
+          expect(rows[i]![5]).toMatch(new RegExp(expected));
+        });
         const headings = await w.page.locator('table#completed-batches thead th').allInnerTexts();
         expect(headings).toContain('Error');
       });
