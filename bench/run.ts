@@ -14,6 +14,8 @@
  *                        each sink, beside the store's client on its own best bulk path
  *   sql-load             rows per second into DuckDB through dstream/sql's createDataFrame,
  *                        beside DuckDB's appender fed value by value
+ *   ui                   the web UI's cost: WordCount with the UI off, on and watched; the pages'
+ *                        server and Chromium load times with 1000 retained batches
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -65,6 +67,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   'sql-load': {
     run: async (argv) => (await import('./sql-load.ts')).main(argv),
     help: 'rows/s into DuckDB through dstream/sql createDataFrame beside the bare appender [--rows]',
+  },
+  ui: {
+    run: async (argv) => (await import('./ui.ts')).main(argv),
+    help: 'web UI cost: WordCount with the UI off/on/watched; page load with 1000 batches [--quick]',
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },

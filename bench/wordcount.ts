@@ -174,6 +174,8 @@ async function childDstream(a: ChildArgs): Promise<void> {
 
   const processing: number[] = [];
   let windowStartUs = 0;
+  // CPU of the whole process (every task thread) in the measured window: bench/ui.ts compares it.
+  let windowCpu = process.cpuUsage();
   const done = new Promise<void>((resolve) => {
     ssc.addStreamingListener({
       onBatchCompleted: ({ batchInfo }) => {
@@ -188,16 +190,30 @@ async function childDstream(a: ChildArgs): Promise<void> {
           schedulingMs: batchInfo.schedulingDelay,
           keys: keys[i],
         });
-        if (i === a.warmup - 1) windowStartUs = nowUs();
+        if (i === a.warmup - 1) {
+          windowStartUs = nowUs();
+          windowCpu = process.cpuUsage();
+        }
         if (i === total - 1) resolve();
       },
     });
   });
-  if (a.warmup === 0) windowStartUs = nowUs();
+  if (a.warmup === 0) {
+    windowStartUs = nowUs();
+    windowCpu = process.cpuUsage();
+  }
   await ssc.start();
+  // Whether the web UI is on (DSTREAM_CONF decides; bench/ui.ts runs this program both ways).
+  print({ event: 'ui', url: ssc.uiWebUrl ?? null });
   await done;
+  const cpu = process.cpuUsage(windowCpu);
   // The measured window, in the CPU profile's clock (bench/profile.ts keeps only its samples).
-  print({ event: 'window', startUs: windowStartUs, endUs: nowUs() });
+  print({
+    event: 'window',
+    startUs: windowStartUs,
+    endUs: nowUs(),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  });
   await ssc.stop();
   print(summary('dstream', a, processing.slice(a.warmup), mismatches));
 }
