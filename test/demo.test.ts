@@ -58,4 +58,24 @@ describe('dstream demo', () => {
     expect(await second.exited).toBe(0);
     expect(await first.exited).toBe(0);
   });
+  it('prints the address of its web UI, whose page shows the batches while the demo runs', async () => {
+    const cli = startCli(['demo', '--port', '0', '--batch', '1', '--rate', '50'], {
+      // The suite turns the UI off (vitest.config.ts); a user's `npm start` has it on. Port 0:
+      // any free port, so that a UI left on 4040 by something else does not matter.
+      env: { DSTREAM_CONF: '{"spark.ui.port":"0"}' },
+    });
+    const [, url] = await cli.waitFor('stderr', /Streaming UI at (http:\/\/127\.0\.0\.1:\d+)\n/);
+    // Three batches with counts on stdout: the first two have completed, as the UI has heard.
+    await cli.waitFor(
+      'stdout',
+      new RegExp(`(${DASHES}\\nTime: \\d+ ms\\n${DASHES}\\n\\(\\w+,\\d+\\)[^]*){3}`),
+    );
+    const page = await (await fetch(`${url!}/streaming/`)).text();
+    const completed = Number(/\(<strong>(\d+)<\/strong> completed batches/.exec(page)?.[1]);
+    expect(completed).toBeGreaterThanOrEqual(2);
+    expect(page).toContain('<table id="completed-batches"');
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr().match(/Streaming UI at/g)).toHaveLength(1);
+  });
 });
