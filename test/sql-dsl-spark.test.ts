@@ -43,6 +43,7 @@ let spark: SparkSession;
 let orders: DataFrame;
 let provinces: DataFrame;
 let weird: DataFrame;
+let events: DataFrame;
 
 /** A table of tables.json as createDataFrame takes it: timestamps as Dates. */
 function tableOf(table: Table): DataFrame {
@@ -69,6 +70,7 @@ beforeAll(() => {
   orders = tableOf(tables.orders!);
   provinces = tableOf(tables.provinces!);
   weird = tableOf(tables.weird!);
+  events = tableOf(tables.events!);
 });
 afterAll(() => spark.stop());
 
@@ -254,6 +256,17 @@ const queries: Record<string, () => DataFrame> = {
       .agg(sum('quantity').alias('q'))
       .select(col('window.start'), col('window').getField('end'), col('q'))
       .orderBy('start'),
+  window_null_ts: () =>
+    events
+      .groupBy(window(col('ts'), '1 minute'))
+      .agg(sum('n'), count('*'))
+      .orderBy('window'),
+  window_null_ts_sliding: () =>
+    events
+      .groupBy(window(col('ts'), '1 minute', '20 seconds'))
+      .agg(sum('n'))
+      .orderBy('window'),
+  window_select: () => events.select(col('n'), window(col('ts'), '30 seconds')).orderBy('n'),
   date_format: () =>
     orders.select(col('id'), date_format(col('ts'), 'yyyy-MM-dd HH:mm')).orderBy('id'),
   escaping: () =>

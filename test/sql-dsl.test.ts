@@ -249,6 +249,13 @@ describe('arguments Spark refuses', () => {
     );
   });
 
+  it('GroupedData.sum of a column that is not numeric', async () => {
+    const e = await failure(sales.groupBy('id').sum('word').collect());
+    expect(e.message).toBe(
+      '"word" is not a numeric column. Aggregation function can only be applied on a numeric column.',
+    );
+  });
+
   it('union of inputs with different numbers of columns', async () => {
     const e = await failure(sales.union(sales.select('id')).collect());
     expect(e.message).toContain('[NUM_COLUMNS_MISMATCH]');

@@ -32,8 +32,6 @@ export interface Compiled {
   readonly order?: SortOrder;
   /** Set by when(): a CASE that otherwise() and when() may extend. */
   readonly caseChain?: boolean;
-  /** Set by a sliding window(): one input row gives several output rows (an unnest). */
-  readonly generator?: boolean;
   /** Set by expr(): the text as written, for a select list (it may hold its own `AS name`). */
   readonly raw?: string;
   /** Set for an input column (and an alias): Spark names a cast of it after it. */

@@ -94,8 +94,19 @@ export class GroupedData {
   private numeric(colNames: readonly string[], fn: (c: ColumnOrName) => Column): DataFrame {
     return this.toDataFrame(
       aggregatePlan(this.plan, this.keys, (columns) => {
-        const names = colNames.length > 0 ? colNames : columns.filter(isNumeric).map((c) => c.name);
-        return names.map((n) => fn(columnOf(n)));
+        if (colNames.length === 0) return columns.filter(isNumeric).map((c) => fn(c.name));
+        return colNames.map((n) => {
+          const column = columns.find((c) => c.name.toLowerCase() === n.toLowerCase());
+          // Spark refuses a column that is not numeric; an unknown one fails as any other.
+          if (column !== undefined && !isNumeric(column)) {
+            throw new DStreamError(
+              'DSTREAM_ERR_SQL_ARGUMENT',
+              `"${n}" is not a numeric column. Aggregation function can only be applied on a ` +
+                'numeric column.',
+            );
+          }
+          return fn(columnOf(n));
+        });
       }),
     );
   }

@@ -1,7 +1,8 @@
 // Spark's `window(timeColumn, windowDuration, slideDuration?, startTime?)` as DuckDB SQL: the struct
 // `{start, end}` of the window each row's timestamp falls in. Windows are aligned to the epoch plus
 // startTime, as Spark aligns them. A sliding window (slide shorter than the window) puts a row in
-// every window that holds it, which is an unnest: one output row per window.
+// every window that holds it, and a row without a timestamp is in none (Spark drops it): an
+// unnest, one output row per window.
 import { DStreamError } from '../errors.js';
 import { Column } from './column.js';
 
@@ -73,12 +74,13 @@ export function window(
     // The last window start at or before the timestamp: a positive remainder, also before 1970.
     const last = `(${us} - (((${us} - ${offsetUs}) % ${slideUs}) + ${slideUs}) % ${slideUs})`;
     const overlapping = Math.ceil(windowUs / slideUs);
+    // Spark leaves out rows whose timestamp is null: unnest of a null list gives no row.
     const sql =
       overlapping === 1
-        ? `CASE WHEN ${ts.sql} IS NULL THEN NULL ELSE ${windowStruct(last, windowUs)} END`
+        ? `unnest(CASE WHEN ${ts.sql} IS NULL THEN NULL ELSE [${windowStruct(last, windowUs)}] END)`
         : `unnest(list_filter(list_transform(range(0, ${overlapping}), lambda k: ` +
           `${windowStruct(`${last} - k * ${slideUs}`, windowUs)}), ` +
           `lambda w: epoch_us(w."end") > ${us}))`;
-    return { sql, name: 'window', generator: overlapping > 1 };
+    return { sql, name: 'window' };
   });
 }

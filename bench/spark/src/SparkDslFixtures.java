@@ -68,6 +68,7 @@ public final class SparkDslFixtures {
       Dataset<Row> orders = t.get("orders");
       Dataset<Row> provinces = t.get("provinces");
       Dataset<Row> weird = t.get("weird");
+      Dataset<Row> events = t.get("events");
 
       Map<String, Supplier<Dataset<Row>>> q = new LinkedHashMap<>();
       q.put("group_count", () -> orders.groupBy("province").count().orderBy("province"));
@@ -254,6 +255,19 @@ public final class SparkDslFixtures {
                   .agg(sum("quantity").alias("q"))
                   .select(col("window.start"), col("window").getField("end"), col("q"))
                   .orderBy("start"));
+      q.put(
+          "window_null_ts",
+          () -> events.groupBy(window(col("ts"), "1 minute")).agg(sum("n"), count("*")).orderBy("window"));
+      q.put(
+          "window_null_ts_sliding",
+          () ->
+              events
+                  .groupBy(window(col("ts"), "1 minute", "20 seconds"))
+                  .agg(sum("n"))
+                  .orderBy("window"));
+      q.put(
+          "window_select",
+          () -> events.select(col("n"), window(col("ts"), "30 seconds")).orderBy("n"));
       q.put("date_format", () -> orders.select(col("id"), date_format(col("ts"), "yyyy-MM-dd HH:mm")).orderBy("id"));
       q.put(
           "escaping",
