@@ -304,6 +304,15 @@ describe('more transformations', () => {
     expect(await sales.groupBy().max().columns).toEqual(['max(id)', 'max(total)', 'max(price)']);
   });
 
+  it('joins a DataFrame with itself, and serves as a view for SQL', async () => {
+    const pairs = sales.select('id', 'word').join(sales.select('word', 'total'), 'word');
+    expect(await pairs.count()).toBe(9); // apple 2x2, pear 2x2, fig 1
+    sales.groupBy('word').agg(sum('total').alias('total')).createOrReplaceTempView('totals');
+    expect(
+      await spark.sql('SELECT word FROM totals WHERE total > 5 ORDER BY word').collect(),
+    ).toEqual([{ word: 'apple' }, { word: 'fig' }]);
+  });
+
   it('is lazy: nothing runs until an action, and the source DataFrame is unchanged', async () => {
     const derived = sales.withColumn('total', lit(0));
     expect(await sales.orderBy('id').select('total').first()).toEqual({ total: 3 });
