@@ -96,6 +96,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_SQL: 'a SQL query the engine rejected: a syntax error, an unknown column or view',
   DSTREAM_ERR_SQL_SCHEMA: 'a DataFrame schema that cannot be parsed, or rows that do not match it',
   DSTREAM_ERR_SQL_SESSION_STOPPED: 'a SparkSession or one of its DataFrames used after stop()',
+  DSTREAM_ERR_SQL_UNRESOLVED_COLUMN:
+    'a DataFrame transformation naming a column its input does not have, or an ambiguous one',
+  DSTREAM_ERR_SQL_ARGUMENT:
+    'a DataFrame transformation or column function given an argument Spark would refuse',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -41,10 +41,26 @@ export class LocalSource {
   }
 }
 
+/**
+ * What an action makes ready, in order, before it runs a plan's SQL: a local table to load, or a
+ * DSL step whose SQL is written against the columns its input has then (dsl-plan.ts). A loaded
+ * table is dropped when no view reads it.
+ */
+export interface PlanSource {
+  readonly table: string;
+  loaded: boolean;
+  load(engine: Engine): Promise<void>;
+}
+
 /** A DataFrame's logical plan: the SQL that computes it, and the local tables that SQL reads. */
 export interface Plan {
   readonly sql: string;
-  readonly sources: readonly LocalSource[];
+  readonly sources: readonly PlanSource[];
+  /**
+   * The column names as Spark gives them, once the sources are ready, when they differ from what
+   * DuckDB answers: a DSL step may have two columns of one name, which DuckDB renames `a_1`.
+   */
+  readonly columnNames?: readonly string[] | undefined;
 }
 
 export function sourcePlan(source: LocalSource): Plan {
@@ -64,7 +80,7 @@ export class Catalog {
   private readonly views = new Map<string, Plan>();
   private readonly pending = new Set<string>();
   /** Tables of replaced views: dropped at the next sync unless another view reads them. */
-  private retired: LocalSource[] = [];
+  private retired: PlanSource[] = [];
 
   /** Records a temporary view (a global one lives in `global_temp`), created at the next action. */
   register(name: string, plan: Plan, global = false): void {
@@ -95,7 +111,7 @@ export class Catalog {
   }
 
   /** Drops the loaded tables of `used` that no view reads; they load again if used again. */
-  async release(engine: Engine, used: readonly LocalSource[]): Promise<void> {
+  async release(engine: Engine, used: readonly PlanSource[]): Promise<void> {
     for (const source of used) {
       if (!source.loaded) continue;
       const inView = [...this.views.values()].some((p) => p.sources.includes(source));

@@ -5,8 +5,14 @@ import type * as DuckDB from '@duckdb/node-api';
 import { DStreamError } from '../errors.js';
 import { sqlError, type Engine, type SqlEngine } from './engine.js';
 import { formatCell, TimestampFormatter } from './format-cell.js';
+import { columnNamesOf } from './dsl-plan.js';
 import { resultSchema } from './result-schema.js';
 import { escapeMetaCharacters, showString, truncateCell } from './show-string.js';
+import type { Column } from './column.js';
+import { boundColumn } from './functions.js';
+import { GroupedData } from './grouped-data.js';
+import { joinPlan } from './join.js';
+import * as dsl from './transformations.js';
 import type { Catalog, Plan } from './catalog.js';
 import type { StructType } from './types.js';
 import { toNaturalValue } from './values.js';
@@ -81,7 +87,7 @@ export class DataFrame {
         }
         return {
           schema: resultSchema(
-            reader.columnNames(),
+            columnNamesOf(this.plan, reader.columnNames()),
             reader.columnTypes(),
             engine.duckdb.DuckDBTypeId,
           ),
@@ -181,5 +187,118 @@ export class DataFrame {
    */
   async show(numRows = 20, truncate: boolean | number = true, vertical = false): Promise<void> {
     process.stdout.write((await this.showString(numRows, truncate, vertical)) + '\n');
+  }
+
+  // The DSL (transformations.ts, grouped-data.ts, join.ts): lazy, each a new DataFrame whose SQL is
+  // written against its input's columns when an action runs.
+
+  private derive(plan: Plan): DataFrame {
+    return new DataFrame(this.session, plan);
+  }
+
+  /** The column `colName` of this DataFrame, as Spark's `df.col`: names a side of a join. */
+  col(colName: string): Column {
+    return boundColumn(this, colName);
+  }
+
+  /** The columns or expressions given, by Column or by name: `select('word', col('n').plus(1))`. */
+  select(...cols: (Column | string)[]): DataFrame {
+    return this.derive(dsl.selectPlan(this.plan, cols));
+  }
+
+  /** Columns given as SQL expressions: `selectExpr('word', 'total * 2 AS double_total')`. */
+  selectExpr(...exprs: string[]): DataFrame {
+    return this.derive(dsl.selectExprPlan(this.plan, exprs));
+  }
+
+  /** The rows where `condition` (a boolean Column, or SQL text such as `'total > 1'`) holds. */
+  where(condition: Column | string): DataFrame {
+    return this.derive(dsl.wherePlan(this.plan, condition));
+  }
+
+  /** Alias of {@link where}. */
+  filter(condition: Column | string): DataFrame {
+    return this.where(condition);
+  }
+
+  /** Groups rows by the columns, for `agg(...)`, `count()`, `sum(...)`... */
+  groupBy(...cols: (Column | string)[]): GroupedData {
+    return new GroupedData(this.plan, cols.map(dsl.columnOf), (p) => this.derive(p));
+  }
+
+  /** Aggregates over all rows: `df.agg(max('total'))`, as `groupBy().agg(...)`. */
+  agg(...exprs: Column[]): DataFrame {
+    return this.groupBy().agg(...exprs);
+  }
+
+  /** Sorted by the columns (ascending, nulls first, unless `desc('x')`/`col('x').desc()`). */
+  orderBy(...cols: (Column | string)[]): DataFrame {
+    return this.derive(dsl.orderByPlan(this.plan, cols));
+  }
+
+  /** Alias of {@link orderBy}. */
+  sort(...cols: (Column | string)[]): DataFrame {
+    return this.orderBy(...cols);
+  }
+
+  /** The first `n` rows. */
+  limit(n: number): DataFrame {
+    return this.derive(dsl.limitPlan(this.plan, n));
+  }
+
+  /** A column added at the end, or the column of that name replaced in place. */
+  withColumn(colName: string, col: Column): DataFrame {
+    return this.derive(dsl.withColumnPlan(this.plan, colName, col));
+  }
+
+  /** A column renamed (nothing happens when there is no column `existing`). */
+  withColumnRenamed(existing: string, newName: string): DataFrame {
+    return this.derive(dsl.withColumnRenamedPlan(this.plan, existing, newName));
+  }
+
+  /** Without the columns named (names that are not columns are ignored). */
+  drop(...colNames: string[]): DataFrame {
+    return this.derive(dsl.dropPlan(this.plan, colNames));
+  }
+
+  /**
+   * Joined with `right`: `on` is a column name or names (a USING join: the keys once, first) or
+   * a Column condition (`left.col('id').equalTo(right.col('id'))`); `how` is one of Spark's join
+   * types: inner, cross, outer/full/full_outer, left/left_outer, right/right_outer, left_semi,
+   * left_anti. Without `on`, every pair of rows.
+   */
+  join(right: DataFrame, on?: string | readonly string[] | Column, how = 'inner'): DataFrame {
+    return this.derive(joinPlan(this.plan, right.plan, on, how));
+  }
+
+  /** Every pair of rows of this DataFrame and `right`. */
+  crossJoin(right: DataFrame): DataFrame {
+    return this.join(right, undefined, 'cross');
+  }
+
+  /** The distinct rows. */
+  distinct(): DataFrame {
+    return this.derive(dsl.distinctPlan(this.plan));
+  }
+
+  /** One row per distinct value of the columns named (per distinct row when none is). */
+  dropDuplicates(colNames: readonly string[] | string = [], ...more: string[]): DataFrame {
+    const names = typeof colNames === 'string' ? [colNames, ...more] : [...colNames, ...more];
+    return this.derive(dsl.dropDuplicatesPlan(this.plan, names));
+  }
+
+  /** The rows of both, columns matched by position, duplicates kept (SQL's UNION ALL). */
+  union(other: DataFrame): DataFrame {
+    return this.derive(dsl.unionPlan(this.plan, other.plan));
+  }
+
+  /** Alias of {@link union}. */
+  unionAll(other: DataFrame): DataFrame {
+    return this.union(other);
+  }
+
+  /** The rows of both, columns matched by name (missing ones null if `allowMissingColumns`). */
+  unionByName(other: DataFrame, allowMissingColumns = false): DataFrame {
+    return this.derive(dsl.unionByNamePlan(this.plan, other.plan, allowMissingColumns));
   }
 }

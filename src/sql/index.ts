@@ -6,6 +6,33 @@
  */
 export { Builder, RuntimeConfig, SparkSession, type SessionConf } from './session.js';
 export { DataFrame, type ResultRow } from './dataframe.js';
+export { Column, type Literal } from './column.js';
+export { GroupedData } from './grouped-data.js';
+export {
+  asc,
+  avg,
+  coalesce,
+  col,
+  column,
+  concat,
+  count,
+  countDistinct,
+  date_format,
+  desc,
+  expr,
+  first,
+  length,
+  lit,
+  lower,
+  max,
+  mean,
+  min,
+  round,
+  sum,
+  upper,
+  when,
+  window,
+} from './functions.js';
 export { parseDDL } from './ddl.js';
 export type { Row } from './values.js';
 export {

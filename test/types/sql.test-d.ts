@@ -3,11 +3,19 @@
 import { expectTypeOf } from 'vitest';
 import type { DStream } from 'dstream';
 import {
+  col,
+  Column,
   DataFrame,
+  desc,
+  GroupedData,
+  lit,
   LongType,
   SparkSession,
   StringType,
   StructType,
+  sum,
+  when,
+  window,
   type DataType,
   type ResultRow,
 } from 'dstream/sql';
@@ -44,3 +52,24 @@ lines.foreachRDD((rdd) => {
 void spark.sql('SELECT 1').show(20, 'yes');
 // @ts-expect-error -- a schema is DDL text or a StructType
 spark.createDataFrame([{ a: 1 }], ['a']);
+
+// The DSL: Columns and functions as Spark's, transformations returning DataFrames, GroupedData.
+{
+  const df = spark.createDataFrame([{ word: 'a', total: 2, at: new Date(0) }]);
+  expectTypeOf(col('total').plus(1).alias('next')).toEqualTypeOf<Column>();
+  expectTypeOf(df.select('word', col('total'))).toEqualTypeOf<DataFrame>();
+  expectTypeOf(df.groupBy('word')).toEqualTypeOf<GroupedData>();
+  expectTypeOf(
+    df.groupBy(window(col('at'), '1 minute')).agg(sum('total')),
+  ).toEqualTypeOf<DataFrame>();
+  expectTypeOf(df.join(df, 'word', 'left_anti')).toEqualTypeOf<DataFrame>();
+  expectTypeOf(df.join(df, df.col('word').equalTo(lit('a')))).toEqualTypeOf<DataFrame>();
+  expectTypeOf(when(col('total').gt(1), 'big').otherwise(null)).toEqualTypeOf<Column>();
+  expectTypeOf(
+    df.where('total > 1').orderBy(desc('total')).limit(1).collect(),
+  ).resolves.toEqualTypeOf<ResultRow[]>();
+  // @ts-expect-error -- a literal is not a Column for agg: aggregates are Columns
+  df.groupBy('word').agg('total');
+  // @ts-expect-error -- a column value is a literal or a Column, not an object
+  col('total').plus({ n: 1 });
+}
