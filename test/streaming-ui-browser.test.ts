@@ -4,7 +4,7 @@
 // holding a <script> shows as text and runs nothing, and nothing scrolls sideways. Screenshots of
 // both widths are saved under test-artifacts/ui/. The parts of the pages still to come (charts,
 // running and waiting tables, the batch page, live updates) are in
-// streaming-ui-browser-pages.test.ts.
+// streaming-ui-browser-charts.test.ts, -batch-page.test.ts and -live.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { setLogLevel, type BatchInfo } from 'dstream';
