@@ -2,9 +2,9 @@
 // application of test/support/ui-scenario.ts, in a narrow (375 px) and a wide (1600 px) window:
 // the header and the completed batches table show what the listener saw, an error message
 // holding a <script> shows as text and runs nothing, and nothing scrolls sideways. Screenshots of
-// both widths are saved under test-artifacts/ui/. The parts of the pages still to come (charts,
-// running and waiting tables, the batch page, live updates) are in
-// streaming-ui-browser-pages.test.ts.
+// both widths are saved under test-artifacts/ui/. The other parts of the pages (charts,
+// running and waiting tables, paging, the batch page, live updates) are checked in
+// streaming-ui-browser-charts.test.ts, -batch-page.test.ts and -live.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { setLogLevel, type BatchInfo } from 'dstream';
