@@ -96,6 +96,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_SQL: 'a SQL query the engine rejected: a syntax error, an unknown column or view',
   DSTREAM_ERR_SQL_SCHEMA: 'a DataFrame schema that cannot be parsed, or rows that do not match it',
   DSTREAM_ERR_SQL_SESSION_STOPPED: 'a SparkSession or one of its DataFrames used after stop()',
+  DSTREAM_ERR_SQL_NO_CONTEXT:
+    'df.rdd with no SparkContext known to the session: give it one with builder().sparkContext(sc)',
+  DSTREAM_ERR_SQL_PATH_EXISTS: 'df.write to a path that exists, in the default save mode',
+  DSTREAM_ERR_SQL_WRITE: 'df.write with an unknown save mode, format option or partition column',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,0 +1,124 @@
+// sqlStream (issue #20's `stream.sql`): SQL over every batch, and over every window, gives a stream
+// of rows equal to the same aggregation done with DStream operations on the same batches; its rows
+// flow on into further DStream operations; a failing query fails its batch with the query.
+import { afterAll, describe, expect, it } from 'vitest';
+import { DStreamError, Seconds } from 'dstream';
+import { runBatches } from 'dstream/testing';
+import { SparkSession, sqlStream, type ResultRow } from 'dstream/sql';
+
+const lines = [['a b a', 'c'], ['b b', 'c a', 'd'], [], ['a', 'a a a b'], ['e']];
+
+type Counts = Record<string, number>;
+
+const pairsAsCounts = (pairs: readonly (readonly [string, number])[]): Counts =>
+  Object.fromEntries([...pairs].sort(([a], [b]) => a.localeCompare(b)));
+
+const rowsAsCounts = (rows: readonly ResultRow[]): Counts =>
+  pairsAsCounts(rows.map((r) => [r.word as string, r.total as number] as const));
+
+const COUNT_WORDS = 'SELECT word, count(*) AS total FROM words GROUP BY word';
+
+afterAll(() => SparkSession.getActiveSession()?.stop());
+
+describe('sqlStream', () => {
+  it('answers each batch as reduceByKey does', async () => {
+    const [bySql, byDStream] = await runBatches({
+      inputs: [lines],
+      numBatches: lines.length,
+      build: (_ssc, [input]) => {
+        const words = input!.flatMap((l: string) => l.split(' '));
+        return [
+          sqlStream(
+            words.map((w) => [w] as const),
+            'words',
+            COUNT_WORDS,
+            'word STRING',
+          ),
+          words.map((w) => [w, 1] as const).reduceByKey((a, b) => a + b),
+        ];
+      },
+    });
+    expect(bySql!.map((rows) => rowsAsCounts(rows as ResultRow[]))).toEqual(
+      byDStream!.map((pairs) => pairsAsCounts(pairs as [string, number][])),
+    );
+    expect(rowsAsCounts(bySql![0] as ResultRow[])).toEqual({ a: 2, b: 1, c: 1 });
+    // An empty batch under a schema runs the query: no words, no rows.
+    expect(bySql![2]).toEqual([]);
+  });
+
+  it('answers each window as reduceByKeyAndWindow does', async () => {
+    const [bySql, byDStream] = await runBatches({
+      inputs: [lines],
+      numBatches: lines.length,
+      build: (_ssc, [input]) => {
+        const words = input!.flatMap((l: string) => l.split(' '));
+        return [
+          sqlStream(
+            words.map((word) => ({ word })).window(Seconds(3), Seconds(1)),
+            'words',
+            COUNT_WORDS,
+          ),
+          words
+            .map((w) => [w, 1] as const)
+            .reduceByKeyAndWindow((a, b) => a + b, Seconds(3), Seconds(1)),
+        ];
+      },
+    });
+    expect(bySql!.map((rows) => rowsAsCounts(rows as ResultRow[]))).toEqual(
+      byDStream!.map((pairs) => pairsAsCounts(pairs as [string, number][])),
+    );
+    expect(rowsAsCounts(bySql![3] as ResultRow[])).toEqual({ a: 5, b: 3, c: 1, d: 1 });
+  });
+
+  it('feeds its rows into further DStream operations', async () => {
+    const orders = [
+      [
+        { province: 'gd', amount: 3 },
+        { province: 'gd', amount: 4 },
+        { province: 'bj', amount: 5 },
+      ],
+      [{ province: 'bj', amount: 1 }],
+    ];
+    const out = await runBatches({
+      inputs: [orders],
+      numBatches: 2,
+      build: (_ssc, [input]) =>
+        sqlStream(
+          input!,
+          'orders',
+          'SELECT province, sum(amount) AS total FROM orders GROUP BY province',
+          'province STRING, amount BIGINT',
+        )
+          .map((row) => [row.province as string, row.total as number] as const)
+          .reduceByKeyAndWindow((a, b) => a + b, Seconds(2), Seconds(1)),
+    });
+    expect(out.map(pairsAsCounts)).toEqual([
+      { bj: 5, gd: 7 },
+      { bj: 6, gd: 7 },
+    ]);
+  });
+
+  it('fails the batch whose query fails, with the query in the message', async () => {
+    const failure = await runBatches({
+      inputs: [[['a'], ['b']]],
+      numBatches: 2,
+      build: (_ssc, [input]) =>
+        sqlStream(
+          input!.map((w) => [w] as const),
+          'letters',
+          'SELECT no_such_column FROM letters',
+          'letter STRING',
+        ),
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // The first failing batch is the one the application sees: batch 1, with DuckDB's message.
+    expect(failure).toBeInstanceOf(DStreamError);
+    const error = failure as DStreamError;
+    expect(error.code).toBe('DSTREAM_ERR_SQL');
+    expect(error.batchTime?.milliseconds).toBe(1000);
+    expect(error.message).toContain('"no_such_column" not found');
+    expect(error.message).toContain('== SQL ==\nSELECT no_such_column FROM letters');
+  });
+});
