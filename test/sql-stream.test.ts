@@ -98,6 +98,34 @@ describe('sqlStream', () => {
     ]);
   });
 
+  it('gives no rows for an empty batch when the columns come from the rows', async () => {
+    const out = await runBatches({
+      inputs: [[[{ n: 1 }, { n: 2 }], [], [{ n: 5 }]]],
+      numBatches: 3,
+      build: (_ssc, [input]) => sqlStream(input!, 'numbers', 'SELECT sum(n) AS s FROM numbers'),
+    });
+    expect(out).toEqual([[{ s: 3 }], [], [{ s: 5 }]]);
+  });
+
+  it('keeps the batches of two streams on one view name apart, with jobs run concurrently', async () => {
+    // Both streams register the view `shared`; each query must see its own batch.
+    const batches = 4;
+    const [left, right] = await runBatches({
+      inputs: [Array.from({ length: batches }, (_, i) => [{ side: 'left', n: i }])],
+      numBatches: batches,
+      conf: { 'spark.streaming.concurrentJobs': '2' },
+      build: (_ssc, [input]) => {
+        const other = input!.map((row) => ({ side: 'right', n: row.n * 100 }));
+        const query = 'SELECT side, n FROM shared';
+        return [sqlStream(input!, 'shared', query), sqlStream(other, 'shared', query)];
+      },
+    });
+    expect(left).toEqual(Array.from({ length: batches }, (_, i) => [{ side: 'left', n: i }]));
+    expect(right).toEqual(
+      Array.from({ length: batches }, (_, i) => [{ side: 'right', n: i * 100 }]),
+    );
+  });
+
   it('fails the batch whose query fails, with the query in the message', async () => {
     const failure = await runBatches({
       inputs: [[['a'], ['b']]],
