@@ -1,8 +1,12 @@
 // sqlStream (issue #20's `stream.sql`): SQL over every batch, and over every window, gives a stream
 // of rows equal to the same aggregation done with DStream operations on the same batches; its rows
 // flow on into further DStream operations; a failing query fails its batch with the query.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DStreamError, Seconds } from 'dstream';
+import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
 import { runBatches } from 'dstream/testing';
 import { SparkSession, sqlStream, type ResultRow } from 'dstream/sql';
 
@@ -96,6 +100,36 @@ describe('sqlStream', () => {
       { bj: 5, gd: 7 },
       { bj: 6, gd: 7 },
     ]);
+  });
+
+  it('hands its rows to a sink', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dstream-sql-sink-'));
+    try {
+      const written: (string | undefined)[] = [];
+      await runBatches({
+        inputs: [[[['a'], ['b'], ['a']], []]],
+        numBatches: 2,
+        build: (_ssc, [input]) => {
+          const counts = sqlStream(
+            input!,
+            'letters',
+            'SELECT letter, count(*) AS n FROM letters GROUP BY letter ORDER BY letter',
+            'letter STRING',
+          );
+          counts.foreachRDD(async (rdd, time) => {
+            written.push(await saveAsPartitionedTextFile(rdd, time, dir, { timeZone: 'UTC' }));
+          });
+          return counts;
+        },
+      });
+      // The empty second batch writes nothing, as the sink does for any empty batch.
+      expect(written[1]).toBeUndefined();
+      expect(await readFile(join(written[0]!, 'part-00000'), 'utf8')).toBe(
+        '{"letter":"a","n":2}\n{"letter":"b","n":1}\n',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives no rows for an empty batch when the columns come from the rows', async () => {
