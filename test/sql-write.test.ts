@@ -126,6 +126,32 @@ describe('df.write', () => {
     ]);
   });
 
+  it('names a null or empty partition value __HIVE_DEFAULT_PARTITION__, as Spark', async () => {
+    const out = join(root, 'nulls');
+    await spark
+      .createDataFrame(
+        [
+          { city: 'sz', n: 1 },
+          { city: null, n: 2 },
+          { city: '', n: 3 },
+          { city: 'NULL', n: 4 },
+        ],
+        'city STRING, n INT',
+      )
+      .write.partitionBy('city')
+      .csv(out);
+    expect(await layout(out)).toEqual(
+      [
+        'city=NULL/part-00000-<uuid>-c000.csv',
+        'city=__HIVE_DEFAULT_PARTITION__/part-00000-<uuid>-c000.csv',
+        'city=sz/part-00000-<uuid>-c000.csv',
+        '_SUCCESS',
+      ].sort(),
+    );
+    const defaultPartition = await partText(join(out, 'city=__HIVE_DEFAULT_PARTITION__'));
+    expect(defaultPartition.split('\n').sort()).toEqual(['', '2', '3']);
+  });
+
   it("fails on an existing path by default, with Spark's message", async () => {
     const out = join(root, 'exists');
     await orders().write.parquet(out);
@@ -201,6 +227,9 @@ describe('df.write', () => {
     await expect(
       orders().write.partitionBy('province', 'city', 'amount').parquet(out),
     ).rejects.toThrow('Cannot use all columns for partition columns');
+    await expect(orders().write.partitionBy('province').json(out)).rejects.toThrow(
+      'df.write.partitionBy(...).json(path) is not supported yet',
+    );
     await expect(readdir(out)).rejects.toThrow('ENOENT');
   });
 });

@@ -38,6 +38,22 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** Spark's directory name for a null or empty partition value: `col=__HIVE_DEFAULT_PARTITION__`. */
+const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__';
+
+/**
+ * `sql` with its partition columns as the text of their directory names, a null or an empty value
+ * as Spark names it (DuckDB would write `col=NULL`, which a string 'NULL' also gives). They are
+ * left out of the files, so their type there does not matter.
+ */
+function hiveDefaultPartition(sql: string, columns: readonly string[]): string {
+  const replaced = columns.map((c) => {
+    const text = `CAST(${quoteIdentifier(c)} AS VARCHAR)`;
+    return `CASE WHEN ${text} IS NULL OR ${text} = '' THEN '${HIVE_DEFAULT_PARTITION}' ELSE ${text} END AS ${quoteIdentifier(c)}`;
+  });
+  return `SELECT * REPLACE (${replaced.join(', ')}) FROM (${sql})`;
+}
+
 /**
  * Writes a DataFrame's rows to files, as Spark's `DataFrameWriter`:
  *
@@ -123,6 +139,13 @@ export class DataFrameWriter {
   }
 
   private async writeFiles(format: FileFormat, path: string): Promise<void> {
+    if (format === 'json' && this.partitionColumns.length > 0) {
+      // DuckDB's COPY has no PARTITION_BY for JSON; refuse before touching the path.
+      throw writeError(
+        'df.write.partitionBy(...).json(path) is not supported yet (DuckDB cannot partition JSON ' +
+          'output): write partitioned parquet or csv, or json without partitionBy',
+      );
+    }
     const dir = resolve(path);
     const mode = this.saveMode;
     if (await exists(dir)) {
@@ -155,7 +178,12 @@ export class DataFrameWriter {
         'OVERWRITE_OR_IGNORE true',
       );
     }
-    await this.df.answer((sql) => `COPY (${sql}) TO ${literal(target)} (${options.join(', ')})`);
+    const partitioned = this.partitionColumns;
+    await this.df.answer(
+      (sql) =>
+        `COPY (${partitioned.length === 0 ? sql : hiveDefaultPartition(sql, partitioned)}) ` +
+        `TO ${literal(target)} (${options.join(', ')})`,
+    );
     await writeFile(join(dir, '_SUCCESS'), '');
   }
 
