@@ -34,8 +34,9 @@ const integrations = {
   'sources/kafka': sourceIntegration,
   'sources/flume': sourceIntegration,
   ...Object.fromEntries([...sinkFolders].map((sink) => [`sinks/${sink}`, sinkIntegration])),
-  // As in Spark, SQL works on RDDs; a DStream meets SQL in user code (foreachRDD, transform).
-  sql: ['rdd', 'util'],
+  // As in Spark, SQL works on RDDs. `sqlStream(stream, ...)` needs DStream's type, never its code
+  // (type-only: see the rule on src/sql below; docs/architecture.md, "SQL on DuckDB").
+  sql: ['dstream', 'rdd', 'util'],
   // The UI learns everything from listener events, as Spark's does.
   ui: ['streaming', 'util'],
 };
@@ -150,6 +151,25 @@ export default defineConfig(
           selector: 'TSModuleDeclaration[id.type="Literal"]',
           message:
             'No module augmentation in an integration: export an entry point instead (docs/architecture.md, Layers).',
+        },
+      ],
+    },
+  },
+  {
+    // dstream/sql may name DStream's type (sqlStream) but not load the stream layer's code.
+    files: ['src/sql/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../dstream/*'],
+              allowTypeImports: true,
+              message:
+                'src/sql imports only types from src/dstream (docs/architecture.md, SQL on DuckDB).',
+            },
+          ],
         },
       ],
     },

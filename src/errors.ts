@@ -100,6 +100,11 @@ export const ErrorCodes = {
     'a DataFrame transformation naming a column its input does not have, or an ambiguous one',
   DSTREAM_ERR_SQL_ARGUMENT:
     'a DataFrame transformation or column function given an argument Spark would refuse',
+  DSTREAM_ERR_SQL_NO_CONTEXT:
+    'df.rdd with no SparkContext known to the session: give it one with builder().sparkContext(sc)',
+  DSTREAM_ERR_SQL_PATH_EXISTS: 'df.write to a path that exists, in the default save mode',
+  DSTREAM_ERR_SQL_WRITE:
+    'df.write with an unknown save mode, format or codec, a missing partition column, or partitioned JSON',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -10,6 +10,7 @@ import { loadRows } from './load-rows.js';
 import { quoteIdentifier, StructType } from './types.js';
 import type { Engine } from './engine.js';
 import type { Row } from './values.js';
+import { checkColumnCount } from './column-count.js';
 
 let nextSourceId = 0;
 
@@ -22,6 +23,8 @@ export class LocalSource {
   constructor(
     private readonly data: RDD<Row> | readonly Row[],
     schema: StructType | string | undefined,
+    /** The names `rdd.toDF(...)` gives the inferred columns, checked against their count. */
+    private readonly columnNames: readonly string[] = [],
   ) {
     this.known = typeof schema === 'string' ? parseDDL(schema) : schema;
   }
@@ -35,7 +38,7 @@ export class LocalSource {
   async load(engine: Engine): Promise<void> {
     if (this.loaded) return;
     const rows = this.data instanceof RDD ? await this.data.collect() : this.data;
-    this.known ??= inferSchema(rows);
+    this.known ??= checkColumnCount(inferSchema(rows), this.columnNames);
     await loadRows(engine.duckdb, engine.connection, this.table, this.known, rows);
     this.loaded = true;
   }

@@ -16,11 +16,16 @@ import * as dsl from './transformations.js';
 import type { Catalog, Plan } from './catalog.js';
 import type { StructType } from './types.js';
 import { toNaturalValue } from './values.js';
+import type { RDD } from '../rdd/rdd.js';
+import { dataFrameRDD, type SessionContext } from './to-rdd.js';
+import { DataFrameWriter } from './writer.js';
 
 /** What a DataFrame needs of its session. */
 export interface SessionState {
   readonly engine: SqlEngine;
   readonly catalog: Catalog;
+  /** The SparkContext that `df.rdd` makes its RDD with. */
+  readonly context: SessionContext;
   /** `spark.sql.session.timeZone`, read when timestamps are printed. */
   timeZone(): string;
 }
@@ -28,7 +33,8 @@ export interface SessionState {
 /** A row of a result: column name to natural JS value. */
 export type ResultRow = Record<string, unknown>;
 
-interface Answer {
+/** @internal */
+export interface Answer {
   schema: StructType;
   rows: DuckDB.DuckDBValue[][];
 }
@@ -44,6 +50,8 @@ interface Answer {
  * ```
  */
 export class DataFrame {
+  private asRDD: RDD<ResultRow> | undefined;
+
   /** @internal */
   constructor(
     private readonly session: SessionState,
@@ -67,8 +75,11 @@ export class DataFrame {
     this.session.catalog.register(viewName, this.plan, true);
   }
 
-  /** Runs `sql` wrapped around this DataFrame's query, after the views and tables it needs. */
-  private answer(wrap: (sql: string) => string): Promise<Answer> {
+  /**
+   * @internal Runs `sql` wrapped around this DataFrame's query, after the views and tables it
+   * needs (also what `df.write` runs its COPY with).
+   */
+  answer(wrap: (sql: string) => string): Promise<Answer> {
     return this.session.engine.serial(async (engine: Engine) => {
       const { catalog } = this.session;
       try {
@@ -111,6 +122,24 @@ export class DataFrame {
       }
       return out;
     });
+  }
+
+  /**
+   * The rows as an RDD of plain objects (Spark's `df.rdd`), to go on with RDD and DStream
+   * operations and sinks. The query runs once, on the driver, when the first job reads the RDD.
+   */
+  get rdd(): RDD<ResultRow> {
+    return (this.asRDD ??= dataFrameRDD(this, this.session.context.get()));
+  }
+
+  /** The same RDD as {@link rdd}. */
+  toRDD(): RDD<ResultRow> {
+    return this.rdd;
+  }
+
+  /** Writes the rows to files: `df.write.mode('overwrite').partitionBy('p').parquet(path)`. */
+  get write(): DataFrameWriter {
+    return new DataFrameWriter(this);
   }
 
   /** All rows, as plain objects of natural JS values (numbers, strings, Dates, Maps, arrays...). */

@@ -4,6 +4,9 @@
  * temporary view, and SQL whose `show()` prints exactly what Spark prints. Needs the optional
  * peer dependency `@duckdb/node-api` (`npm install @duckdb/node-api`), loaded on the first action.
  */
+export { toDF } from './to-df.js';
+export { sqlStream } from './stream-sql.js';
+export { DataFrameWriter, type SaveMode } from './writer.js';
 export { Builder, RuntimeConfig, SparkSession, type SessionConf } from './session.js';
 export { DataFrame, type ResultRow } from './dataframe.js';
 export { Column, type Literal } from './column.js';

@@ -8,6 +8,8 @@ import { DataFrame, type SessionState } from './dataframe.js';
 import { SqlEngine } from './engine.js';
 import { quoteIdentifier, type StructType } from './types.js';
 import type { Row } from './values.js';
+import type { SparkContext } from '../rdd/spark-context.js';
+import { SessionContext } from './to-rdd.js';
 
 /** Settings: a Map (as `rdd.sparkContext.getConf()` gives), a plain object, or one key and value. */
 export type SessionConf = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
@@ -42,6 +44,7 @@ let active: SparkSession | undefined;
 /** Builds or finds the session: `SparkSession.builder().config(conf).appName(name).getOrCreate()`. */
 export class Builder {
   private readonly options = new Map<string, string>();
+  private context: SparkContext | undefined;
 
   /** @internal */
   constructor() {}
@@ -66,6 +69,12 @@ export class Builder {
     return this.config('spark.master', master);
   }
 
+  /** The SparkContext whose RDDs `df.rdd` makes (PySpark's `SparkSession(sc)`). */
+  sparkContext(sc: SparkContext): this {
+    this.context = sc;
+    return this;
+  }
+
   /**
    * The active session, with this builder's settings applied to it, or a new one when there is
    * none (or it was stopped).
@@ -73,6 +82,7 @@ export class Builder {
   getOrCreate(): SparkSession {
     if (active === undefined) active = new SparkSession(new Map(this.options));
     else for (const [k, v] of this.options) active.conf.set(k, v);
+    if (this.context !== undefined) active.state.context.set(this.context);
     return active;
   }
 }
@@ -92,7 +102,8 @@ export class Builder {
  */
 export class SparkSession {
   readonly conf: RuntimeConfig;
-  private readonly state: SessionState;
+  /** @internal */
+  readonly state: SessionState;
 
   /** @internal */
   constructor(options: Map<string, string>) {
@@ -101,12 +112,18 @@ export class SparkSession {
     this.state = {
       engine,
       catalog: new Catalog(),
+      context: new SessionContext(),
       timeZone: () => this.conf.get(TIME_ZONE) ?? processTimeZone(),
     };
   }
 
   static builder(): Builder {
     return new Builder();
+  }
+
+  /** The SparkContext that `df.rdd` makes its RDDs with (see `Builder.sparkContext`). */
+  get sparkContext(): SparkContext {
+    return this.state.context.get();
   }
 
   /** The active session, if one was created and not stopped. */
@@ -123,6 +140,7 @@ export class SparkSession {
     if (!(data instanceof RDD) && !Array.isArray(data)) {
       throw new TypeError('createDataFrame: data must be an RDD or an array of rows');
     }
+    this.state.context.remember(data);
     return new DataFrame(this.state, sourcePlan(new LocalSource(data, schema)));
   }
 
