@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -38,7 +39,7 @@ try {
   demo.stdout.resume();
   demo.stderr.resume();
   process.stdout.write(`demo UI at ${url}; waiting ${seconds} s\n`);
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await sleep(seconds * 1000);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,

@@ -21,7 +21,7 @@ import {
   type Window,
 } from './support/browser.js';
 import { FAILURE, startScenario, type Scenario } from './support/ui-scenario.js';
-import { newestFirst, sparkBatchTime, tableCells } from './support/ui-pages.js';
+import { attributes, newestFirst, sparkBatchTime, tableCells } from './support/ui-pages.js';
 
 /** Spark's `UIUtils.formatDuration` for durations under a minute: `35 ms`, `0.4 s`, `12 s`. */
 function sparkDuration(ms: number | undefined): string {
@@ -106,9 +106,7 @@ describe.skipIf(skipBrowser)(
       it('lists every output operation with its name, duration and status, the call site in a <details>', async () => {
         const ops = [...failed.outputOperationInfos.values()].sort((a, b) => a.id - b.id);
         const rows = await tableCells(w, 'table#output-operations');
-        const ids = await w.page
-          .locator('table#output-operations tbody tr')
-          .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-output-op-id')));
+        const ids = await attributes(w, 'table#output-operations tbody tr', 'data-output-op-id');
         expect(ids).toEqual(ops.map((op) => String(op.id)));
         ops.forEach((op, i) => {
           expect(rows[i]![0]).toBe(String(op.id));
@@ -198,7 +196,7 @@ describe.skipIf(skipBrowser)(
         ssc.addStreamingListener({
           onBatchCompleted: (e) => {
             const d = e.batchInfo.streamIdToInputInfo.get(stream.id)?.metadata.Description;
-            if (d !== undefined) described.set(e.batchInfo.batchTime.milliseconds, String(d));
+            if (typeof d === 'string') described.set(e.batchInfo.batchTime.milliseconds, d);
           },
         });
         stream.foreachRDD(() => {});

@@ -13,7 +13,7 @@ import {
   type Window,
 } from './support/browser.js';
 import { startScenario, type Scenario } from './support/ui-scenario.js';
-import { api, sparkBatchTime, tableCells, timelinePoints } from './support/ui-pages.js';
+import { api, attributes, sparkBatchTime, tableCells, timelinePoints } from './support/ui-pages.js';
 
 interface Statistics {
   batchDuration: number;
@@ -138,9 +138,9 @@ describe.skipIf(skipBrowser)(
       it("each histogram's bars count the batches with a value for its metric", async () => {
         for (const [metric, value] of Object.entries(METRICS)) {
           const withValue = retained.filter((b) => value(b, stats.batchDuration) !== undefined);
-          const counts = await w.page
-            .locator(`tr[data-metric=${metric}] svg.histogram rect.bar`)
-            .evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-count'))));
+          const counts = (
+            await attributes(w, `tr[data-metric=${metric}] svg.histogram rect.bar`, 'data-count')
+          ).map(Number);
           expect(
             counts.every((n) => n > 0),
             metric,
@@ -161,9 +161,9 @@ describe.skipIf(skipBrowser)(
       });
 
       it('lists every input stream with its status and executor, "-" without a receiver', async () => {
-        const ids = await w.page
-          .locator('#receivers tr[data-stream-id]')
-          .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-stream-id'))));
+        const ids = (await attributes(w, '#receivers tr[data-stream-id]', 'data-stream-id')).map(
+          Number,
+        );
         const streams = await api<{ streamId: number }[]>(s.url, 'streaming/receivers');
         expect(ids).toEqual(streams.map((r) => r.streamId));
         expect(ids.length).toBeGreaterThan(s.seen.receivers.size);
@@ -209,9 +209,9 @@ describe.skipIf(skipBrowser)(
     describe('the running and waiting batches', () => {
       const inTable = async (id: string) => ({
         heading: await w.page.locator(`h2:has(+ .table-wrap > table#${id})`).innerText(),
-        times: await w.page
-          .locator(`table#${id} tbody tr[data-batch-time]`)
-          .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-batch-time')))),
+        times: (
+          await attributes(w, `table#${id} tbody tr[data-batch-time]`, 'data-batch-time')
+        ).map(Number),
         cells: await tableCells(w, `table#${id}`),
       });
 

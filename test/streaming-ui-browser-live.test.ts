@@ -17,7 +17,7 @@ import {
   skipBrowser,
   type Window,
 } from './support/browser.js';
-import { api, newestFirst, sparkBatchTime, tableCells } from './support/ui-pages.js';
+import { api, attributes, newestFirst, sparkBatchTime, tableCells } from './support/ui-pages.js';
 
 /** The words of each batch; the state counts every word, so its keys are the distinct words. */
 const BATCHES = [['a', 'b'], ['b', 'c'], ['d'], ['a', 'e'], ['f'], ['g', 'a']];
@@ -96,9 +96,13 @@ describe.skipIf(skipBrowser)(
         await w.page.goto(`${url}/streaming/?completed.pageSize=${PAGE_SIZE}`);
         const shown: number[][] = [];
         for (let page = 1; ; page++) {
-          const times = await w.page
-            .locator('table#completed-batches tbody tr[data-batch-time]')
-            .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-batch-time'))));
+          const times = (
+            await attributes(
+              w,
+              'table#completed-batches tbody tr[data-batch-time]',
+              'data-batch-time',
+            )
+          ).map(Number);
           shown.push(times);
           const nav = w.page
             .locator('nav.paging')

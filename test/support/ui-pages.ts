@@ -44,3 +44,12 @@ export async function timelinePoints(w: Window, svg: string): Promise<[number, n
   }
   return points;
 }
+
+/** The attribute `name` of each element `selector` matches, in document order. */
+export async function attributes(w: Window, selector: string, name: string): Promise<string[]> {
+  const values: string[] = [];
+  for (const el of await w.page.locator(selector).all()) {
+    values.push((await el.getAttribute(name)) ?? '');
+  }
+  return values;
+}
