@@ -14,6 +14,8 @@
  *                        each sink, beside the store's client on its own best bulk path
  *   sql-load             rows per second into DuckDB through dstream/sql's createDataFrame,
  *                        beside DuckDB's appender fed value by value
+ *   sql                  SQL over 1 M-order batches in foreachRDD (createDataFrame, temp view,
+ *                        GROUP BY, collect): dstream on DuckDB beside Spark SQL 3.5, per-batch time
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -65,6 +67,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   'sql-load': {
     run: async (argv) => (await import('./sql-load.ts')).main(argv),
     help: 'rows/s into DuckDB through dstream/sql createDataFrame beside the bare appender [--rows]',
+  },
+  sql: {
+    run: async (argv) => (await import('./sql.ts')).main(argv),
+    help: 'SQL per 1M-order batch in foreachRDD: dstream on DuckDB beside Spark SQL 3.5 [--rounds]',
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },
