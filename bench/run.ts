@@ -16,6 +16,8 @@
  *                        beside DuckDB's appender fed value by value
  *   ui                   the web UI's cost: WordCount with the UI off, on and watched; the pages'
  *                        server and Chromium load times with 1000 retained batches
+ *   sql                  SQL over 1 M-order batches in foreachRDD (createDataFrame, temp view,
+ *                        GROUP BY, collect): dstream on DuckDB beside Spark SQL 3.5, per-batch time
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -71,6 +73,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   ui: {
     run: async (argv) => (await import('./ui.ts')).main(argv),
     help: 'web UI cost: WordCount with the UI off/on/watched; page load with 1000 batches [--quick]',
+  },
+  sql: {
+    run: async (argv) => (await import('./sql.ts')).main(argv),
+    help: 'SQL per 1M-order batch in foreachRDD: dstream on DuckDB beside Spark SQL 3.5 [--rounds]',
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },

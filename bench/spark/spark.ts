@@ -183,3 +183,25 @@ export function javaVersion(): string {
   if (r.error) return 'java: not found';
   return (r.stderr || r.stdout).split('\n')[0] ?? '';
 }
+
+export interface SparkSqlRun {
+  master: string;
+  partitions: number;
+  orders: number;
+  warmup: number;
+  measured: number;
+  intervalMs: number;
+  heap: string;
+}
+
+/** The command that runs the SQL driver (bench/sql.ts): Spark SQL in foreachRDD. */
+export function sparkSqlCommand(run: SparkSqlRun): JavaCommand {
+  return javaDriver('SparkSqlBench', run.heap, [
+    run.master,
+    String(run.partitions),
+    String(run.orders),
+    String(run.warmup),
+    String(run.measured),
+    String(run.intervalMs),
+  ]);
+}

@@ -37,9 +37,16 @@ export class LocalSource {
 
   async load(engine: Engine): Promise<void> {
     if (this.loaded) return;
-    const rows = this.data instanceof RDD ? await this.data.collect() : this.data;
-    this.known ??= checkColumnCount(inferSchema(rows), this.columnNames);
-    await loadRows(engine.duckdb, engine.connection, this.table, this.known, rows);
+    // An RDD's partitions as its job returns them: loaded one after another, never concatenated.
+    const partitions =
+      this.data instanceof RDD
+        ? await this.data.context.runJob(this.data, (items) => items)
+        : [this.data];
+    this.known ??= checkColumnCount(
+      inferSchema(partitions.length === 1 ? partitions[0]! : partitions.flat()),
+      this.columnNames,
+    );
+    await loadRows(engine.duckdb, engine.connection, this.table, this.known, partitions);
     this.loaded = true;
   }
 }

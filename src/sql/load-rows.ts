@@ -1,79 +1,57 @@
 // Rows into a DuckDB table in bulk: one data chunk of up to 2048 rows (DuckDB's vector size) at a
-// time, filled column by column and handed to an appender, never one INSERT per row. Values are
-// checked against the schema on the way; a mismatch names the row and the column.
+// time, filled column by column (column-writers.ts) and handed to an appender, never one INSERT
+// per row. The rows come as partitions, as an RDD's job returns them: never concatenated first.
+// One chunk of full size is filled again and again (the appender copies what it is given), so its
+// vectors are made once per table rather than once per 2048 rows.
 import type * as DuckDB from '@duckdb/node-api';
-import { DStreamError } from '../errors.js';
+import { ColumnWriter } from './column-writers.js';
 import { duckdbTypeOf, quoteIdentifier, type StructType } from './types.js';
-import {
-  describeValue,
-  toDuckDBValue,
-  ValueMismatch,
-  type DuckDBModule,
-  type Row,
-} from './values.js';
+import type { DuckDBModule, Row } from './values.js';
 
 const CHUNK_ROWS = 2048;
 
-function throwRowShapeError(row: unknown, index: number): never {
-  throw new DStreamError(
-    'DSTREAM_ERR_SQL_SCHEMA',
-    `createDataFrame: row ${index} is ${describeValue(row)}; a row is a plain object keyed by ` +
-      'column name or an array in column order',
-  );
-}
-
-/** Creates (or replaces) `table` with `schema`'s columns and appends `rows` to it. */
+/**
+ * Creates (or replaces) `table` with `schema`'s columns and appends the rows of `partitions` to
+ * it, in order. A value that does not match the schema fails with DSTREAM_ERR_SQL_SCHEMA naming
+ * the row (its index over all partitions) and the column.
+ */
 export async function loadRows(
   duckdb: DuckDBModule,
   connection: DuckDB.DuckDBConnection,
   table: string,
   schema: StructType,
-  rows: readonly Row[],
+  partitions: readonly (readonly Row[])[],
 ): Promise<void> {
   const columns = schema.fields.map(
     (f) => `${quoteIdentifier(f.name)} ${duckdbTypeOf(f.dataType)}`,
   );
   await connection.run(`CREATE OR REPLACE TABLE ${quoteIdentifier(table)} (${columns.join(', ')})`);
-  if (rows.length === 0) return;
+  if (partitions.every((rows) => rows.length === 0)) return;
   const types = (
     await connection.runAndReadAll(`SELECT * FROM ${quoteIdentifier(table)} LIMIT 0`)
   ).columnTypes();
+  const writers = schema.fields.map((f, i) => new ColumnWriter(duckdb, f, i));
   const appender = await connection.createAppender(table);
-  const fields = schema.fields;
-  let rowIndex = 0;
-  let column = 0;
+  let full: DuckDB.DuckDBDataChunk | undefined;
+  let first = 0;
   try {
-    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-      const count = Math.min(CHUNK_ROWS, rows.length - start);
-      const chunk = duckdb.DuckDBDataChunk.create(types, count);
-      for (column = 0; column < fields.length; column++) {
-        const { name, dataType } = fields[column]!;
-        const vector = chunk.getColumnVector(column);
-        for (let i = 0; i < count; i++) {
-          rowIndex = start + i;
-          const row = rows[rowIndex];
-          const value = Array.isArray(row)
-            ? (row as readonly unknown[])[column]
-            : typeof row === 'object' && row !== null
-              ? (row as Readonly<Record<string, unknown>>)[name]
-              : throwRowShapeError(row, rowIndex);
-          vector.setItem(i, toDuckDBValue(duckdb, dataType, value));
+    for (const rows of partitions) {
+      for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+        const count = Math.min(CHUNK_ROWS, rows.length - start);
+        const chunk =
+          count === CHUNK_ROWS
+            ? (full ??= duckdb.DuckDBDataChunk.create(types, CHUNK_ROWS))
+            : duckdb.DuckDBDataChunk.create(types, count);
+        for (let c = 0; c < writers.length; c++) {
+          const vector = chunk.getColumnVector(c);
+          writers[c]!.fill(vector, { rows, start, count, first: first + start });
+          vector.flush();
         }
-        vector.flush();
+        appender.appendDataChunk(chunk);
       }
-      appender.appendDataChunk(chunk);
+      first += rows.length;
     }
     appender.flushSync();
-  } catch (e) {
-    if (e instanceof ValueMismatch) {
-      const field = fields[column]!;
-      throw new DStreamError(
-        'DSTREAM_ERR_SQL_SCHEMA',
-        `createDataFrame: row ${rowIndex}, column '${field.name}': ${e.message}. ` +
-          'Fix the row, or the schema given to createDataFrame',
-      );
-    }
-    throw e;
   } finally {
     appender.closeSync();
   }
