@@ -93,6 +93,8 @@ export const ErrorCodes = {
     'an OpenSearch or Elasticsearch node that did not start: a port taken, or it exited or never got ready',
   DSTREAM_ERR_UI: 'a web UI that could not be loaded, or found no free port to listen on',
   DSTREAM_ERR_SQL_ENGINE_MISSING: 'dstream/sql without its optional SQL engine, @duckdb/node-api',
+  DSTREAM_ERR_SQL_NOT_LOADED:
+    'rdd.toDF or stream.sql in a program that has not loaded dstream/sql (Spark: import spark.implicits._)',
   DSTREAM_ERR_SQL: 'a SQL query the engine rejected: a syntax error, an unknown column or view',
   DSTREAM_ERR_SQL_SCHEMA: 'a DataFrame schema that cannot be parsed, or rows that do not match it',
   DSTREAM_ERR_SQL_SESSION_STOPPED: 'a SparkSession or one of its DataFrames used after stop()',

@@ -33,6 +33,11 @@ export {
   hasOffsetRanges,
   type HasOffsetRanges,
   type TopicPartition,
+  type DataFrameOf,
+  type SqlImplicits,
+  type SqlInputRow,
+  type SqlRow,
+  type SqlSchema,
 } from './rdd/index.js';
 export {
   StreamingContext,

@@ -136,7 +136,7 @@ const consumerApp = `
 import {
   InputDStream, OffsetRange, Receiver, Seconds, SourceRDD, StateSpec, StreamingContext,
   hasOffsetRanges, registerPartitionReader,
-  type BatchInfo, type DStream, type PartitionSource, type RDD, type State, type StreamingListener, type Time,
+  type BatchInfo, type DStream, type PartitionSource, type RDD, type SqlRow, type State, type StreamingListener, type Time,
 } from 'dstream';
 import { runBatches } from 'dstream/testing';
 import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
@@ -199,6 +199,15 @@ class Lines extends Receiver<string> {
 }
 ssc.receiverStream(new Lines()).print();
 void runBatches({ inputs: [[[1]]], numBatches: 1, build: (_ssc, [a]) => a!.map((x: number) => x + 1) });
+
+// stream.sql is there without dstream/sql (it loads it on its first batch); rdd.toDF is typed as a
+// DataFrame only in a program that imports dstream/sql, as Spark's needs import spark.implicits._.
+const byProvince: DStream<SqlRow> = ssc
+  .queueStream([ssc.sparkContext.parallelize([{ province: 'gd', amount: 1 }])])
+  .sql('orders', 'SELECT province, sum(amount) AS total FROM orders GROUP BY province');
+byProvince.print();
+// @ts-expect-error no DataFrame without dstream/sql
+void ssc.sparkContext.parallelize([['a', 1]]).toDF('word', 'n').show();
 
 // The engine's own members are not in the published types.
 // @ts-expect-error internal

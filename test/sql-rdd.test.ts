@@ -1,5 +1,6 @@
 // DataFrames and RDDs both ways: `df.rdd` (`toRDD()`) hands SQL results on to RDD operations, and
-// `toDF(rdd, ...colNames)` is Spark's `rdd.toDF(...)` on an RDD of tuples or objects.
+// `rdd.toDF(...colNames)` (and `toDF(rdd, ...colNames)`, the same as a function) is Spark's on an
+// RDD of tuples or objects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DStreamError, SparkContext } from 'dstream';
 import { runBatches } from 'dstream/testing';
@@ -93,16 +94,14 @@ describe('df.rdd', () => {
   });
 });
 
-describe('toDF', () => {
+describe('rdd.toDF', () => {
   it('names the columns of an RDD of tuples, their types inferred', async () => {
-    const df = toDF(
-      sc.parallelize([
+    const df = sc
+      .parallelize([
         ['a', 2],
         ['b', 5.5],
-      ] as const),
-      'word',
-      'total',
-    );
+      ] as const)
+      .toDF('word', 'total');
     expect(await df.collect()).toEqual([
       { word: 'a', total: 2 },
       { word: 'b', total: 5.5 },
@@ -114,14 +113,21 @@ describe('toDF', () => {
   });
 
   it('keeps _1, _2, ... without names, and renames the keys of object rows in order', async () => {
-    const pairs = toDF(sc.parallelize([[1, 'x']]));
+    const pairs = sc.parallelize([[1, 'x']]).toDF();
     expect(await pairs.columns).toEqual(['_1', '_2']);
-    const objects = toDF(sc.parallelize([{ p: 'gd', n: 1 }]), 'province', 'amount');
+    const objects = sc.parallelize([{ p: 'gd', n: 1 }]).toDF('province', 'amount');
     expect(await objects.collect()).toEqual([{ province: 'gd', amount: 1 }]);
   });
 
+  it('is the function toDF(rdd, ...colNames) too', async () => {
+    const rdd = sc.parallelize([['gd', 3]] as const);
+    expect(await toDF(rdd, 'province', 'amount').collect()).toEqual(
+      await rdd.toDF('province', 'amount').collect(),
+    );
+  });
+
   it("fails as Spark's toDF when the names do not match the columns", async () => {
-    const df = toDF(sc.parallelize([['a', 1]]), 'word');
+    const df = sc.parallelize([['a', 1]]).toDF('word');
     await expect(df.collect()).rejects.toThrow(
       "requirement failed: The number of columns doesn't match.\n" +
         'Old column names (2): _1, _2\nNew column names (1): word',

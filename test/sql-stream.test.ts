@@ -1,4 +1,4 @@
-// sqlStream (issue #20's `stream.sql`): SQL over every batch, and over every window, gives a stream
+// stream.sql (and sqlStream, the same as a function): SQL over every batch, and over every window, gives a stream
 // of rows equal to the same aggregation done with DStream operations on the same batches; its rows
 // flow on into further DStream operations; a failing query fails its batch with the query.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -24,7 +24,7 @@ const COUNT_WORDS = 'SELECT word, count(*) AS total FROM words GROUP BY word';
 
 afterAll(() => SparkSession.getActiveSession()?.stop());
 
-describe('sqlStream', () => {
+describe('stream.sql', () => {
   it('answers each batch as reduceByKey does', async () => {
     const [bySql, byDStream] = await runBatches({
       inputs: [lines],
@@ -32,12 +32,7 @@ describe('sqlStream', () => {
       build: (_ssc, [input]) => {
         const words = input!.flatMap((l: string) => l.split(' '));
         return [
-          sqlStream(
-            words.map((w) => [w] as const),
-            'words',
-            COUNT_WORDS,
-            'word STRING',
-          ),
+          words.map((w) => [w] as const).sql('words', COUNT_WORDS, 'word STRING'),
           words.map((w) => [w, 1] as const).reduceByKey((a, b) => a + b),
         ];
       },
@@ -57,11 +52,10 @@ describe('sqlStream', () => {
       build: (_ssc, [input]) => {
         const words = input!.flatMap((l: string) => l.split(' '));
         return [
-          sqlStream(
-            words.map((word) => ({ word })).window(Seconds(3), Seconds(1)),
-            'words',
-            COUNT_WORDS,
-          ),
+          words
+            .map((word) => ({ word }))
+            .window(Seconds(3), Seconds(1))
+            .sql('words', COUNT_WORDS),
           words
             .map((w) => [w, 1] as const)
             .reduceByKeyAndWindow((a, b) => a + b, Seconds(3), Seconds(1)),
@@ -87,12 +81,12 @@ describe('sqlStream', () => {
       inputs: [orders],
       numBatches: 2,
       build: (_ssc, [input]) =>
-        sqlStream(
-          input!,
-          'orders',
-          'SELECT province, sum(amount) AS total FROM orders GROUP BY province',
-          'province STRING, amount BIGINT',
-        )
+        input!
+          .sql(
+            'orders',
+            'SELECT province, sum(amount) AS total FROM orders GROUP BY province',
+            'province STRING, amount BIGINT',
+          )
           .map((row) => [row.province as string, row.total as number] as const)
           .reduceByKeyAndWindow((a, b) => a + b, Seconds(2), Seconds(1)),
     });
@@ -110,8 +104,7 @@ describe('sqlStream', () => {
         inputs: [[[['a'], ['b'], ['a']], []]],
         numBatches: 2,
         build: (_ssc, [input]) => {
-          const counts = sqlStream(
-            input!,
+          const counts = input!.sql(
             'letters',
             'SELECT letter, count(*) AS n FROM letters GROUP BY letter ORDER BY letter',
             'letter STRING',
@@ -136,7 +129,7 @@ describe('sqlStream', () => {
     const out = await runBatches({
       inputs: [[[{ n: 1 }, { n: 2 }], [], [{ n: 5 }]]],
       numBatches: 3,
-      build: (_ssc, [input]) => sqlStream(input!, 'numbers', 'SELECT sum(n) AS s FROM numbers'),
+      build: (_ssc, [input]) => input!.sql('numbers', 'SELECT sum(n) AS s FROM numbers'),
     });
     expect(out).toEqual([[{ s: 3 }], [], [{ s: 5 }]]);
   });
@@ -151,7 +144,7 @@ describe('sqlStream', () => {
       build: (_ssc, [input]) => {
         const other = input!.map((row) => ({ side: 'right', n: row.n * 100 }));
         const query = 'SELECT side, n FROM shared';
-        return [sqlStream(input!, 'shared', query), sqlStream(other, 'shared', query)];
+        return [input!.sql('shared', query), other.sql('shared', query)];
       },
     });
     expect(left).toEqual(Array.from({ length: batches }, (_, i) => [{ side: 'left', n: i }]));

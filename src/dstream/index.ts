@@ -6,6 +6,7 @@ import './context-functions.js';
 import './window-operations.js';
 import './state-dstream.js';
 import './map-with-state.js';
+import './sql-operations.js';
 
 export { DStream } from './dstream.js';
 export { InputDStream } from './input.js';

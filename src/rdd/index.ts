@@ -1,6 +1,7 @@
 // The RDD layer. Importing it attaches the transformations to the RDD class.
 import './rdd-functions.js';
 import './pair-rdd-functions.js';
+import './sql-functions.js';
 
 export { RDD } from './rdd.js';
 export { SparkContext, type SparkContextOptions } from './spark-context.js';
@@ -14,6 +15,7 @@ export {
   type PartitionReader,
 } from './partition-source.js';
 export type { TaskRunner, Task, TaskThreadInfo } from './scheduler/task-runner.js';
+export type { DataFrameOf, SqlImplicits, SqlInputRow, SqlRow, SqlSchema } from './sql-implicits.js';
 export {
   OffsetRange,
   hasOffsetRanges,

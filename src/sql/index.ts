@@ -4,6 +4,9 @@
  * temporary view, and SQL whose `show()` prints exactly what Spark prints. Needs the optional
  * peer dependency `@duckdb/node-api` (`npm install @duckdb/node-api`), loaded on the first action.
  */
+// Gives the core's rdd.toDF and stream.sql their implementation and types, as this module loads.
+import './implicits.js';
+
 export { toDF } from './to-df.js';
 export { sqlStream } from './stream-sql.js';
 export { DataFrameWriter, type SaveMode } from './writer.js';

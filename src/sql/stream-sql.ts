@@ -1,9 +1,6 @@
-// `sqlStream(stream, viewName, query, schema?)`, issue #20's `stream.sql(...)`: SQL over every
-// batch of a stream, its rows the batches of a new stream. An integration never attaches methods
-// to a core class (docs/architecture.md, "SQL on DuckDB"), so the stream comes first; dstream/sql
-// knows DStream's type only. Each batch's query is asynchronous work in the middle of the graph, so it rides
-// on the RDD the transform returns (`fromAsync`, docs/architecture.md): it runs with the batch's
-// jobs, once, on the driver, and task threads read its rows from there.
+// `stream.sql(viewName, query, schema?)`'s work for each batch, and `sqlStream(stream, ...)`, the
+// same as a function. The core's `stream.sql` wraps each batch's query in the RDD its transform
+// returns (dstream/sql-operations.ts); what the query does is here, where DuckDB is.
 import type { DStream } from '../dstream/index.js';
 import type { RDD } from '../rdd/rdd.js';
 import type { ResultRow } from './dataframe.js';
@@ -30,8 +27,11 @@ function oneAtATime<T>(viewName: string, work: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** One batch: its rows as the view, the query over it, the query's rows. */
-function queryBatch<T extends Row>(
+/**
+ * One batch of `stream.sql` (dstream/sql's implementation of it, see implicits.ts): its rows as the
+ * view, the query over it, the query's rows.
+ */
+export function queryBatch<T extends Row>(
   rdd: RDD<T>,
   viewName: string,
   query: string,
@@ -48,10 +48,8 @@ function queryBatch<T extends Row>(
 }
 
 /**
- * SQL over each batch (issue #20's `stream.sql`): a stream of the rows `query` gives over each batch of `stream`, the batch registered as the
- * temporary view `viewName` under `schema` (Spark's DDL or a StructType; inferred from the rows
- * when omitted, and then an empty batch gives no rows). A query that fails fails its batch, with
- * the query in the message. Over `stream.window(...)`, the query sees each window.
+ * SQL over each batch: `sqlStream(stream, viewName, query, schema)` is
+ * `stream.sql(viewName, query, schema)` (see there), as a function of dstream/sql.
  *
  * @example
  * ```ts
@@ -64,10 +62,5 @@ export function sqlStream<T extends Row>(
   query: string,
   schema?: StructType | string,
 ): DStream<ResultRow> {
-  return stream.transform((rdd) =>
-    rdd.context.fromAsync(
-      () => queryBatch(rdd, viewName, query, schema),
-      rdd.context.defaultParallelism,
-    ),
-  );
+  return stream.sql(viewName, query, schema);
 }

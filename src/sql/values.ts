@@ -1,10 +1,11 @@
 // Rows as users hold them (plain objects or arrays of natural JS values) checked against the
 // schema on their way into DuckDB, and DuckDB's values turned back into natural JS values.
 import type * as DuckDB from '@duckdb/node-api';
+import type { SqlInputRow } from '../rdd/sql-implicits.js';
 import { ArrayType, AtomicType, DecimalType, MapType, StructType, type DataType } from './types.js';
 
 /** A row: a plain object keyed by column name, or an array in column order. */
-export type Row = Readonly<Record<string, unknown>> | readonly unknown[];
+export type Row = SqlInputRow;
 
 /** The DuckDB value classes, from the module loaded on first use (an optional peer). */
 export type DuckDBModule = typeof DuckDB;

@@ -1,11 +1,14 @@
-// Type tests of what moves data out of and around dstream/sql: df.rdd/toRDD(), toDF, sqlStream and
-// df.write. toDF and sqlStream are functions (an integration attaches nothing to RDD or DStream).
+// Type tests of what moves data out of and around dstream/sql: df.rdd/toRDD(), rdd.toDF (and the
+// function toDF), stream.sql (and sqlStream) and df.write. rdd.toDF's type is a DataFrame because
+// this program imports dstream/sql (test/package.test.ts checks it is not without it).
 import { expectTypeOf } from 'vitest';
 import type { DStream, RDD, SparkContext } from 'dstream';
 import {
   DataFrame,
   DataFrameWriter,
   SparkSession,
+  StringType,
+  StructType,
   sqlStream,
   toDF,
   type ResultRow,
@@ -29,8 +32,11 @@ expectTypeOf(toDF(pairs, 'word', 'total')).toEqualTypeOf<DataFrame>();
 expectTypeOf(toDF(sc.parallelize([{ a: 1 }]))).toEqualTypeOf<DataFrame>();
 // @ts-expect-error -- toDF takes an RDD of rows (arrays or objects), not of strings
 toDF(words, 'word');
-// The core RDD has no toDF method: dstream/sql's toDF(rdd) is the way.
-expectTypeOf(pairs).not.toHaveProperty('toDF');
+// Spark's rdd.toDF, the method, once dstream/sql is in the program (its implicits).
+expectTypeOf(pairs.toDF('word', 'total')).toEqualTypeOf<DataFrame>();
+expectTypeOf(sc.parallelize([{ a: 1 }]).toDF()).toEqualTypeOf<DataFrame>();
+// @ts-expect-error -- toDF is for RDDs of rows (arrays or objects), not of strings
+words.toDF('word');
 
 const totals = sqlStream(
   orders,
@@ -43,8 +49,15 @@ expectTypeOf(
 ).toEqualTypeOf<DStream<ResultRow>>();
 // @ts-expect-error -- a stream of strings is not a stream of rows: map each to [line] first
 sqlStream(lines, 'lines', 'SELECT * FROM lines');
-// The core DStream has no sql method: sqlStream(stream, ...) is the way.
-expectTypeOf(orders).not.toHaveProperty('sql');
+// stream.sql, the method.
+expectTypeOf(
+  orders.sql('orders', 'SELECT province, sum(amount) AS total FROM orders GROUP BY province'),
+).toEqualTypeOf<DStream<ResultRow>>();
+expectTypeOf(
+  orders.sql('orders', 'SELECT * FROM orders', new StructType().add('province', StringType)),
+).toEqualTypeOf<DStream<ResultRow>>();
+// @ts-expect-error -- a stream of strings is not a stream of rows: map each to [line] first
+lines.sql('lines', 'SELECT * FROM lines');
 
 expectTypeOf(df.write).toEqualTypeOf<DataFrameWriter>();
 expectTypeOf(
