@@ -106,7 +106,7 @@ export const ErrorCodes = {
     'df.rdd with no SparkContext known to the session: give it one with builder().sparkContext(sc)',
   DSTREAM_ERR_SQL_PATH_EXISTS: 'df.write to a path that exists, in the default save mode',
   DSTREAM_ERR_SQL_WRITE:
-    'df.write with an unknown save mode, format or codec, a missing partition column, or partitioned JSON',
+    'df.write with an unknown save mode, format or codec, or a missing partition column',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -219,6 +219,72 @@ describe('df.write', () => {
     ]);
   });
 
+  it('writes partitioned JSON as Spark: a directory per value, the column left out of the files', async () => {
+    const out = join(root, 'orders-json');
+    await orders().write.partitionBy('province').json(out);
+    await orders().write.mode('append').partitionBy('province').json(out);
+    expect(await layout(out)).toEqual([
+      '_SUCCESS',
+      'province=bj/part-00000-<uuid>-c000.json',
+      'province=bj/part-00000-<uuid>-c000.json',
+      'province=gd/part-00000-<uuid>-c000.json',
+      'province=gd/part-00000-<uuid>-c000.json',
+    ]);
+    const gd = (await readdir(join(out, 'province=gd'))).map((f) => join(out, 'province=gd', f));
+    const lines = (await Promise.all(gd.map((f) => readFile(f, 'utf8')))).join('').split('\n');
+    expect(lines.filter(Boolean).sort()).toEqual([
+      '{"city":"gz","amount":4.0}',
+      '{"city":"gz","amount":4.0}',
+      '{"city":"sz","amount":3.5}',
+      '{"city":"sz","amount":3.5}',
+    ]);
+    const back = await spark
+      .sql(
+        `SELECT province, count(*) AS n FROM read_json('${out}/*/*.json', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
+      )
+      .collect();
+    expect(back).toEqual([
+      { province: 'bj', n: 2 },
+      { province: 'gd', n: 4 },
+    ]);
+  });
+
+  it("escapes partition directory names as Spark's escapePathName, in every format", async () => {
+    const cities = spark.createDataFrame(
+      [
+        { city: 'a/b', n: 1 },
+        { city: 'a b', n: 2 },
+        { city: '50%', n: 3 },
+        { city: 'é:x', n: 4 },
+        { city: 'q"?#=', n: 5 },
+      ],
+      'city STRING, n INT',
+    );
+    const expected = (ext: string) =>
+      [
+        '_SUCCESS',
+        ...['a%2Fb', 'a b', '50%25', 'é%3Ax', 'q%22%3F%23%3D'].map(
+          (dir) => `city=${dir}/part-00000-<uuid>-c000.${ext}`,
+        ),
+      ].sort();
+    for (const format of ['parquet', 'csv', 'json'] as const) {
+      const out = join(root, `escaped-${format}`);
+      await cities.write.partitionBy('city').format(format).save(out);
+      const ext = format === 'parquet' ? 'snappy.parquet' : format;
+      expect(await layout(out)).toEqual(expected(ext));
+      // An append lands in the same directories, not in new ones named another way.
+      await cities.write.mode('append').partitionBy('city').format(format).save(out);
+      expect((await readdir(out)).sort()).toEqual(
+        [
+          '_SUCCESS',
+          ...expected(ext)
+            .slice(1)
+            .map((f) => f.split('/')[0]!),
+        ].sort(),
+      );
+    }
+  });
+
   it('refuses a partition column the DataFrame lacks, before writing anything', async () => {
     const out = join(root, 'bad-partition');
     await expect(orders().write.partitionBy('country').parquet(out)).rejects.toThrow(
@@ -227,9 +293,6 @@ describe('df.write', () => {
     await expect(
       orders().write.partitionBy('province', 'city', 'amount').parquet(out),
     ).rejects.toThrow('Cannot use all columns for partition columns');
-    await expect(orders().write.partitionBy('province').json(out)).rejects.toThrow(
-      'df.write.partitionBy(...).json(path) is not supported yet',
-    );
     await expect(readdir(out)).rejects.toThrow('ENOENT');
   });
 });

@@ -80,30 +80,44 @@ export class DataFrame {
    * needs (also what `df.write` runs its COPY with).
    */
   answer(wrap: (sql: string) => string): Promise<Answer> {
+    return this.withQuery(async (sql, engine) => {
+      let reader: DuckDB.DuckDBResultReader;
+      try {
+        reader = await engine.connection.runAndReadAll(wrap(sql));
+      } catch (e) {
+        throw sqlError(sql, e);
+      }
+      return {
+        schema: resultSchema(
+          columnNamesOf(this.plan, reader.columnNames()),
+          reader.columnTypes(),
+          engine.duckdb.DuckDBTypeId,
+        ),
+        rows: reader.getRows(),
+      };
+    });
+  }
+
+  /**
+   * @internal Runs `work` with this DataFrame's query and the engine, in the session's queue,
+   * after the views and tables the query needs (a partitioned JSON write runs several statements).
+   */
+  withQuery<T>(work: (sql: string, engine: Engine) => Promise<T>): Promise<T> {
     return this.session.engine.serial(async (engine: Engine) => {
       const { catalog } = this.session;
       try {
         await catalog.sync(engine);
         for (const source of this.plan.sources) await source.load(engine);
-        let reader: DuckDB.DuckDBResultReader;
-        try {
-          // The user's query alone first: a syntax or binding error then points into the text
-          // the user wrote, not into the LIMIT or count() wrapped around it.
-          if (this.plan.sources.length === 0) {
+        // The user's query alone first: a syntax or binding error then points into the text
+        // the user wrote, not into the LIMIT or count() wrapped around it.
+        if (this.plan.sources.length === 0) {
+          try {
             (await engine.connection.prepare(this.plan.sql)).destroySync();
+          } catch (e) {
+            throw sqlError(this.plan.sql, e);
           }
-          reader = await engine.connection.runAndReadAll(wrap(this.plan.sql));
-        } catch (e) {
-          throw sqlError(this.plan.sql, e);
         }
-        return {
-          schema: resultSchema(
-            columnNamesOf(this.plan, reader.columnNames()),
-            reader.columnTypes(),
-            engine.duckdb.DuckDBTypeId,
-          ),
-          rows: reader.getRows(),
-        };
+        return await work(this.plan.sql, engine);
       } finally {
         await catalog.release(engine, this.plan.sources);
       }

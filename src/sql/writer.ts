@@ -6,6 +6,8 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DStreamError } from '../errors.js';
 import type { Answer } from './dataframe.js';
+import { sqlError, type Engine } from './engine.js';
+import { partitionDirectory, renameDuckDBPartitions } from './partition-paths.js';
 import { quoteIdentifier, type StructType } from './types.js';
 import { copyOptions, fileExtension, literal, type FileFormat } from './writer-options.js';
 
@@ -25,6 +27,7 @@ const SAVE_MODES: readonly string[] = [
 export interface WritableFrame {
   readonly schema: Promise<StructType>;
   answer(wrap: (sql: string) => string): Promise<Answer>;
+  withQuery<T>(work: (sql: string, engine: Engine) => Promise<T>): Promise<T>;
 }
 
 function writeError(message: string): DStreamError {
@@ -139,13 +142,6 @@ export class DataFrameWriter {
   }
 
   private async writeFiles(format: FileFormat, path: string): Promise<void> {
-    if (format === 'json' && this.partitionColumns.length > 0) {
-      // DuckDB's COPY has no PARTITION_BY for JSON; refuse before touching the path.
-      throw writeError(
-        'df.write.partitionBy(...).json(path) is not supported yet (DuckDB cannot partition JSON ' +
-          'output): write partitioned parquet or csv, or json without partitionBy',
-      );
-    }
     const dir = resolve(path);
     const mode = this.saveMode;
     if (await exists(dir)) {
@@ -165,26 +161,61 @@ export class DataFrameWriter {
     const stem = `part-00000-${randomUUID()}-c000`;
     const extension = fileExtension(format, this.extraOptions);
     await mkdir(dir, { recursive: true });
-    let target: string;
-    if (this.partitionColumns.length === 0) target = join(dir, `${stem}.${extension}`);
-    else {
-      target = dir;
+    const partitioned = this.partitionColumns;
+    if (partitioned.length === 0) {
+      const target = join(dir, `${stem}.${extension}`);
+      await this.df.answer((sql) => `COPY (${sql}) TO ${literal(target)} (${options.join(', ')})`);
+    } else if (format === 'json') {
+      // DuckDB's COPY has no PARTITION_BY for JSON: one COPY per partition.
+      await this.writeEachPartition(dir, `${stem}.${extension}`, options);
+    } else {
       options.push(
-        `PARTITION_BY (${this.partitionColumns.map(quoteIdentifier).join(', ')})`,
+        `PARTITION_BY (${partitioned.map(quoteIdentifier).join(', ')})`,
         // DuckDB numbers the files of each directory from 0: part-00000, as Spark's first task.
         `FILENAME_PATTERN ${literal(stem.replace('part-00000', 'part-0000{i}'))}`,
         `FILE_EXTENSION ${literal(extension)}`,
         // The directory exists (append, or made just now); other files in it are kept.
         'OVERWRITE_OR_IGNORE true',
       );
+      await this.df.answer(
+        (sql) =>
+          `COPY (${hiveDefaultPartition(sql, partitioned)}) TO ${literal(dir)} (${options.join(', ')})`,
+      );
+      await renameDuckDBPartitions(dir, partitioned.length);
     }
-    const partitioned = this.partitionColumns;
-    await this.df.answer(
-      (sql) =>
-        `COPY (${partitioned.length === 0 ? sql : hiveDefaultPartition(sql, partitioned)}) ` +
-        `TO ${literal(target)} (${options.join(', ')})`,
-    );
     await writeFile(join(dir, '_SUCCESS'), '');
+  }
+
+  /**
+   * The rows, their partition columns as directory names' text, in a temporary table; then, for
+   * each partition, its rows without those columns into `<dir>/<col=value>/.../<file>`.
+   */
+  private async writeEachPartition(dir: string, file: string, options: string[]): Promise<void> {
+    const columns = this.partitionColumns;
+    const names = columns.map(quoteIdentifier).join(', ');
+    const table = quoteIdentifier(`__dstream_write_${randomUUID().replaceAll('-', '')}`);
+    await this.df.withQuery(async (sql, engine) => {
+      const run = (statement: string) =>
+        engine.connection.runAndReadAll(statement).catch((e: unknown) => {
+          throw sqlError(sql, e);
+        });
+      await run(`CREATE TEMP TABLE ${table} AS ${hiveDefaultPartition(sql, columns)}`);
+      try {
+        const partitions = (await run(`SELECT DISTINCT ${names} FROM ${table}`)).getRows();
+        for (const values of partitions) {
+          const texts = values.map((v) => String(v));
+          const subdir = join(dir, ...columns.map((c, i) => partitionDirectory(c, texts[i]!)));
+          await mkdir(subdir, { recursive: true });
+          const where = columns.map((c, i) => `${quoteIdentifier(c)} = ${literal(texts[i]!)}`);
+          await run(
+            `COPY (SELECT * EXCLUDE (${names}) FROM ${table} WHERE ${where.join(' AND ')}) ` +
+              `TO ${literal(join(subdir, file))} (${options.join(', ')})`,
+          );
+        }
+      } finally {
+        await run(`DROP TABLE IF EXISTS ${table}`);
+      }
+    });
   }
 
   /** Spark's checks of partition columns, before anything is written. */
