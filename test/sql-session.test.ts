@@ -152,6 +152,20 @@ describe('createDataFrame', () => {
     expect(schema.fields[6]!.dataType).toEqual(new MapType(StringType, new ArrayType(IntegerType)));
   });
 
+  it('gives a decimal as a number up to 15 digits, which a double holds exactly, else as text', async () => {
+    const df = spark.sql(
+      'SELECT * FROM (VALUES (1234567890123.45::DECIMAL(38,2)), (12345678901234.56::DECIMAL(38,2)), ' +
+        '(-0.07::DECIMAL(38,2)), (0.10::DECIMAL(38,2)), (-9999999999999.99::DECIMAL(38,2))) t(d)',
+    );
+    expect((await df.collect()).map((row) => row.d)).toEqual([
+      1234567890123.45,
+      '12345678901234.56',
+      -0.07,
+      0.1,
+      -9999999999999.99,
+    ]);
+  });
+
   it('collects an RDD when an action needs it', async () => {
     const ssc = new StreamingContext({
       master: 'local[2]',

@@ -15,7 +15,7 @@ import { joinPlan } from './join.js';
 import * as dsl from './transformations.js';
 import type { Catalog, Plan } from './catalog.js';
 import type { StructType } from './types.js';
-import { toNaturalValue } from './values.js';
+import { naturalRows } from './natural-rows.js';
 import type { RDD } from '../rdd/rdd.js';
 import { dataFrameRDD, type SessionContext } from './to-rdd.js';
 import { DataFrameWriter } from './writer.js';
@@ -36,7 +36,7 @@ export type ResultRow = Record<string, unknown>;
 /** @internal */
 export interface Answer {
   schema: StructType;
-  rows: DuckDB.DuckDBValue[][];
+  reader: DuckDB.DuckDBResultReader;
 }
 
 /**
@@ -93,7 +93,7 @@ export class DataFrame {
           reader.columnTypes(),
           engine.duckdb.DuckDBTypeId,
         ),
-        rows: reader.getRows(),
+        reader,
       };
     });
   }
@@ -125,17 +125,10 @@ export class DataFrame {
   }
 
   private async resultRows(limit: number | undefined): Promise<ResultRow[]> {
-    const { schema, rows } = await this.answer((sql) =>
+    const { schema, reader } = await this.answer((sql) =>
       limit === undefined ? sql : `SELECT * FROM (${sql}) LIMIT ${limit}`,
     );
-    const fields = schema.fields;
-    return rows.map((row) => {
-      const out: ResultRow = {};
-      for (let i = 0; i < fields.length; i++) {
-        out[fields[i]!.name] = toNaturalValue(fields[i]!.dataType, row[i]!);
-      }
-      return out;
-    });
+    return naturalRows(schema, reader);
   }
 
   /**
@@ -182,8 +175,8 @@ export class DataFrame {
 
   /** The number of rows. */
   async count(): Promise<number> {
-    const { rows } = await this.answer((sql) => `SELECT count(*) FROM (${sql})`);
-    return Number(rows[0]![0]);
+    const { reader } = await this.answer((sql) => `SELECT count(*) FROM (${sql})`);
+    return Number(reader.value(0, 0));
   }
 
   /** The schema: column names and Spark types. Await it: `(await df.schema).fieldNames()`. */
@@ -212,7 +205,8 @@ export class DataFrame {
   ): Promise<string> {
     const n = Math.max(0, Math.floor(numRows));
     const width = truncate === true ? 20 : truncate === false ? 0 : Math.floor(truncate);
-    const { schema, rows } = await this.answer((sql) => `SELECT * FROM (${sql}) LIMIT ${n + 1}`);
+    const { schema, reader } = await this.answer((sql) => `SELECT * FROM (${sql}) LIMIT ${n + 1}`);
+    const rows = reader.getRows();
     const timestamps = new TimestampFormatter(this.session.timeZone());
     const fields = schema.fields;
     const cells = rows.map((row) =>
