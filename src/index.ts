@@ -55,6 +55,15 @@ export { Receiver } from './receiver/index.js';
 export type { ReceivedBlock } from './receiver/index.js';
 export { FileInputDStream, type FileStreamOptions } from './sources/index.js';
 export {
+  TextInputFormat,
+  FixedLengthBinaryInputFormat,
+  WholeFileInputFormat,
+  type InputFormat,
+  type ReadContext,
+  type ReadFiles,
+  type FileRecordStreamOptions,
+} from './sources/index.js';
+export {
   DStream,
   InputDStream,
   ReceiverInputDStream,

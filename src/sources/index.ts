@@ -9,4 +9,14 @@ export {
   FileInputDStream,
   defaultFileFilter,
   type FileStreamOptions,
+  type ReadFiles,
 } from './file/file-input-dstream.js';
+export type { FileRecordStreamOptions } from './file/index.js';
+export {
+  TextInputFormat,
+  FixedLengthBinaryInputFormat,
+  WholeFileInputFormat,
+  RECORD_DELIMITER,
+  type InputFormat,
+  type ReadContext,
+} from './file/input-formats.js';
