@@ -62,6 +62,7 @@ export {
   type ReadContext,
   type ReadFiles,
   type FileRecordStreamOptions,
+  encodeRawBlock,
 } from './sources/index.js';
 export {
   DStream,

@@ -5,6 +5,8 @@ import './file/index.js';
 
 export { SocketInputDStream } from './socket/socket-input-dstream.js';
 export { SocketReceiver } from './socket/socket-receiver.js';
+export { RawInputDStream } from './socket/raw-input-dstream.js';
+export { encodeRawBlock } from './socket/raw-block.js';
 export {
   FileInputDStream,
   defaultFileFilter,
