@@ -268,6 +268,7 @@ export class StreamingContext {
    *
    * @example
    * ```ts
+   * import { existsSync } from 'node:fs';
    * // Spark's loop that stops on a marker file, checking every 10 s.
    * while (!(await ssc.awaitTerminationOrTimeout(10_000))) {
    *   if (existsSync('/tmp/stop-orders')) await ssc.stop({ stopGracefully: true });
@@ -399,6 +400,7 @@ export class StreamingContext {
    *
    * @example
    * ```ts
+   * import { Seconds, StreamingContext } from 'dstream';
    * const ssc = StreamingContext.getActiveOrCreate(() => {
    *   const ssc = new StreamingContext({ master: 'local[2]', appName: 'Words', batchDuration: Seconds(1) });
    *   ssc.socketTextStream('localhost', 9999).count().print();
