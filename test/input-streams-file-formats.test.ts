@@ -196,6 +196,29 @@ describe('fileStream with an input format', () => {
   });
 });
 
+describe('recovery', () => {
+  it('reads the restored file lists of a checkpoint with the input format, and selects them no more', async () => {
+    const { ssc, clock } = createManualContext();
+    await clock.advance(10_000);
+    const stream = ssc.fileStream(dir, { inputFormat: FixedLengthBinaryInputFormat(1) });
+    const out = collect(stream.map(([i, b]) => `${i}:${b.toString()}`));
+    const a = await dropFile('a.bin', 'xy', 10_500);
+    const b = await dropFile('b.bin', 'z', 10_600);
+    // As recovery restores them: the batch at 11 000 had selected only a.bin; b.bin is still new.
+    stream.restoreSelectedFiles([[11_000, [a]]]);
+    await ssc.start();
+    await clock.advance(2000);
+    await ssc.stop();
+    expect(out).toEqual([['0:x', '1:y'], ['0:z']]);
+    expect(stream.checkpointPosition()).toMatchObject({
+      files: [
+        [11_000, [a]],
+        [12_000, [b]],
+      ],
+    });
+  });
+});
+
 describe('reading in local[N] task threads', () => {
   it('describes the files of a built-in format as plain data a thread reads itself', async () => {
     const { ssc, clock } = createManualContext();
