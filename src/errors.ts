@@ -107,6 +107,9 @@ export const ErrorCodes = {
   DSTREAM_ERR_SQL_PATH_EXISTS: 'df.write to a path that exists, in the default save mode',
   DSTREAM_ERR_SQL_WRITE:
     'df.write with an unknown save mode, format or codec, or a missing partition column',
+  DSTREAM_ERR_RECORD_LENGTH:
+    'a fixed-length record file whose length is not a multiple of the record length',
+  DSTREAM_ERR_RAW_SOCKET_BLOCK: 'a rawSocketStream block that is not a well-formed record block',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -60,6 +60,16 @@ export { Receiver } from './receiver/index.js';
 export type { ReceivedBlock } from './receiver/index.js';
 export { FileInputDStream, type FileStreamOptions } from './sources/index.js';
 export {
+  TextInputFormat,
+  FixedLengthBinaryInputFormat,
+  WholeFileInputFormat,
+  type InputFormat,
+  type ReadContext,
+  type ReadFiles,
+  type FileRecordStreamOptions,
+  encodeRawBlock,
+} from './sources/index.js';
+export {
   DStream,
   InputDStream,
   ReceiverInputDStream,

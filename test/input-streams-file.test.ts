@@ -132,7 +132,7 @@ describe('file input stream', () => {
     await dropFile(dir, 'at-window-start.txt', ['at window start'], 41_000);
     await dropFile(dir, 'too-old.txt', ['too old'], 30_000);
     await dropFile(dir, '.hidden.txt', ['hidden'], 50_000);
-    const out = collect(ssc.fileStream(dir, { newFilesOnly: false }));
+    const out = collect(ssc.fileStream(dir, { newFilesOnly: false }).map(([, line]) => line));
     await ssc.start();
     await dropFile(dir, 'new.txt', ['new'], 100_500);
     await clock.advance(1000);
@@ -153,7 +153,7 @@ describe('file input stream', () => {
         return path.endsWith('.log');
       },
     });
-    const out = collect(stream);
+    const out = collect(stream.map(([, line]) => line));
     await ssc.start();
     await dropFile(dir, 'a.log', ['a'], 10_500);
     await dropFile(dir, 'b.txt', ['b'], 10_500);

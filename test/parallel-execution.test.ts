@@ -43,7 +43,7 @@ describe('parallel execution (local[N] on worker threads)', () => {
       runApp('local[2]', 'ok', 'inline'),
     ]);
     expect(two.out.errors).toEqual([]);
-    expect(Object.keys(two.out.results!)).toHaveLength(15);
+    expect(Object.keys(two.out.results!)).toHaveLength(16);
     for (const series of Object.values(two.out.results!)) expect(series).toHaveLength(5);
     expect(two.out.results).toEqual(one.out.results);
     // Same partitioning as local[2] on the main thread: even the order within groups is equal.
@@ -70,9 +70,13 @@ describe('parallel execution (local[N] on worker threads)', () => {
       'task threads could not run this stage in an earlier batch',
     ]);
     // The threads read the files of the file stream themselves, one per batch.
-    const reads = two.log.split('\n').filter((l) => /reads partition 0 of .* itself/.test(l));
-    expect(reads).toHaveLength(5);
+    const reads = (rdd: RegExp) =>
+      two.log.split('\n').filter((l) => /reads partition 0 of /.test(l) && rdd.test(l));
+    expect(reads(/UnionRDD.* at union itself/)).toHaveLength(5);
     expect(two.out.results!.fromFiles!.every((batch) => batch.length > 0)).toBe(true);
+    // And those of fileStream's built-in input formats, with the same records.
+    expect(reads(/FileRecordsRDD.* at TextInputFormat itself/)).toHaveLength(5);
+    expect(two.out.results!.fromRecords).toEqual(two.out.results!.fromFiles);
     // The transform that builds another lineage in threads was caught by its shape.
     expect([...reasons].filter((r) => shape.test(r))).toHaveLength(1);
   });

@@ -1,5 +1,8 @@
 // Spark's StreamingContextSuite, the parts that concern the core engine: life cycle, errors a user
 // can cause, awaitTermination, listener events.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   DStreamError,
@@ -15,9 +18,11 @@ import {
 import {
   createManualContext,
   runBatches,
+  simulateCrash,
   TestInputStream,
-  type ManualClock,
+  ManualClock,
 } from 'dstream/testing';
+import { LogInputDStream } from './fixtures/checkpoint-streams.js';
 import { FireAndForgetClock, turns } from './support/fire-and-forget-clock.js';
 
 const contexts: StreamingContext[] = [];
@@ -789,5 +794,167 @@ describe('runBatches', () => {
       build: (_ssc, [s]) => s!.map((x) => x),
     });
     expect(output).toEqual([[1], [3], []]);
+  });
+});
+
+describe('awaitTerminationOrTimeout', () => {
+  it('resolves false when the timeout passes first, true once the context stops', async () => {
+    const { ssc, clock } = manualContext();
+    addInputStream(ssc).foreachRDD(() => {});
+    await ssc.start();
+    const first = ssc.awaitTerminationOrTimeout(1500);
+    let settled = false;
+    void first.then(() => (settled = true));
+    await clock.advance(1000);
+    expect(settled).toBe(false);
+    await clock.advance(500);
+    expect(await first).toBe(false);
+    const second = ssc.awaitTerminationOrTimeout(10_000);
+    await clock.advance(2000);
+    await ssc.stop();
+    expect(await second).toBe(true);
+    // Once stopped, at once.
+    expect(await ssc.awaitTerminationOrTimeout(0)).toBe(true);
+  });
+
+  it('with a negative timeout waits for ever, as Spark', async () => {
+    const { ssc, clock } = manualContext();
+    addInputStream(ssc).foreachRDD(() => {});
+    await ssc.start();
+    const forever = ssc.awaitTerminationOrTimeout(-1);
+    let settled = false;
+    void forever.then(() => (settled = true));
+    await clock.advance(1_000_000);
+    expect(settled).toBe(false);
+    await ssc.stop();
+    expect(await forever).toBe(true);
+  });
+
+  it('rejects with the first batch failure, as awaitTermination', async () => {
+    const { ssc, clock } = manualContext();
+    const boom = new Error('error in map task');
+    addInputStream(ssc)
+      .map((x) => {
+        if (x === 2) throw boom;
+        return x;
+      })
+      .foreachRDD(async (rdd) => {
+        await rdd.count();
+      });
+    await ssc.start();
+    const waiting = rejectionOf(ssc.awaitTerminationOrTimeout(60_000));
+    // The failure's log lines are expected: kept out of the test's output.
+    await capturingLog(() => clock.advance(3000));
+    const error = (await waiting) as DStreamError;
+    expect(error).toBeInstanceOf(DStreamError);
+    expect(error.code).toBe('DSTREAM_ERR_BATCH_FAILED');
+    expect(error.cause).toBe(boom);
+    // Later calls rethrow it at once, whatever their timeout.
+    expect(await rejectionOf(ssc.awaitTerminationOrTimeout(0))).toBe(error);
+  });
+});
+
+// Spark's StreamingContextSuite: "getActive and getActiveOrCreate", "getActiveOrCreate with checkpoint".
+describe('getActive and getActiveOrCreate', () => {
+  let created = 0;
+  function creatingFunc(): StreamingContext {
+    created++;
+    const { ssc } = manualContext();
+    addInputStream(ssc).foreachRDD(async (rdd) => {
+      await rdd.count();
+    });
+    return ssc;
+  }
+  beforeEach(() => {
+    created = 0;
+    expect(StreamingContext.getActive()).toBeUndefined();
+  });
+
+  it('creates a new context, which getActive returns only once started', async () => {
+    const ssc = StreamingContext.getActiveOrCreate(creatingFunc);
+    expect(created).toBe(1);
+    expect(StreamingContext.getActive()).toBeUndefined();
+    await ssc.start();
+    expect(StreamingContext.getActive()).toBe(ssc);
+    expect(StreamingContext.getActiveOrCreate(creatingFunc)).toBe(ssc);
+    expect(created).toBe(1);
+    await ssc.stop();
+    expect(StreamingContext.getActive()).toBeUndefined();
+    const next = StreamingContext.getActiveOrCreate(creatingFunc);
+    expect(next).not.toBe(ssc);
+    expect(created).toBe(2);
+  });
+
+  it('returns a context created independently once it is active', async () => {
+    const ssc = creatingFunc();
+    expect(StreamingContext.getActive()).toBeUndefined();
+    await ssc.start();
+    expect(StreamingContext.getActive()).toBe(ssc);
+    expect(StreamingContext.getActiveOrCreate(creatingFunc)).toBe(ssc);
+    expect(created).toBe(1);
+    await ssc.stop();
+    expect(StreamingContext.getActive()).toBeUndefined();
+  });
+
+  it('returns a context whose start is in progress instead of making one it could not start', async () => {
+    const ssc = creatingFunc();
+    const starting = ssc.start();
+    expect(StreamingContext.getActiveOrCreate(creatingFunc)).toBe(ssc);
+    expect(created).toBe(1);
+    await starting;
+    await ssc.stop();
+  });
+
+  it('with a checkpoint directory: the active context, else getOrCreate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dstream-active-'));
+    try {
+      const clock = new ManualClock(0);
+      const totals: number[] = [];
+      const records: (readonly [string, number])[] = [];
+      const create = (): StreamingContext => {
+        created++;
+        const ssc = new StreamingContext({
+          master: 'local[2]',
+          appName: 'active-or-create',
+          batchDuration: Seconds(1),
+          conf: { 'spark.ui.enabled': 'false' },
+          clock,
+        });
+        contexts.push(ssc);
+        ssc.checkpoint(dir);
+        new LogInputDStream(ssc, records)
+          .updateStateByKey((values: number[], sum: number | undefined) =>
+            values.reduce((a, b) => a + b, sum ?? 0),
+          )
+          .name('total')
+          .foreachRDD(async (rdd) => {
+            totals.push((await rdd.collect())[0]?.[1] ?? 0);
+          });
+        return ssc;
+      };
+      // No checkpoint yet: created.
+      const first = StreamingContext.getActiveOrCreate(dir, create);
+      expect(created).toBe(1);
+      await first.start();
+      expect(StreamingContext.getActiveOrCreate(dir, create)).toBe(first);
+      expect(created).toBe(1);
+      records.push(['n', 1]);
+      await clock.advance(1000);
+      records.push(['n', 2]);
+      await clock.advance(1000);
+      await simulateCrash(first);
+      expect(totals).toEqual([1, 3]);
+      // No active context: recovered from the checkpoint, the total goes on from 3.
+      const recovered = StreamingContext.getActiveOrCreate(dir, create);
+      expect(recovered).not.toBe(first);
+      expect(recovered.getState()).toBe('INITIALIZED');
+      records.push(['n', 4]);
+      await recovered.start();
+      await clock.advance(1000);
+      await recovered.stop();
+      expect(totals.at(-1)).toBe(7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DStreamError } from '../errors.js';
+import { DStreamError, requirement } from '../errors.js';
 import { SparkContext } from '../rdd/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
@@ -260,6 +260,27 @@ export class StreamingContext {
   }
 
   /**
+   * Waits at most `timeoutMs` milliseconds for the context to stop, as Spark's
+   * `awaitTerminationOrTimeout`: resolves `true` once it has stopped, `false` when the time passes
+   * first (a negative timeout waits for ever), and rejects with the first batch failure, as
+   * {@link awaitTermination} does (at once when one has already happened). The time is the
+   * context's clock: a `ManualClock` makes it pass in tests.
+   *
+   * @example
+   * ```ts
+   * import { existsSync } from 'node:fs';
+   * // Spark's loop that stops on a marker file, checking every 10 s.
+   * while (!(await ssc.awaitTerminationOrTimeout(10_000))) {
+   *   if (existsSync('/tmp/stop-orders')) await ssc.stop({ stopGracefully: true });
+   * }
+   * ```
+   */
+  awaitTerminationOrTimeout(timeoutMs: number): Promise<boolean> {
+    if (!isDriver()) return new Promise<boolean>(() => undefined);
+    return this.termination.wait(this.state === 'STOPPED', timeoutMs < 0 ? undefined : timeoutMs);
+  }
+
+  /**
    * Stops generating batches and stops the inputs. With `stopGracefully`, first waits until all
    * received data has been processed (bounded by `spark.streaming.gracefulStopTimeout`).
    */
@@ -358,9 +379,56 @@ export class StreamingContext {
     this.graph.addOutputStream(stream);
   }
 
-  /** The context started and not stopped in this process, if any. */
+  /**
+   * The context started and not stopped in this process, if any, as Spark's
+   * `StreamingContext.getActive()` (`undefined` where Spark returns `None`).
+   */
   static getActive(): StreamingContext | undefined {
     return activeContext;
+  }
+
+  /**
+   * The active context, or a new one from `creatingFunc` when there is none, as Spark's
+   * `StreamingContext.getActiveOrCreate`. Only one context may be active in a process (a second
+   * `start()` fails with `DSTREAM_ERR_ANOTHER_CONTEXT_ACTIVE`), so code that may run while one is
+   * active (a notebook cell run again, a test) reuses it instead of making one it cannot start.
+   * A context whose `start()` is still in progress counts as active: Spark's `start()` holds the
+   * lock that `getActiveOrCreate` takes until the context is active.
+   *
+   * With a checkpoint directory first, a context with no active one is recovered or created by
+   * {@link getOrCreate} (same `options`, such as `createOnError`).
+   *
+   * @example
+   * ```ts
+   * import { Seconds, StreamingContext } from 'dstream';
+   * const ssc = StreamingContext.getActiveOrCreate(() => {
+   *   const ssc = new StreamingContext({ master: 'local[2]', appName: 'Words', batchDuration: Seconds(1) });
+   *   ssc.socketTextStream('localhost', 9999).count().print();
+   *   return ssc;
+   * });
+   * if (ssc.getState() === 'INITIALIZED') await ssc.start();
+   * ```
+   */
+  static getActiveOrCreate(creatingFunc: () => StreamingContext): StreamingContext;
+  static getActiveOrCreate(
+    checkpointPath: string,
+    creatingFunc: () => StreamingContext,
+    options?: GetOrCreateOptions,
+  ): StreamingContext;
+  static getActiveOrCreate(
+    pathOrFunc: string | (() => StreamingContext),
+    creatingFunc?: () => StreamingContext,
+    options?: GetOrCreateOptions,
+  ): StreamingContext {
+    const running = activeContext ?? activating;
+    if (running) return running;
+    if (typeof pathOrFunc === 'function') return pathOrFunc();
+    requirement(
+      creatingFunc !== undefined,
+      'DSTREAM_ERR_INVALID_ARGUMENT',
+      'getActiveOrCreate(checkpointPath, creatingFunc) needs the function that creates the context',
+    );
+    return getOrCreate(pathOrFunc, creatingFunc, options);
   }
 
   /**

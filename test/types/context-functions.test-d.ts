@@ -1,6 +1,7 @@
 // Type tests of the context's operations: union, transform, receiverStream and the built-in
 // sources' entry points (queueStream, socketTextStream, textFileStream).
 import { expectTypeOf } from 'vitest';
+import { FixedLengthBinaryInputFormat, WholeFileInputFormat, type InputFormat } from 'dstream';
 import type {
   DStream,
   FileInputDStream,
@@ -58,3 +59,25 @@ expectTypeOf(ssc.textFileStream('/data/incoming')).toEqualTypeOf<FileInputDStrea
 expectTypeOf(ssc.textFileStream('/data/incoming')).toExtend<DStream<string>>();
 // @ts-expect-error -- a directory
 ssc.textFileStream();
+
+// fileStream(directory, { inputFormat?, filter?, newFilesOnly?, conf? }), binaryRecordsStream
+expectTypeOf(ssc.fileStream('/data/incoming')).toEqualTypeOf<
+  FileInputDStream<readonly [number, string]>
+>();
+expectTypeOf(
+  ssc.fileStream('/data/incoming', { inputFormat: WholeFileInputFormat, newFilesOnly: false }),
+).toEqualTypeOf<FileInputDStream<readonly [string, Buffer]>>();
+expectTypeOf(
+  ssc.fileStream('/data/incoming', { inputFormat: FixedLengthBinaryInputFormat(8) }),
+).toExtend<DStream<readonly [number, Buffer]>>();
+declare const rows: InputFormat<string, number[]>;
+expectTypeOf(
+  ssc.fileStream('/d', { inputFormat: rows, filter: (p) => p.endsWith('.csv') }),
+).toEqualTypeOf<FileInputDStream<readonly [string, number[]]>>();
+// @ts-expect-error -- a filter is given the path
+ssc.fileStream('/d', { filter: (p: number) => p > 0 });
+// @ts-expect-error -- conf values are strings
+ssc.fileStream('/d', { conf: { 'textinputformat.record.delimiter': 1 } });
+expectTypeOf(ssc.binaryRecordsStream('/data/values', 8)).toEqualTypeOf<FileInputDStream<Buffer>>();
+// @ts-expect-error -- a record length in bytes
+ssc.binaryRecordsStream('/data/values');

@@ -1,7 +1,7 @@
 import { glob, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InputDStream } from '../../dstream/input.js';
-import type { RDD } from '../../rdd/index.js';
+import type { RDD, SparkContext } from '../../rdd/index.js';
 import type { StreamingContext } from '../../streaming/streaming-context.js';
 import { Seconds, type Duration } from '../../util/duration.js';
 import { Logger } from '../../util/logging.js';
@@ -9,12 +9,27 @@ import type { Time } from '../../util/time.js';
 
 const log = new Logger('FileInputDStream');
 
+/** Spark's `fileStream` arguments besides the directory: which files, and from when. */
 export interface FileStreamOptions {
   /** Which files to read, given each file's path; replaces {@link defaultFileFilter}. */
   filter?: (path: string) => boolean;
-  /** Ignore the files already there when the stream is created (default true). */
+  /**
+   * Ignore the files already there when the stream is created (default true). With `false`, the
+   * first batch also reads the files already there whose modification time is within the
+   * remember window (`spark.streaming.fileStream.minRememberDuration`, 60 s).
+   */
   newFilesOnly?: boolean;
 }
+
+/**
+ * How a file stream makes a batch's RDD from the files it selected: the lines of text files for
+ * `textFileStream`, an `InputFormat`'s records for `fileStream`.
+ */
+export type ReadFiles<T> = (sc: SparkContext, files: readonly string[]) => RDD<T>;
+
+/** `textFileStream`'s batches: one text RDD of one partition per file, in a union. */
+const textLines: ReadFiles<string> = (sc, files) =>
+  sc.union(files.map((file) => sc.textFile(file, 1)));
 
 /**
  * Skips hidden files (`.name`), files Hadoop treats as hidden (`_name`, such as `_SUCCESS`) and
@@ -26,18 +41,19 @@ export function defaultFileFilter(path: string): boolean {
 }
 
 /**
- * The lines of the new text files of a directory, as Spark's `FileInputDStream` (which
- * `textFileStream` is). At each batch time T the directory is listed (no recursion; the path may
+ * The new files of a directory, as Spark's `FileInputDStream`: the lines of text files
+ * (`textFileStream`), the records an `InputFormat` reads from them (`fileStream`), or
+ * fixed-length records (`binaryRecordsStream`). At each batch time T the directory is listed (no recursion; the path may
  * be a glob matching several directories) and a file is selected when it passes the filter, its
  * modification time m satisfies `threshold < m <= T`, and no batch of the remember window
  * selected it already. The threshold is the later of the stream's creation time (with
  * `newFilesOnly`) and T minus the remember window (`spark.streaming.fileStream.minRememberDuration`,
- * 60 s, rounded up to whole batches). The batch is the union of one text RDD per selected file.
+ * 60 s, rounded up to whole batches). The batch reads every selected file, one partition each.
  *
  * So write each file elsewhere (or under a hidden name) and rename it into the directory: the
  * modification time decides the batch, and what is appended to a file after its batch is ignored.
  */
-export class FileInputDStream extends InputDStream<string> {
+export class FileInputDStream<T = string> extends InputDStream<T> {
   /** The directory (or glob) watched, as an absolute path. */
   readonly directory: string;
   private readonly fileFilter: (path: string) => boolean;
@@ -46,9 +62,26 @@ export class FileInputDStream extends InputDStream<string> {
   private readonly batchTimeToSelectedFiles = new Map<number, readonly string[]>();
   private recentlySelectedFiles = new Set<string>();
   private missingReported = false;
+  private readonly readFiles: ReadFiles<T>;
 
-  constructor(ssc: StreamingContext, directory: string, options: FileStreamOptions = {}) {
+  /** The lines of the new text files of `directory` (`textFileStream`). */
+  constructor(ssc: StreamingContext, directory: string, options?: FileStreamOptions);
+  /** The records `readFiles` makes of the new files of `directory` at each batch. */
+  constructor(
+    ssc: StreamingContext,
+    directory: string,
+    options: FileStreamOptions,
+    readFiles: ReadFiles<T>,
+  );
+  constructor(
+    ssc: StreamingContext,
+    directory: string,
+    options: FileStreamOptions = {},
+    readFiles?: ReadFiles<T>,
+  ) {
     super(ssc);
+    // Without readFiles the first overload applies, where T is string.
+    this.readFiles = readFiles ?? (textLines as unknown as ReadFiles<T>);
     this.directory = resolve(directory);
     this.fileFilter = options.filter ?? defaultFileFilter;
     this.initialModTimeIgnoreThreshold = (options.newFilesOnly ?? true) ? ssc.clock.now() : 0;
@@ -74,15 +107,14 @@ export class FileInputDStream extends InputDStream<string> {
     for (const f of files) this.recentlySelectedFiles.add(f);
   }
 
-  compute(time: Time): RDD<string> {
+  compute(time: Time): RDD<T> {
     const files = this.batchTimeToSelectedFiles.get(time.milliseconds) ?? [];
     this.ssc.inputInfoTracker.reportInfo(time, {
       inputStreamId: this.inputStreamId,
       numRecords: 0,
       metadata: { files: [...files], Description: files.join('\n') },
     });
-    const sc = this.ssc.sparkContext;
-    return sc.union(files.map((file) => sc.textFile(file, 1)));
+    return this.readFiles(this.ssc.sparkContext, files);
   }
 
   override clearMetadata(time: Time): void {
