@@ -20,11 +20,11 @@ export interface SqlOperations {
    *
    * @example
    * ```ts
-   * const totals = orders.sql(
-   *   'orders',
-   *   'SELECT provinceId, sum(orderPrice) AS total FROM orders GROUP BY provinceId',
-   *   'orderId STRING, provinceId INT, orderPrice DOUBLE',
-   * );
+   * // Lines `orderId,provinceId,orderPrice`: each batch's sales per province.
+   * const totals = lines
+   *   .map((line) => line.split(','))
+   *   .map(([orderId, provinceId, orderPrice]) => ({ orderId, provinceId, orderPrice: Number(orderPrice) }))
+   *   .sql('orders', 'SELECT provinceId, sum(orderPrice) AS total FROM orders GROUP BY provinceId');
    * totals.print();
    * ```
    */
