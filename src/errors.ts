@@ -105,6 +105,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_SQL_PATH_EXISTS: 'df.write to a path that exists, in the default save mode',
   DSTREAM_ERR_SQL_WRITE:
     'df.write with an unknown save mode, format or codec, a missing partition column, or partitioned JSON',
+  DSTREAM_ERR_STORAGE_LEVEL_CHANGED: 'persist(level) on an RDD that already has another level',
+  DSTREAM_ERR_NOT_SERIALIZABLE: 'a record a serialised or disk storage level cannot store',
+  DSTREAM_ERR_BROADCAST_DESTROYED: 'a broadcast variable used after destroy()',
+  DSTREAM_ERR_ACCUMULATOR: 'an accumulator merged with another kind, or unknown to the driver',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -22,6 +22,7 @@ export {
   RDD,
   SparkContext,
   HashPartitioner,
+  StorageLevel,
   SourceRDD,
   registerPartitionReader,
   type Partitioner,

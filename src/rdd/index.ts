@@ -5,6 +5,7 @@ import './pair-rdd-functions.js';
 export { RDD } from './rdd.js';
 export { SparkContext, type SparkContextOptions } from './spark-context.js';
 export { HashPartitioner, type Partitioner } from './partitioner.js';
+export { StorageLevel } from './storage-level.js';
 export { defaultPartitioner, type Partitioning } from './pair-rdd-internals.js';
 export type { TaskContext, Emit } from './task-context.js';
 export { SourceRDD } from './narrow/source-rdd.js';

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { DStreamError } from '../errors.js';
 import { setLogLevel } from '../util/logging.js';
 import { BlockManager } from './block-manager.js';
@@ -41,7 +42,7 @@ export class SparkContext {
   /** Task slots given by the master (`local[N]` → N). */
   readonly cores: number;
   /** @internal */
-  readonly blockManager = new BlockManager();
+  readonly blockManager: BlockManager;
   /** @internal */
   readonly shuffleManager = new ShuffleManager();
   private readonly scheduler: DAGScheduler;
@@ -54,6 +55,8 @@ export class SparkContext {
     this.appName = options.appName;
     this.conf = new Map(Object.entries(options.conf ?? {}));
     this.cores = parseMaster(options.master);
+    // Where DISK_ONLY partitions go: Spark's `spark.local.dir`, else the system's temporary one.
+    this.blockManager = new BlockManager(this.conf.get('spark.local.dir') ?? tmpdir());
     this.runner = options.taskRunner ?? new InlineTaskRunner();
     this.scheduler = new DAGScheduler(this.runner, this.shuffleManager, this.blockManager);
   }
