@@ -46,7 +46,11 @@ describe('shared variables with task threads (local[3])', () => {
 
   it('a broadcast reaches each thread once, from the driver; accumulators count each successful task once', async () => {
     const [threads, inline] = await Promise.all([runApp('local[3]'), runApp('local[3]', 'inline')]);
-    expect(threads.out.error).toBeUndefined();
+    // The fourth batch read the broadcast after destroy(): Spark's error, from a thread too.
+    const destroyed =
+      /^Attempted to use Broadcast\(0\) after it was destroyed \(destroy at shared-variables-app\.ts:\d+\) $/;
+    expect(threads.out.error).toMatch(destroyed);
+    expect(inline.out.error).toMatch(destroyed);
     // The table only the driver built reached the threads: no 'missing' names.
     expect(threads.out.results).toEqual(expectedResults);
     expect(inline.out.results).toEqual(expectedResults);
@@ -60,7 +64,8 @@ describe('shared variables with task threads (local[3])', () => {
     expect(threadIds.size).toBeLessThan(tasks.length);
     expect(tasks.every(([, copy]) => copy === 0)).toBe(true);
     // The driver sent the value once per thread that read it.
-    const sends = threads.log.split('\n').filter((l) => l.includes('Sending Broadcast('));
+    const beforeDestroy = threads.log.slice(0, threads.log.indexOf('--- destroying'));
+    const sends = beforeDestroy.split('\n').filter((l) => l.includes('Sending Broadcast('));
     expect(sends).toHaveLength(threadIds.size);
     expect(new Set(sends.map((l) => /task thread (\d+)/.exec(l)?.[1])).size).toBe(sends.length);
 
