@@ -59,7 +59,8 @@ export class CapturedCallSite {
 
   constructor() {
     const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 50;
+    // Enough for the user's frame below dstream's own (about 8 deep); each frame costs.
+    Error.stackTraceLimit = 16;
     Error.captureStackTrace(this.holder, CapturedCallSite);
     Error.stackTraceLimit = limit;
   }
