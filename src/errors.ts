@@ -110,6 +110,10 @@ export const ErrorCodes = {
   DSTREAM_ERR_RECORD_LENGTH:
     'a fixed-length record file whose length is not a multiple of the record length',
   DSTREAM_ERR_RAW_SOCKET_BLOCK: 'a rawSocketStream block that is not a well-formed record block',
+  DSTREAM_ERR_STORAGE_LEVEL_CHANGED: 'persist(level) on an RDD that already has another level',
+  DSTREAM_ERR_NOT_SERIALIZABLE: 'a record a serialised or disk storage level cannot store',
+  DSTREAM_ERR_BROADCAST_DESTROYED: 'a broadcast variable used after destroy()',
+  DSTREAM_ERR_ACCUMULATOR: 'an accumulator merged with another kind, or unknown to the driver',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

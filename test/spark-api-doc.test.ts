@@ -15,21 +15,9 @@ const root = join(import.meta.dirname, '..');
 const doc = readFileSync(join(root, 'docs', 'spark-api.md'), 'utf8');
 
 /**
- * Names of the API that branches beside this one add (apis-core for issue #22, flume for
- * `dstream/flume`): they may be missing until those are merged (then empty this list).
+ * Names of the API that branches beside this one add (flume for `dstream/flume`): they may be missing until those are merged (then empty this list).
  */
 const PENDING_IN_PARALLEL_BRANCH = new Set([
-  'sc.broadcast',
-  'sc.longAccumulator',
-  'sc.doubleAccumulator',
-  'sc.collectionAccumulator',
-  'rdd.top',
-  'rdd.takeOrdered',
-  'rdd.toDebugString',
-  'rdd.getStorageLevel',
-  'StorageLevel',
-  'StorageLevel.MEMORY_ONLY',
-  'StorageLevel.DISK_ONLY',
   'FlumeUtils.createStream',
   'FlumeUtils.createPollingStream',
   'SparkFlumeEvent',

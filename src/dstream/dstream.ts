@@ -1,5 +1,7 @@
 import { DStreamError, requirement } from '../errors.js';
-import type { RDD } from '../rdd/index.js';
+import { StorageLevel, type RDD } from '../rdd/index.js';
+import { withCallSite } from '../rdd/creation-scope.js';
+import { CapturedCallSite } from '../util/call-site.js';
 import { computeStreamRDD } from '../streaming/task-threads/stream-rdds.js';
 import type { StreamingContext } from '../streaming/streaming-context.js';
 import { Seconds, type Duration } from '../util/duration.js';
@@ -45,8 +47,10 @@ export abstract class DStream<T> {
    * @internal
    */
   protected mustCheckpoint = false;
-  private persisted = false;
+  private storageLevel = StorageLevel.NONE;
   private userName: string | undefined;
+  /** Where the user's code declared it: the call site of the RDDs it generates. */
+  private readonly creationSite = new CapturedCallSite();
 
   constructor(ssc: StreamingContext) {
     ssc.assertCanAddStreams();
@@ -102,15 +106,18 @@ export abstract class DStream<T> {
     if (cached) return cached;
     if (!this.isTimeValid(time)) return undefined;
     // Records where the RDDs come from, so that task threads can replay this computation.
-    const rdd = computeStreamRDD(
-      this.ssc.sparkContext,
-      this.id,
-      time.milliseconds,
-      this.dependencies.length === 0,
-      () => this.compute(time),
+    const rdd = withCallSite(this.creationSite, () =>
+      computeStreamRDD(
+        this.ssc.sparkContext,
+        this.id,
+        time.milliseconds,
+        this.dependencies.length === 0,
+        () => this.compute(time),
+      ),
     );
     if (rdd) {
-      if (this.persisted) rdd.persist();
+      // An RDD a parent generated (a transform returning its input) keeps the parent's level.
+      if (this.isPersisted && !rdd.isPersisted) rdd.persist(this.storageLevel);
       this.generatedRDDs.set(time.milliseconds, rdd);
     }
     return rdd;
@@ -224,24 +231,45 @@ export abstract class DStream<T> {
 
   // ----------------------------------------------------------- persistence
 
-  /** Keeps each generated RDD in memory, so several outputs reuse it. */
-  persist(): this {
+  /**
+   * Persists each RDD this stream generates at `level`, so that several outputs (or windows)
+   * reuse it instead of computing it again, as Spark's `DStream.persist`. {@link StorageLevel}
+   * says what each level does here. Unlike Spark, whose DStreams default to `MEMORY_ONLY_SER`,
+   * the default is `MEMORY_ONLY`: on one machine, serialising every persisted batch would cost
+   * time and save nothing a user asked for; pass `StorageLevel.MEMORY_ONLY_SER` to keep batches
+   * serialised. Windows, `reduceByKeyAndWindow` and the stateful operations persist what they
+   * need themselves. Set before `start()`.
+   *
+   * @example
+   * ```ts
+   * const parsed = lines.map((l) => l.split(',')).persist(StorageLevel.MEMORY_ONLY_SER);
+   * parsed.count().print();
+   * parsed.print();
+   * ```
+   */
+  persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
     if (this.ssc.getState() !== 'INITIALIZED') {
       throw new DStreamError(
         'DSTREAM_ERR_CHANGED_AFTER_START',
         'Cannot change storage level of a DStream after streaming context has started',
       );
     }
-    this.persisted = true;
+    this.storageLevel = level.isValid ? level : StorageLevel.NONE;
     return this;
   }
 
+  /** `persist()`: each generated RDD kept in memory. */
   cache(): this {
     return this.persist();
   }
 
+  /** The level the RDDs of this stream are persisted at (`StorageLevel.NONE`: not persisted). */
+  getStorageLevel(): StorageLevel {
+    return this.storageLevel;
+  }
+
   get isPersisted(): boolean {
-    return this.persisted;
+    return this.storageLevel !== StorageLevel.NONE;
   }
 
   /** Snapshots this stream (its state, for stateful streams) every `interval`. */

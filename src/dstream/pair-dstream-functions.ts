@@ -1,4 +1,4 @@
-import { HashPartitioner, type Partitioner, type RDD } from '../rdd/index.js';
+import { HashPartitioner, type Partitioner, type Partitioning, type RDD } from '../rdd/index.js';
 import { attachOperations, type Implementation } from '../util/attach.js';
 import type { Pair, Widen } from '../util/types.js';
 import { DStream } from './dstream.js';
@@ -8,9 +8,11 @@ import { widenValues } from './widen.js';
 
 /**
  * Per-batch operations of streams of pairs (Spark's PairDStreamFunctions). They exist on every
- * DStream but type-check only on `DStream<readonly [K, V]>` (a `this:` parameter). Without
- * `numPartitions`, keyed results have `spark.default.parallelism` partitions (the master's cores
- * by default). Keys are compared by value.
+ * DStream but type-check only on `DStream<readonly [K, V]>` (a `this:` parameter). The last
+ * argument of the keyed operations is Spark's `numPartitions` or `partitioner` overload in one: a
+ * partition count (a `HashPartitioner` of that many partitions) or a {@link Partitioner} that
+ * places each key. Without it, keyed results have `spark.default.parallelism` partitions (the
+ * master's cores by default). Keys are compared by value.
  */
 export interface PairDStreamFunctions {
   /**
@@ -37,12 +39,12 @@ export interface PairDStreamFunctions {
     f: (value: V) => Iterable<U>,
   ): DStream<Pair<K, U>>;
   /** The values of each key in each batch, as an array. */
-  groupByKey<K, V>(this: DStream<Pair<K, V>>, numPartitions?: number): DStream<Pair<K, V[]>>;
+  groupByKey<K, V>(this: DStream<Pair<K, V>>, partitioning?: Partitioning): DStream<Pair<K, V[]>>;
   /** The values of each key in each batch, merged with an associative, commutative function. */
   reduceByKey<K, V>(
     this: DStream<Pair<K, V>>,
     f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<K, Widen<V>>>;
   /**
    * The values of each key in each batch combined into one value of another type, like Spark's
@@ -59,19 +61,23 @@ export interface PairDStreamFunctions {
    * );
    * sumsAndCounts.mapValues(([sum, n]) => sum / n).print(); // the mean of each key per batch
    * ```
+   *
+   * `mapSideCombine` (default true) is Spark's last argument: false skips combining before the
+   * shuffle, for combiners that do not shrink what moves.
    */
   combineByKey<K, V, C>(
     this: DStream<Pair<K, V>>,
     createCombiner: (value: V) => C,
     mergeValue: (combiner: C, value: V) => C,
     mergeCombiners: (a: C, b: C) => C,
-    numPartitions?: number,
+    partitioning?: Partitioning,
+    mapSideCombine?: boolean,
   ): DStream<Pair<K, C>>;
   /** For each key of a batch, the values of both streams. */
   cogroup<K, V, W>(
     this: DStream<Pair<K, V>>,
     other: DStream<Pair<K, W>>,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<K, readonly [V[], W[]]>>;
   /**
    * The inner join of the two streams, batch by batch, like Spark's `join`: `[k, [v, w]]` for
@@ -87,7 +93,7 @@ export interface PairDStreamFunctions {
   join<K, V, W>(
     this: DStream<Pair<K, V>>,
     other: DStream<Pair<K, W>>,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<K, readonly [V, W]>>;
   /**
    * As `join`, keeping the keys of this stream missing from `other`'s batch (their side is
@@ -103,7 +109,7 @@ export interface PairDStreamFunctions {
   leftOuterJoin<K, V, W>(
     this: DStream<Pair<K, V>>,
     other: DStream<Pair<K, W>>,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<K, readonly [V, W | undefined]>>;
   /**
    * As `join`, keeping the keys of `other` missing from this stream's batch (this side is
@@ -118,7 +124,7 @@ export interface PairDStreamFunctions {
   rightOuterJoin<K, V, W>(
     this: DStream<Pair<K, V>>,
     other: DStream<Pair<K, W>>,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<K, readonly [V | undefined, W]>>;
   /**
    * As `join`, keeping the keys missing from either batch (that side is `undefined`), like Spark's
@@ -133,7 +139,7 @@ export interface PairDStreamFunctions {
   fullOuterJoin<K, V, W>(
     this: DStream<Pair<K, V>>,
     other: DStream<Pair<K, W>>,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<K, readonly [V | undefined, W | undefined]>>;
 }
 
@@ -142,9 +148,16 @@ declare module './dstream.js' {
   interface DStream<T> extends PairDStreamFunctions {}
 }
 
-/** `HashPartitioner(numPartitions)`, or of `spark.default.parallelism` partitions. */
-export function streamPartitioner(stream: DStream<unknown>, numPartitions?: number): Partitioner {
-  return new HashPartitioner(numPartitions ?? stream.ssc.sparkContext.defaultParallelism);
+/**
+ * The partitioner `partitioning` asks for: itself, `HashPartitioner(n)` for a count, or a
+ * `HashPartitioner` of `spark.default.parallelism` partitions (Spark's default for streams).
+ */
+export function streamPartitioner(
+  stream: DStream<unknown>,
+  partitioning?: Partitioning,
+): Partitioner {
+  if (partitioning !== undefined && typeof partitioning !== 'number') return partitioning;
+  return new HashPartitioner(partitioning ?? stream.ssc.sparkContext.defaultParallelism);
 }
 
 /**
@@ -154,10 +167,10 @@ export function streamPartitioner(stream: DStream<unknown>, numPartitions?: numb
 function joined<K, V, W, R>(
   left: DStream<Pair<K, V>>,
   right: DStream<Pair<K, W>>,
-  numPartitions: number | undefined,
+  partitioning: Partitioning | undefined,
   f: (a: RDD<Pair<K, V>>, b: RDD<Pair<K, W>>, p: Partitioner) => RDD<R>,
 ): DStream<R> {
-  const p = streamPartitioner(left, numPartitions);
+  const p = streamPartitioner(left, partitioning);
   return new TransformedDStream<R>([left, right], (rdds) =>
     f(rdds[0] as RDD<Pair<K, V>>, rdds[1] as RDD<Pair<K, W>>, p),
   );
@@ -172,43 +185,43 @@ const pairStreamFunctions: Implementation<PairDStreamFunctions, DStream<unknown>
     return new MappedDStream(this, 'flatMapValues', (rdd) => rdd.flatMapValues(f));
   },
 
-  groupByKey(numPartitions) {
-    const p = streamPartitioner(this, numPartitions);
+  groupByKey(partitioning) {
+    const p = streamPartitioner(this, partitioning);
     return new MappedDStream(this, 'groupByKey', (rdd) => rdd.groupByKey(p));
   },
 
-  reduceByKey(f, numPartitions) {
-    const p = streamPartitioner(this, numPartitions);
+  reduceByKey(f, partitioning) {
+    const p = streamPartitioner(this, partitioning);
     return new MappedDStream(widenValues(this), 'reduceByKey', (rdd) =>
       rdd.combineByKey((v) => v, f, f, p),
     );
   },
 
-  combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions) {
-    const p = streamPartitioner(this, numPartitions);
+  combineByKey(createCombiner, mergeValue, mergeCombiners, partitioning, mapSideCombine = true) {
+    const p = streamPartitioner(this, partitioning);
     return new MappedDStream(this, 'combineByKey', (rdd) =>
-      rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, p),
+      rdd.combineByKey(createCombiner, mergeValue, mergeCombiners, p, mapSideCombine),
     );
   },
 
-  cogroup(other, numPartitions) {
-    return joined(this, other, numPartitions, (a, b, p) => a.cogroup(b, p));
+  cogroup(other, partitioning) {
+    return joined(this, other, partitioning, (a, b, p) => a.cogroup(b, p));
   },
 
-  join(other, numPartitions) {
-    return joined(this, other, numPartitions, (a, b, p) => a.join(b, p));
+  join(other, partitioning) {
+    return joined(this, other, partitioning, (a, b, p) => a.join(b, p));
   },
 
-  leftOuterJoin(other, numPartitions) {
-    return joined(this, other, numPartitions, (a, b, p) => a.leftOuterJoin(b, p));
+  leftOuterJoin(other, partitioning) {
+    return joined(this, other, partitioning, (a, b, p) => a.leftOuterJoin(b, p));
   },
 
-  rightOuterJoin(other, numPartitions) {
-    return joined(this, other, numPartitions, (a, b, p) => a.rightOuterJoin(b, p));
+  rightOuterJoin(other, partitioning) {
+    return joined(this, other, partitioning, (a, b, p) => a.rightOuterJoin(b, p));
   },
 
-  fullOuterJoin(other, numPartitions) {
-    return joined(this, other, numPartitions, (a, b, p) => a.fullOuterJoin(b, p));
+  fullOuterJoin(other, partitioning) {
+    return joined(this, other, partitioning, (a, b, p) => a.fullOuterJoin(b, p));
   },
 };
 

@@ -1,5 +1,5 @@
 import { requirement } from '../errors.js';
-import type { Partitioner, RDD } from '../rdd/index.js';
+import type { StorageLevel, Partitioner, RDD } from '../rdd/index.js';
 import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
 import type {
   RestoreOptions,
@@ -71,9 +71,9 @@ export class ReducedWindowedDStream<K, V> extends DStream<Pair<K, V>> {
     return this.rememberDuration?.plus(this.windowDuration);
   }
 
-  override persist(): this {
-    super.persist();
-    this.reducedStream.persist();
+  override persist(level?: StorageLevel): this {
+    super.persist(level);
+    this.reducedStream.persist(level);
     return this;
   }
 

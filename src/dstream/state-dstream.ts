@@ -1,4 +1,4 @@
-import type { RDD, TaskContext } from '../rdd/index.js';
+import type { Partitioner, Partitioning, RDD, TaskContext } from '../rdd/index.js';
 import { BatchGroups, type StateMap } from '../state/index.js';
 import type { Emit } from '../rdd/task-context.js';
 import type { Time } from '../util/time.js';
@@ -20,6 +20,16 @@ export type UpdateStateFunction<K, V, S> = (
 export interface UpdateStateByKeyOptions<K, S> {
   /** Partitions of the state (default `spark.default.parallelism`). */
   numPartitions?: number;
+  /**
+   * Places the keys of the state (Spark's `partitioner` argument); wins over `numPartitions`.
+   * Default: a `HashPartitioner` of `numPartitions`.
+   */
+  partitioner?: Partitioner;
+  /**
+   * Whether the stream's RDDs keep the state's partitioner, as Spark's `rememberPartitioner`
+   * (default true): a later keyed operation with the same partitioner then needs no shuffle.
+   */
+  rememberPartitioner?: boolean;
   /** The state of keys before the first batch; their function is called even without data. */
   initialRDD?: RDD<Pair<K, S>>;
 }
@@ -44,12 +54,23 @@ export interface StateOperations {
    *   .updateStateByKey((values: number[], state: number | undefined) =>
    *     values.reduce((a, b) => a + b, state ?? 0),
    *   );
+   * // Spark's partitioner overloads: (f, partitioner) and (f, partitioner, initialRDD)
+   * words.map((w) => [w, 1] as const).updateStateByKey(
+   *   (values: number[], state: number | undefined) => values.length + (state ?? 0),
+   *   new HashPartitioner(4),
+   * );
    * ```
    */
   updateStateByKey<K, V, S>(
     this: DStream<Pair<K, V>>,
     update: UpdateStateFunction<K, Widen<V>, S>,
     options?: UpdateStateByKeyOptions<K, S>,
+  ): DStream<Pair<K, S>>;
+  updateStateByKey<K, V, S>(
+    this: DStream<Pair<K, V>>,
+    update: UpdateStateFunction<K, Widen<V>, S>,
+    partitioning: Partitioning,
+    initialRDD?: RDD<Pair<K, S>>,
   ): DStream<Pair<K, S>>;
 }
 
@@ -59,7 +80,20 @@ declare module './dstream.js' {
 }
 
 const stateOperations: Implementation<StateOperations, DStream<unknown>> = {
-  updateStateByKey(update, options = {}) {
+  updateStateByKey<K, V, S>(
+    this: DStream<Pair<K, V>>,
+    update: UpdateStateFunction<K, Widen<V>, S>,
+    second?: UpdateStateByKeyOptions<K, S> | Partitioning,
+    initialRDD?: RDD<Pair<K, S>>,
+  ): DStream<Pair<K, S>> {
+    const options: UpdateStateByKeyOptions<K, S> =
+      second === undefined
+        ? {}
+        : typeof second === 'number'
+          ? { numPartitions: second, initialRDD }
+          : 'getPartition' in second
+            ? { partitioner: second, initialRDD }
+            : second;
     return new StateDStream(widenValues(this), update, options);
   },
 };
@@ -72,6 +106,8 @@ attachOperations(DStream.prototype, stateOperations);
  */
 export class StateDStream<K, V, S> extends KeyedStateDStream<Pair<K, S>, K, V, S> {
   readonly update: UpdateStateFunction<K, V, S>;
+  /** Whether its RDDs keep the state's partitioner (Spark's `rememberPartitioner`). */
+  readonly rememberPartitioner: boolean;
   private readonly initialRDD: RDD<Pair<K, S>> | undefined;
 
   constructor(
@@ -79,9 +115,10 @@ export class StateDStream<K, V, S> extends KeyedStateDStream<Pair<K, S>, K, V, S
     update: UpdateStateFunction<K, V, S>,
     options: UpdateStateByKeyOptions<K, S>,
   ) {
-    super(parent, streamPartitioner(parent, options.numPartitions), false);
+    super(parent, streamPartitioner(parent, options.partitioner ?? options.numPartitions), false);
     this.update = update;
     this.initialRDD = options.initialRDD;
+    this.rememberPartitioner = options.rememberPartitioner ?? true;
   }
 
   override get operationName(): string {
@@ -159,6 +196,7 @@ class UpdateStateRDD<K, V, S> extends StateRDD<Pair<K, S>, K, S> {
     private readonly appliedBefore: boolean,
   ) {
     super(owner, time, prev, [data, initial]);
+    if (!owner.rememberPartitioner) this.partitioner = undefined;
     this.data = data;
     this.initial = initial;
   }

@@ -1,5 +1,5 @@
 import { DStreamError } from '../errors.js';
-import { RDD, type Partitioner, type TaskContext } from '../rdd/index.js';
+import { type StorageLevel, RDD, type Partitioner, type TaskContext } from '../rdd/index.js';
 import { StateMap, StateShape } from '../state/index.js';
 import type {
   RestoreOptions,
@@ -100,7 +100,8 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
   }
 
   // The state is versioned by the stream itself: caching an RDD would only copy the whole state.
-  override persist(): this {
+  // So a level given here is not kept, and getStorageLevel() stays NONE.
+  override persist(_level?: StorageLevel): this {
     if (this.ssc.getState() !== 'INITIALIZED') {
       throw new DStreamError(
         'DSTREAM_ERR_CHANGED_AFTER_START',

@@ -1,3 +1,4 @@
+import type { Partitioning } from '../rdd/index.js';
 import type { Duration } from '../util/duration.js';
 import { attachOperations, type Implementation } from '../util/attach.js';
 import type { Pair, Widen } from '../util/types.js';
@@ -63,22 +64,26 @@ export interface WindowOperations<T> {
   countByValueAndWindow(
     windowDuration: Duration,
     slideDuration: Duration,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<T, number>>;
-  /** The values of each key in the window, as an array (Spark's `groupByKeyAndWindow`). */
+  /**
+   * The values of each key in the window, as an array (Spark's `groupByKeyAndWindow`). The last
+   * argument is a partition count or a partitioner, as for `groupByKey`.
+   */
   groupByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
     windowDuration: Duration,
     slideDuration?: Duration,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<K, V[]>>;
   /**
    * The values of each key in the window merged with `f`, as Spark's `reduceByKeyAndWindow`.
    * Without `invF` every window reduces all its batches again. With `invF`
    * (`invF(f(x, y), x) === y`) each window is the previous one minus the batches that left plus
    * those that entered; it needs `ssc.checkpoint(dir)`; keys stay at their "zero" value unless
-   * `filterF` drops them. The arguments are positional: pass `undefined` for `numPartitions` to
-   * give `filterF`.
+   * `filterF` drops them. `partitioning` is a partition count or a partitioner (Spark's
+   * `numPartitions` and `partitioner` overloads). The arguments are positional: pass `undefined`
+   * for `partitioning` to give `filterF`.
    *
    * @example
    * ```ts
@@ -92,7 +97,7 @@ export interface WindowOperations<T> {
     f: (a: Widen<V>, b: Widen<V>) => Widen<V>,
     windowDuration: Duration,
     slideDuration?: Duration,
-    numPartitions?: number,
+    partitioning?: Partitioning,
   ): DStream<Pair<K, Widen<V>>>;
   reduceByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
@@ -100,7 +105,7 @@ export interface WindowOperations<T> {
     invF: (a: Widen<V>, b: Widen<V>) => Widen<V>,
     windowDuration: Duration,
     slideDuration?: Duration,
-    numPartitions?: number,
+    partitioning?: Partitioning,
     filterF?: (kv: Pair<K, Widen<V>>) => boolean,
   ): DStream<Pair<K, Widen<V>>>;
 }
@@ -122,14 +127,14 @@ function reduceIncrementally<K, V>(
   fns: WindowFunctions<K, V>,
   windowDuration: Duration,
   slideDuration: Duration | undefined,
-  numPartitions: number | undefined,
+  partitioning: Partitioning | undefined,
 ): DStream<Pair<K, V>> {
   return new ReducedWindowedDStream(
     stream,
     fns,
     windowDuration,
     slideDuration ?? stream.slideDuration,
-    streamPartitioner(stream, numPartitions),
+    streamPartitioner(stream, partitioning),
   );
 }
 
@@ -142,9 +147,9 @@ function reduceWholeWindows<K, V>(
   f: Reduce<V>,
   windowDuration: Duration,
   slideDuration: Duration | undefined,
-  numPartitions: number | undefined,
+  partitioning: Partitioning | undefined,
 ): DStream<Pair<K, V>> {
-  const partitioner = streamPartitioner(stream, numPartitions);
+  const partitioner = streamPartitioner(stream, partitioning);
   const reduceByKey = (parent: DStream<Pair<K, V>>) =>
     new MappedDStream(parent, 'reduceByKey', (rdd) =>
       rdd.combineByKey((v: V) => v, f, f, partitioner),
@@ -186,13 +191,13 @@ function windowOperations<T>(): Implementation<WindowOperations<T>, DStream<T>> 
       );
     },
 
-    countByValueAndWindow(windowDuration, slideDuration, numPartitions) {
+    countByValueAndWindow(windowDuration, slideDuration, partitioning) {
       return this.map((x): Pair<T, number> => [x, 1]).reduceByKeyAndWindow(
         (a, b) => a + b,
         (a, b) => a - b,
         windowDuration,
         slideDuration,
-        numPartitions,
+        partitioning,
         (kv) => kv[1] !== 0,
       );
     },
@@ -201,7 +206,7 @@ function windowOperations<T>(): Implementation<WindowOperations<T>, DStream<T>> 
       this: DStream<Pair<K, V>>,
       windowDuration: Duration,
       slideDuration?: Duration,
-      numPartitions?: number,
+      partitioning?: Partitioning,
     ) {
       // The per-batch groups live in the persisted parent, and merged buffers in kept shuffle
       // outputs: append only to a buffer this combiner created.
@@ -209,13 +214,14 @@ function windowOperations<T>(): Implementation<WindowOperations<T>, DStream<T>> 
         for (let i = 0; i < values.length; i++) buffer.push(values[i]!);
         return buffer;
       };
-      return this.groupByKey(numPartitions)
+      const partitioner = streamPartitioner(this, partitioning);
+      return this.groupByKey(partitioner)
         .window(windowDuration, slideDuration ?? this.slideDuration)
         .combineByKey(
           (values: V[]) => append([], values),
           append,
           (a, b) => a.concat(b),
-          numPartitions,
+          partitioner,
         );
     },
 
@@ -226,8 +232,8 @@ function windowOperations<T>(): Implementation<WindowOperations<T>, DStream<T>> 
       f: Reduce<Widen<V>>,
       second: Reduce<Widen<V>> | Duration,
       third?: Duration,
-      fourth?: Duration | number,
-      fifth?: number,
+      fourth?: Duration | Partitioning,
+      fifth?: Partitioning,
       filterF?: (kv: Pair<K, Widen<V>>) => boolean,
     ): DStream<Pair<K, Widen<V>>> {
       const widened = widenValues(this);
@@ -235,7 +241,7 @@ function windowOperations<T>(): Implementation<WindowOperations<T>, DStream<T>> 
         const fns = { reduce: f, invReduce: second, filter: filterF };
         return reduceIncrementally(widened, fns, third!, fourth as Duration | undefined, fifth);
       }
-      return reduceWholeWindows(widened, f, second, third, fourth as number | undefined);
+      return reduceWholeWindows(widened, f, second, third, fourth as Partitioning | undefined);
     },
   };
 }

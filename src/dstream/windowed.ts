@@ -1,5 +1,5 @@
 import { DStreamError } from '../errors.js';
-import type { RDD } from '../rdd/index.js';
+import type { StorageLevel, RDD } from '../rdd/index.js';
 import type { Duration } from '../util/duration.js';
 import type { Time } from '../util/time.js';
 import { DStream } from './dstream.js';
@@ -52,7 +52,8 @@ export class WindowedDStream<T> extends DStream<T> {
         `The slide duration of windowed DStream (${slide}) must be a multiple of the slide duration of parent DStream (${p})`,
       );
     }
-    parent.persist();
+    // A level the user chose for the parent stays (Spark would reset it to its own default).
+    if (!parent.isPersisted) parent.persist();
   }
 
   get slideDuration(): Duration {
@@ -69,8 +70,8 @@ export class WindowedDStream<T> extends DStream<T> {
   }
 
   /** Persists the parent instead, as Spark does: windows share the parent's RDDs. */
-  override persist(): this {
-    this.parent.persist();
+  override persist(level?: StorageLevel): this {
+    this.parent.persist(level);
     return this;
   }
 

@@ -28,3 +28,25 @@ export function withRddCreationScope<R>(scope: RddCreationScope, body: () => R):
 export function noteRddCreated(rdd: object): void {
   scopes[scopes.length - 1]?.rddCreated(rdd);
 }
+
+// The call site RDDs created now are labelled with, when the user's code is not on the stack: a
+// stream computing its RDD for a batch gives its own creation site, as Spark's DStream sets the
+// call site of the RDDs it generates.
+const SITES = Symbol.for('dstream.rddCallSites');
+const siteHolder = globalThis as { [SITES]?: { readonly short: string }[] };
+const sites = (siteHolder[SITES] ??= []);
+
+/** Runs `body` with the RDDs it creates labelled with `site`. */
+export function withCallSite<R>(site: { readonly short: string }, body: () => R): R {
+  sites.push(site);
+  try {
+    return body();
+  } finally {
+    sites.pop();
+  }
+}
+
+/** The call site given by the innermost {@link withCallSite}, if any. */
+export function currentCallSite(): { readonly short: string } | undefined {
+  return sites[sites.length - 1];
+}

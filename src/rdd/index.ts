@@ -6,6 +6,14 @@ import './sql-functions.js';
 export { RDD } from './rdd.js';
 export { SparkContext, type SparkContextOptions } from './spark-context.js';
 export { HashPartitioner, type Partitioner } from './partitioner.js';
+export { StorageLevel } from './storage-level.js';
+export { Broadcast } from './broadcast.js';
+export {
+  AccumulatorV2,
+  LongAccumulator,
+  DoubleAccumulator,
+  CollectionAccumulator,
+} from './accumulator.js';
 export { defaultPartitioner, type Partitioning } from './pair-rdd-internals.js';
 export type { TaskContext, Emit } from './task-context.js';
 export { SourceRDD } from './narrow/source-rdd.js';

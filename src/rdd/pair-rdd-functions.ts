@@ -62,13 +62,18 @@ export interface PairRDDFunctions {
    * ```
    */
   values<K, V>(this: RDD<Pair<K, V>>): RDD<V>;
-  /** Combines the values of each key, combining on the map side first. */
+  /**
+   * Combines the values of each key, combining on the map side first unless `mapSideCombine` is
+   * false (Spark's `combineByKey(createCombiner, mergeValue, mergeCombiners, partitioner,
+   * mapSideCombine = true)`). `partitioning` is a partition count or a partitioner.
+   */
   combineByKey<K, V, C>(
     this: RDD<Pair<K, V>>,
     createCombiner: (value: V) => C,
     mergeValue: (combiner: C, value: V) => C,
     mergeCombiners: (a: C, b: C) => C,
     partitioning?: Partitioning,
+    mapSideCombine?: boolean,
   ): RDD<Pair<K, C>>;
   /** Merges the values of each key with an associative and commutative function. */
   reduceByKey<K, V>(
@@ -222,9 +227,10 @@ const pairRDDFunctions: Implementation<PairRDDFunctions, RDD<unknown>> = {
     return new MappedRDD(this, (kv) => kv[1]);
   },
 
-  combineByKey(createCombiner, mergeValue, mergeCombiners, partitioning) {
+  combineByKey(createCombiner, mergeValue, mergeCombiners, partitioning, mapSideCombine = true) {
     const aggregator = { createCombiner, mergeValue, mergeCombiners };
-    return combineWith(this, resolvePartitioner(partitioning, this), aggregator, true);
+    const partitioner = resolvePartitioner(partitioning, this);
+    return combineWith(this, partitioner, aggregator, mapSideCombine);
   },
 
   reduceByKey(f, partitioning) {

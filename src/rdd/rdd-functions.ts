@@ -59,6 +59,31 @@ export interface RDDFunctions<T> {
    * `zipWithIndex`).
    */
   zipWithIndex(): RDD<readonly [T, number]>;
+  /**
+   * The `num` largest elements, largest first, as Spark's `top`: by `compare` when given, else by
+   * Spark's natural ordering (numbers by value, strings by UTF-16 code units as Java compares
+   * them, arrays element by element). Each partition keeps its own `num` largest; the driver
+   * merges them.
+   *
+   * @example
+   * ```ts
+   * await sc.parallelize([10, 4, 2, 12, 3], 2).top(2); // [12, 10]
+   * await sc.parallelize(['b', 'a', 'c']).top(2); // ['c', 'b']
+   * const counts = sc.parallelize([['x', 3], ['y', 9]] as const);
+   * await counts.top(1, (a, b) => a[1] - b[1]); // [['y', 9]]
+   * ```
+   */
+  top(num: number, compare?: (a: T, b: T) => number): Promise<T[]>;
+  /**
+   * The `num` smallest elements, smallest first, as Spark's `takeOrdered` (the ordering of
+   * {@link RDDFunctions.top}).
+   *
+   * @example
+   * ```ts
+   * await sc.parallelize([10, 4, 2, 12, 3], 2).takeOrdered(2); // [2, 3]
+   * ```
+   */
+  takeOrdered(num: number, compare?: (a: T, b: T) => number): Promise<T[]>;
 }
 
 declare module './rdd.js' {
@@ -152,7 +177,39 @@ function rddFunctions<T>(): Implementation<RDDFunctions<T>, RDD<T>> {
     zipWithIndex() {
       return new ZippedWithIndexRDD(this);
     },
+
+    top(num, compare = defaultCompare) {
+      return this.takeOrdered(num, (a, b) => compare(b, a));
+    },
+
+    async takeOrdered(num, compare = defaultCompare) {
+      if (num <= 0) return [];
+      const partials = await this.context.runJob(this, (items) => smallest(items, num, compare));
+      return smallest(partials.flat(), num, compare);
+    },
   };
+}
+
+/**
+ * The `num` smallest of `items` by `compare`, in order: a sorted array of at most `num` that an
+ * element enters only if it is smaller than its last (n log num comparisons, no copy of `items`).
+ */
+function smallest<T>(items: readonly T[], num: number, compare: (a: T, b: T) => number): T[] {
+  const best: T[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i]!;
+    if (best.length >= num && compare(x, best[best.length - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(best[mid]!, x) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, x);
+    if (best.length > num) best.pop();
+  }
+  return best;
 }
 
 attachOperations(RDD.prototype, rddFunctions());

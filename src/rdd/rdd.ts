@@ -8,7 +8,10 @@ import type { Partitioner } from './partitioner.js';
 import type { ShuffleDependency } from './shuffle/shuffle-dependency.js';
 import type { SparkContext } from './spark-context.js';
 import type { Emit, TaskContext } from './task-context.js';
-import { noteRddCreated } from './creation-scope.js';
+import { currentCallSite, noteRddCreated } from './creation-scope.js';
+import { CapturedCallSite } from '../util/call-site.js';
+import { debugString } from './debug-string.js';
+import { StorageLevel } from './storage-level.js';
 
 /** Positions `start` (inclusive) to `end` (exclusive) of `items`. */
 export interface ArraySlice<T> {
@@ -34,8 +37,10 @@ export abstract class RDD<T> {
   readonly id: number;
   /** The partitioner of a keyed RDD whose keys are placed by it (after a shuffle). */
   partitioner: Partitioner | undefined;
-  private persisted = false;
+  private storageLevel = StorageLevel.NONE;
   private name: string | undefined;
+  /** Where it was created: the user's call, or the stream that generated it. */
+  private readonly creationSite: { readonly short: string };
 
   /** The context this RDD belongs to, by Spark's name (`rdd.sparkContext`); also `context`. */
   get sparkContext(): SparkContext {
@@ -50,6 +55,7 @@ export abstract class RDD<T> {
     readonly shuffleDependencies: readonly ShuffleDependency[] = [],
   ) {
     this.id = context.newRddId();
+    this.creationSite = currentCallSite() ?? new CapturedCallSite();
     noteRddCreated(this);
   }
 
@@ -73,7 +79,7 @@ export abstract class RDD<T> {
   iterate(split: number, task: TaskContext, emit: Emit<T>): void {
     const remote = this.context.blockManager.remote;
     if (remote !== undefined && remote(this.id, split, emit as (item: unknown) => void)) return;
-    if (!this.persisted) {
+    if (this.storageLevel === StorageLevel.NONE) {
       this.compute(split, task, emit);
       return;
     }
@@ -82,7 +88,7 @@ export abstract class RDD<T> {
       block = [];
       const out = block;
       this.compute(split, task, (x) => out.push(x));
-      this.context.blockManager.put(this.id, split, block);
+      this.context.blockManager.put(this.id, split, block, this.storageLevel);
     }
     for (let i = 0; i < block.length; i++) emit(block[i]!);
   }
@@ -105,7 +111,7 @@ export abstract class RDD<T> {
    * @internal
    */
   partitionSlice(split: number, task: TaskContext): ArraySlice<T> {
-    const held = this.persisted ? this.context.blockManager.get<T>(this.id, split) : undefined;
+    const held = this.isPersisted ? this.context.blockManager.get<T>(this.id, split) : undefined;
     const items = held ?? this.heldPartition(split) ?? this.partitionArray(split, task);
     return 'items' in items ? items : { items, start: 0, end: items.length };
   }
@@ -144,29 +150,83 @@ export abstract class RDD<T> {
     return undefined;
   }
 
-  /** Keeps computed partitions in memory, so later actions reuse them. */
-  persist(): this {
-    this.persisted = true;
+  /**
+   * Keeps computed partitions at `level` (default `MEMORY_ONLY`: the records in memory), so later
+   * actions reuse them, as Spark's `persist`. {@link StorageLevel} says what each level does
+   * here. As in Spark, an RDD's level is set once: another level throws `Cannot change storage
+   * level of an RDD after it was already assigned a level` (`unpersist()` first).
+   *
+   * @example
+   * ```ts
+   * const words = sc.textFile('input.txt').flatMap((l) => l.split(' ')).persist(StorageLevel.MEMORY_ONLY_SER);
+   * await words.count(); // computes and stores the partitions, serialised
+   * await words.distinct().count(); // reads them back
+   * ```
+   */
+  persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
+    if (this.storageLevel !== StorageLevel.NONE && !level.equals(this.storageLevel)) {
+      throw new DStreamError(
+        'DSTREAM_ERR_STORAGE_LEVEL_CHANGED',
+        'Cannot change storage level of an RDD after it was already assigned a level: call unpersist() first',
+      );
+    }
+    this.storageLevel = level.isValid ? level : StorageLevel.NONE;
     return this;
   }
 
+  /** `persist(StorageLevel.MEMORY_ONLY)`. */
   cache(): this {
     return this.persist();
   }
 
+  /** Drops the stored partitions (and their files) and the storage level. */
   unpersist(): this {
-    this.persisted = false;
+    this.storageLevel = StorageLevel.NONE;
     this.context.blockManager.remove(this.id);
     return this;
   }
 
+  /** The storage level: `StorageLevel.NONE` when not persisted, as Spark's `getStorageLevel`. */
+  getStorageLevel(): StorageLevel {
+    return this.storageLevel;
+  }
+
   get isPersisted(): boolean {
-    return this.persisted;
+    return this.storageLevel !== StorageLevel.NONE;
   }
 
   setName(name: string): this {
     this.name = name;
     return this;
+  }
+
+  /**
+   * This RDD and its lineage, one line per RDD, in Spark's format: the partition count in
+   * parentheses where a stage starts, `+-` at each shuffle, `|` along a stage, and the storage
+   * level of persisted RDDs in brackets.
+   *
+   * @example
+   * ```ts
+   * console.log(sc.parallelize(['a b', 'b'], 2).flatMap((l) => l.split(' '))
+   *   .map((w) => [w, 1] as const).reduceByKey((a, b) => a + b).toDebugString());
+   * // (2) ShuffledRDD[3] at reduceByKey at app.ts:3 []
+   * //  +-(2) MappedRDD[2] at map at app.ts:3 []
+   * //     |  FlatMappedRDD[1] at flatMap at app.ts:3 []
+   * //     |  ParallelCollectionRDD[0] at parallelize at app.ts:3 []
+   * ```
+   */
+  toDebugString(): string {
+    return debugString(this);
+  }
+
+  /**
+   * Spark's description of this RDD in `toDebugString`: `[name ]Class[id] at <call site>`.
+   * @internal
+   */
+  describe(): string {
+    const name = this.name === undefined ? '' : `${this.name} `;
+    const site = this.creationSite.short;
+    return `${name}${this.constructor.name}[${this.id}] at ${site === 'unknown' ? `${this.kind} at unknown` : site}`;
   }
 
   toString(): string {

@@ -1,6 +1,15 @@
+import { tmpdir } from 'node:os';
 import { DStreamError } from '../errors.js';
 import { setLogLevel } from '../util/logging.js';
 import { BlockManager } from './block-manager.js';
+import {
+  AccumulatorV2,
+  CollectionAccumulator,
+  DoubleAccumulator,
+  LongAccumulator,
+} from './accumulator.js';
+import { Broadcast, type BroadcastFetcher } from './broadcast.js';
+import type { AccumulatorUpdate } from './task-updates.js';
 import { parseMaster } from './master.js';
 import { AsyncRDD } from './narrow/async-rdd.js';
 import { BlockRDD } from './narrow/block-rdd.js';
@@ -41,19 +50,28 @@ export class SparkContext {
   /** Task slots given by the master (`local[N]` → N). */
   readonly cores: number;
   /** @internal */
-  readonly blockManager = new BlockManager();
+  readonly blockManager: BlockManager;
   /** @internal */
   readonly shuffleManager = new ShuffleManager();
   private readonly scheduler: DAGScheduler;
   private readonly runner: TaskRunner;
   private nextRddId = 0;
   private stopped = false;
+  private readonly broadcasts = new Map<number, Broadcast<unknown>>();
+  private readonly accumulators = new Map<number, AccumulatorV2<unknown, unknown>>();
+  /**
+   * In a task thread: reads a broadcast value from the driver (set by the thread's runtime).
+   * @internal
+   */
+  broadcastFetcher: BroadcastFetcher | undefined;
 
   constructor(options: SparkContextOptions) {
     this.master = options.master;
     this.appName = options.appName;
     this.conf = new Map(Object.entries(options.conf ?? {}));
     this.cores = parseMaster(options.master);
+    // Where DISK_ONLY partitions go: Spark's `spark.local.dir`, else the system's temporary one.
+    this.blockManager = new BlockManager(this.conf.get('spark.local.dir') ?? tmpdir());
     this.runner = options.taskRunner ?? new InlineTaskRunner();
     this.scheduler = new DAGScheduler(this.runner, this.shuffleManager, this.blockManager);
   }
@@ -130,6 +148,89 @@ export class SparkContext {
   union<T>(rdds: readonly RDD<T>[]): RDD<T> {
     this.assertNotStopped();
     return unionOf(this, rdds);
+  }
+
+  /**
+   * A read-only variable shipped to each task thread once, as Spark's `broadcast`: see
+   * {@link Broadcast}.
+   *
+   * @example
+   * ```ts
+   * const rates = sc.broadcast(new Map([['EUR', 1.08], ['GBP', 1.27]]));
+   * const inUsd = orders.map(([currency, amount]) => amount * (rates.value.get(currency) ?? 1));
+   * ```
+   */
+  broadcast<T>(value: T): Broadcast<T> {
+    this.assertNotStopped();
+    const b = new Broadcast<T>(
+      this.broadcasts.size,
+      value,
+      () => this.broadcastFetcher,
+      (id) => this.runner.dropBroadcast?.(id),
+    );
+    this.broadcasts.set(b.id, b);
+    return b;
+  }
+
+  /**
+   * Registers an accumulator (Spark's `register`), so that tasks' updates reach it: see
+   * {@link AccumulatorV2}.
+   */
+  register<A extends AccumulatorV2<never, unknown>>(acc: A, name?: string): A {
+    const id = this.accumulators.size;
+    acc.registerAs(id, name);
+    this.accumulators.set(id, acc);
+    return acc;
+  }
+
+  /** A registered {@link LongAccumulator}, as Spark's `longAccumulator(name)`. */
+  longAccumulator(name?: string): LongAccumulator {
+    return this.register(new LongAccumulator(), name);
+  }
+
+  /** A registered {@link DoubleAccumulator}, as Spark's `doubleAccumulator(name)`. */
+  doubleAccumulator(name?: string): DoubleAccumulator {
+    return this.register(new DoubleAccumulator(), name);
+  }
+
+  /** A registered {@link CollectionAccumulator}, as Spark's `collectionAccumulator(name)`. */
+  collectionAccumulator<T>(name?: string): CollectionAccumulator<T> {
+    return this.register(new CollectionAccumulator<T>(), name);
+  }
+
+  /**
+   * The driver's broadcast `id`, for a task thread that asks for its value.
+   * @internal
+   */
+  broadcastById(id: number): Broadcast<unknown> | undefined {
+    return this.broadcasts.get(id);
+  }
+
+  /**
+   * In a task thread: forgets the value of broadcast `id` fetched from the driver.
+   * @internal
+   */
+  dropBroadcastCopy(id: number): void {
+    this.broadcasts.get(id)?.dropCopy();
+  }
+
+  /**
+   * Merges the accumulator updates of a task a thread ran successfully.
+   * @internal
+   */
+  mergeAccumulatorUpdates(updates: readonly AccumulatorUpdate[]): void {
+    for (const { id, state } of updates) {
+      const acc = this.accumulators.get(id);
+      if (!acc) {
+        throw new DStreamError(
+          'DSTREAM_ERR_ACCUMULATOR',
+          `A task thread updated accumulator ${id}, which the driver does not have: create accumulators at the top level of the application, in the same order in every thread`,
+        );
+      }
+      const copy = acc.copyAndReset();
+      Object.assign(copy, state);
+      acc.merge(copy);
+    }
   }
 
   setLogLevel(level: string): void {

@@ -48,3 +48,49 @@ function userFrames(max: number): { short: string; frame: string }[] {
   }
   return frames;
 }
+
+/**
+ * A call site captured now and formatted only when read: capturing the stack's frames is cheap,
+ * turning them into text is most of the cost, and most call sites are never read.
+ */
+export class CapturedCallSite {
+  private readonly holder: { stack?: string } = {};
+  private formatted: string | undefined;
+
+  constructor() {
+    const limit = Error.stackTraceLimit;
+    // Enough for the user's frame below dstream's own (about 8 deep); each frame costs.
+    Error.stackTraceLimit = 16;
+    Error.captureStackTrace(this.holder, CapturedCallSite);
+    Error.stackTraceLimit = limit;
+  }
+
+  /**
+   * Spark's short call site: the dstream operation the user's code called and where,
+   * `reduceByKey at app.ts:12`; `unknown` when no frame is the user's.
+   */
+  get short(): string {
+    this.formatted ??= shortCallSite(this.holder.stack?.split('\n').slice(1) ?? []);
+    return this.formatted;
+  }
+}
+
+function shortCallSite(stack: readonly string[]): string {
+  let operation: string | undefined;
+  for (const frame of stack) {
+    const text = frame.trim().replace(/^at /, '');
+    const m = /\(?((?:file:\/\/)?[^():]+):(\d+):\d+\)?$/.exec(text);
+    if (!m) continue;
+    const path = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (path.startsWith('node:') || !path.startsWith('/')) continue;
+    if (ownFolders.some((f) => path.startsWith(f))) {
+      // `RDD.reduceByKey (/…/pair-rdd-functions.ts:1:2)`: the last own function before the user's.
+      const name = /^(?:new )?([^\s(]+) \(/.exec(text)?.[1];
+      if (name !== undefined) operation = name.slice(name.lastIndexOf('.') + 1);
+      continue;
+    }
+    if (path.includes('/node_modules/')) continue;
+    return `${operation ?? 'unknown'} at ${path.slice(path.lastIndexOf('/') + 1)}:${m[2]}`;
+  }
+  return 'unknown';
+}

@@ -108,6 +108,7 @@ declare global {
   type StateSpec<K, V, S, R> = dstream.StateSpec<K, V, S, R>;
   type State<S> = dstream.State<S>;
   const HashPartitioner: typeof dstream.HashPartitioner;
+  const StorageLevel: typeof dstream.StorageLevel;
   type HashPartitioner = dstream.HashPartitioner;
 }
 `;

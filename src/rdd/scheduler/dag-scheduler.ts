@@ -1,4 +1,5 @@
 import { runAttempts } from '../partition-source.js';
+import { runCountingUpdates } from '../task-updates.js';
 import type { RDD } from '../rdd.js';
 import type { ShuffleDependency } from '../shuffle/shuffle-dependency.js';
 import type { ShuffleManager } from '../shuffle/shuffle-manager.js';
@@ -35,10 +36,14 @@ export class DAGScheduler {
     for (const stage of this.missingShuffles(rdd)) await this.runMapStage(stage);
     const stageId = this.nextStageId++;
     const parts = partitions ?? Array.from({ length: rdd.numPartitions }, (_, i) => i);
-    // A task whose partitions arrive asynchronously runs again once they have (runAttempts).
+    // A task whose partitions arrive asynchronously runs again once they have (runAttempts);
+    // only the accumulator updates of the attempt that succeeds count (runCountingUpdates).
     return this.runner.runTasks(
       parts.map(
-        (p) => () => runAttempts(() => func(rdd.partitionArray(p, { stageId, partitionId: p }), p)),
+        (p) => () =>
+          runAttempts(() =>
+            runCountingUpdates(() => func(rdd.partitionArray(p, { stageId, partitionId: p }), p)),
+          ),
       ),
     );
   }
@@ -48,7 +53,10 @@ export class DAGScheduler {
     const rdd = dep.rdd;
     const outputs = await this.runner.runTasks(
       Array.from({ length: rdd.numPartitions }, (_, p) => {
-        const task = () => runAttempts(() => dep.writePartition(p, { stageId, partitionId: p }));
+        const task = () =>
+          runAttempts(() =>
+            runCountingUpdates(() => dep.writePartition(p, { stageId, partitionId: p })),
+          );
         const spec: ShuffleMapTaskSpec = {
           kind: 'shuffleMap',
           owner,

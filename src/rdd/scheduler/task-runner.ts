@@ -45,6 +45,8 @@ export interface TaskRunner {
   close(): Promise<void>;
   /** The threads that run tasks, with their counts so far (for the web UI). */
   threadInfo?(): readonly TaskThreadInfo[];
+  /** Tells the threads to drop their copy of broadcast `id` (unpersisted or destroyed). */
+  dropBroadcast?(id: number): void;
 }
 
 /** Tasks run on the main thread, counted (a runner's `driver` row). */

@@ -1,4 +1,5 @@
 import { DStreamError } from '../../errors.js';
+import type { StorageLevel } from '../../rdd/storage-level.js';
 import { StreamingContext } from '../../streaming/streaming-context.js';
 import type { ReceiverInputDStream } from '../../dstream/receiver-input.js';
 import { attachOperations, type Implementation } from '../../util/attach.js';
@@ -11,7 +12,9 @@ export interface SocketStreamFunctions {
    * The lines of text a TCP server sends, as Spark's `socketTextStream`: a client connects to
    * `host:port`, decodes UTF-8 and splits lines at `\n`, `\r\n` or `\r`. When the connection is
    * refused or lost, the receiver logs a warning and reconnects every
-   * `spark.streaming.receiverRestartDelay` (2 s); the application keeps running.
+   * `spark.streaming.receiverRestartDelay` (2 s); the application keeps running. `storageLevel`
+   * is accepted for Spark's signature (its default is `MEMORY_AND_DISK_SER_2`); received blocks
+   * stay in the driver's memory whatever it says (docs/rdd.md, "Storage levels: `persist(level)`").
    *
    * @example
    * ```ts
@@ -20,7 +23,11 @@ export interface SocketStreamFunctions {
    * lines.flatMap((l) => l.split(' ')).countByValue().print();
    * ```
    */
-  socketTextStream(host: string, port: number): ReceiverInputDStream<string>;
+  socketTextStream(
+    host: string,
+    port: number,
+    storageLevel?: StorageLevel,
+  ): ReceiverInputDStream<string>;
   /**
    * The records of the blocks a TCP server sends, as Spark's `rawSocketStream`: a client connects
    * to `host:port` and reads frames, each a 4-byte big-endian length and that many bytes, and
@@ -29,7 +36,8 @@ export interface SocketStreamFunctions {
    * are UTF-8 strings, each a 4-byte big-endian byte length and its bytes: `encodeRawBlock(records)`
    * makes a frame. The end of the stream (`End of channel`) or an error restarts the receiver,
    * which reconnects every `spark.streaming.receiverRestartDelay` (2 s); a malformed block is
-   * dropped and reported to listeners (`DSTREAM_ERR_RAW_SOCKET_BLOCK`).
+   * dropped and reported to listeners (`DSTREAM_ERR_RAW_SOCKET_BLOCK`). `storageLevel` is accepted
+   * as in `socketTextStream`.
    *
    * @example
    * ```ts
@@ -37,7 +45,11 @@ export interface SocketStreamFunctions {
    * ssc.rawSocketStream('localhost', 9999).flatMap((r) => r.split(' ')).countByValue().print();
    * ```
    */
-  rawSocketStream(host: string, port: number): ReceiverInputDStream<string>;
+  rawSocketStream(
+    host: string,
+    port: number,
+    storageLevel?: StorageLevel,
+  ): ReceiverInputDStream<string>;
 }
 
 declare module '../../streaming/streaming-context.js' {

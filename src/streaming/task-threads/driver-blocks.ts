@@ -59,6 +59,7 @@ export interface FetchingTask {
  */
 export function answerFetch(task: FetchingTask, request: FetchRequest): FetchReply {
   try {
+    if (request.type === 'fetchBroadcast') return broadcastValue(task, request.id);
     if (request.type === 'fetchShuffle') {
       const buckets = task.context.shuffleManager.read(request.shuffleId, request.reduceId);
       if (!bucketsCloneFaithfully(buckets))
@@ -83,9 +84,23 @@ export function answerFetch(task: FetchingTask, request: FetchRequest): FetchRep
   }
 }
 
+/** The driver's value of broadcast `id`, sent to a thread (which keeps it for its next tasks). */
+function broadcastValue(task: FetchingTask, id: number): FetchReply {
+  const broadcast = task.context.broadcastById(id);
+  if (!broadcast) {
+    throw new Error(
+      `the driver has no Broadcast(${id}): create broadcast variables at the top level of the application, in the same order in every thread`,
+    );
+  }
+  const value = broadcast.value; // throws Spark's error once destroyed
+  if (!clonesFaithfully(value))
+    return refuse(`${broadcast.toString()} holds a value that cannot cross threads`);
+  return { ok: true, data: value };
+}
+
 function nextChunk(
   task: FetchingTask,
-  request: Exclude<FetchRequest, { type: 'fetchShuffle' }>,
+  request: Exclude<FetchRequest, { type: 'fetchShuffle' | 'fetchBroadcast' }>,
 ): PartitionChunk {
   const key = `${request.rddId}:${request.split}`;
   let slice: ArraySlice<unknown> | undefined;

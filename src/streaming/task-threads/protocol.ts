@@ -3,6 +3,7 @@
 import { DStreamError, ErrorCodes, type ErrorCode } from '../../errors.js';
 import type { PartitionSource } from '../../rdd/partition-source.js';
 import type { ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
+import type { AccumulatorUpdate } from '../../rdd/task-updates.js';
 import type { MapTarget, ShippedRdd } from './lineage.js';
 import type { RddOrigin } from './origin.js';
 import type { ProvidedRdd } from './runtime.js';
@@ -30,12 +31,24 @@ export interface MapTaskMessage {
   readonly shape: string;
 }
 
-export type ToWorker = MapTaskMessage;
+/** Forget the copy of broadcast `id` fetched from the driver (unpersisted or destroyed). */
+export interface DropBroadcastMessage {
+  readonly type: 'dropBroadcast';
+  readonly id: number;
+}
+
+export type ToWorker = MapTaskMessage | DropBroadcastMessage;
 
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'bootFailed'; readonly error: SerializedError }
-  | { readonly type: 'done'; readonly taskId: number; readonly buckets: ShuffleBucket[] }
+  | {
+      readonly type: 'done';
+      readonly taskId: number;
+      readonly buckets: ShuffleBucket[];
+      /** What the task added to accumulators: the driver merges it as the task succeeds. */
+      readonly accumulators: AccumulatorUpdate[];
+    }
   | { readonly type: 'failed'; readonly taskId: number; readonly error: SerializedError }
   /** The replay did not build what the driver has: the driver runs the task itself. */
   | { readonly type: 'mismatch'; readonly taskId: number; readonly reason: string }
@@ -54,7 +67,9 @@ export type FetchRequest =
       readonly split: number;
       readonly offset: number;
     }
-  | { readonly type: 'fetchShuffle'; readonly shuffleId: number; readonly reduceId: number };
+  | { readonly type: 'fetchShuffle'; readonly shuffleId: number; readonly reduceId: number }
+  /** The driver's value of a broadcast variable (once per thread, see rdd/broadcast.ts). */
+  | { readonly type: 'fetchBroadcast'; readonly id: number };
 
 /** Part of a partition: its records from `offset` on, and the length of the whole partition. */
 export interface PartitionChunk {

@@ -16,6 +16,7 @@ import {
 } from '../../rdd/partition-source.js';
 import { HashPartitioner } from '../../rdd/partitioner.js';
 import { ShuffleDependency, type ShuffleBucket } from '../../rdd/shuffle/shuffle-dependency.js';
+import { runCollectingUpdates, RunOnDriver, TaskUpdates } from '../../rdd/task-updates.js';
 import { walkMapSide } from './lineage.js';
 import { keepCreationRecords, originKey, pruneCreationRecords, recordedRdd } from './origin.js';
 import {
@@ -239,7 +240,7 @@ function runMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
   if (!bucketsCloneFaithfully(buckets)) {
     return mismatch(m, 'its keys or values are of a kind that cannot cross threads');
   }
-  return { type: 'done', taskId: m.taskId, buckets };
+  return { type: 'done', taskId: m.taskId, buckets, accumulators: [] };
 }
 
 function mismatch(m: MapTaskMessage, reason: string): FromWorker {
@@ -247,7 +248,12 @@ function mismatch(m: MapTaskMessage, reason: string): FromWorker {
 }
 
 function serve(graph: ReplayGraph): void {
-  port.on('message', (m: ToWorker) => void runTask(graph, m));
+  // Broadcast values come from the driver, once per thread (see rdd/broadcast.ts).
+  graph.sparkContext.broadcastFetcher = (id) => request({ type: 'fetchBroadcast', id });
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'dropBroadcast') graph.sparkContext.dropBroadcastCopy(m.id);
+    else void runTask(graph, m);
+  });
   post({ type: 'ready' });
 }
 
@@ -261,7 +267,7 @@ async function runTask(graph: ReplayGraph, m: MapTaskMessage): Promise<void> {
     reply = await runAttempts(() => attemptMapTask(graph, m));
   } catch (e) {
     reply =
-      e instanceof CannotShip
+      e instanceof CannotShip || e instanceof RunOnDriver
         ? mismatch(m, e.message)
         : { type: 'failed', taskId: m.taskId, error: serializeError(e) };
   }
@@ -276,8 +282,11 @@ async function runTask(graph: ReplayGraph, m: MapTaskMessage): Promise<void> {
 function attemptMapTask(graph: ReplayGraph, m: MapTaskMessage): FromWorker {
   firstTicketOfTask = requested + 1;
   early.clear();
+  // What this attempt adds to accumulators goes to the driver with its result, if it succeeds.
+  const updates = new TaskUpdates();
   try {
-    return runMapTask(graph, m);
+    const reply = runCollectingUpdates(updates, () => runMapTask(graph, m));
+    return reply.type === 'done' ? { ...reply, accumulators: updates.toTransfer() } : reply;
   } finally {
     provided = new Map();
     graph.sparkContext.blockManager.remote = undefined;

@@ -186,6 +186,13 @@ export class WorkerTaskRunner implements TaskRunner {
     return results;
   }
 
+  /** Every live thread forgets its copy of broadcast `id` (it fetches it again if it needs it). */
+  dropBroadcast(id: number): void {
+    for (const slot of this.slots) {
+      if (slot && slot.state !== 'exited') slot.worker.postMessage({ type: 'dropBroadcast', id });
+    }
+  }
+
   /** The driver's row, then one per task thread (for the web UI). */
   threadInfo(): readonly TaskThreadInfo[] {
     return this.counts.info(this.options.threads, (i) => this.slots[i]?.state);
@@ -249,6 +256,10 @@ export class WorkerTaskRunner implements TaskRunner {
 
   private onMessage(slot: Slot, m: FromWorker): void {
     switch (m.type) {
+      case 'fetchBroadcast':
+        log.debug(`Sending Broadcast(${m.id}) to task thread ${slot.index}`);
+        serveFetch(slot.current, slot.replies, slot.signal, m);
+        return;
       case 'fetchPartition':
       case 'fetchChunk':
       case 'fetchShuffle':
@@ -263,10 +274,18 @@ export class WorkerTaskRunner implements TaskRunner {
         this.bootError = deserializeError(m.error);
         log.error(`Task thread ${slot.index} could not load the application`, this.bootError);
         break;
-      case 'done':
+      case 'done': {
         this.counts.succeeded(slot.index);
-        this.finish(slot)?.resolve(m.buckets);
+        const task = this.finish(slot);
+        // The task succeeded: its accumulator updates count, once (a lost attempt sent none).
+        try {
+          task?.context.mergeAccumulatorUpdates(m.accumulators);
+          task?.resolve(m.buckets);
+        } catch (e) {
+          task?.reject(e);
+        }
         break;
+      }
       case 'failed':
         this.counts.failed(slot.index);
         this.finish(slot)?.reject(deserializeError(m.error));
