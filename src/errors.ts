@@ -105,6 +105,12 @@ export const ErrorCodes = {
   DSTREAM_ERR_SQL_PATH_EXISTS: 'df.write to a path that exists, in the default save mode',
   DSTREAM_ERR_SQL_WRITE:
     'df.write with an unknown save mode, format or codec, a missing partition column, or partitioned JSON',
+  DSTREAM_ERR_FLUME_CLIENT_MISSING: 'dstream/flume without its optional Avro RPC library, avsc',
+  DSTREAM_ERR_FLUME_PROTOCOL:
+    'a Flume connection that sent a malformed Avro RPC frame, or a call the protocol does not have',
+  DSTREAM_ERR_FLUME_SETUP: 'Java or Maven missing, or Maven could not fetch the Flume agent jars',
+  DSTREAM_ERR_FLUME_AGENT_START:
+    'a Flume agent that did not start: a bad configuration, a port taken, or it exited or never got ready',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
