@@ -65,5 +65,25 @@ describe.skipIf(skipFlume)(
         expect(await app.exited, app.stderr()).toBe(0);
       }
     });
+
+    it('flume-poll-word-count.ts counts the words of the lines it polls from the SparkSink', async () => {
+      expectBuilt();
+      const port = await freePort();
+      const netcat = await freePort();
+      await startTestAgent(join(root, 'examples', 'flume-poll-word-count.properties'), {
+        'sinks.spark.port': port,
+        'sources.r1.port': netcat,
+      });
+      // Typed before the application runs: the channel keeps the lines until they are polled.
+      await typeLines(netcat, ['spark pull flume', 'flume poll']);
+      const app = startCli(['run', 'examples/flume-poll-word-count.ts', '127.0.0.1', String(port)]);
+      try {
+        const counts = await countsUntil(app, 5);
+        expect(counts).toEqual({ spark: 1, pull: 1, flume: 2, poll: 1 });
+      } finally {
+        app.child.kill('SIGINT');
+        expect(await app.exited, app.stderr()).toBe(0);
+      }
+    });
   },
 );
