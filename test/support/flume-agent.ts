@@ -1,7 +1,7 @@
 // The Flume agents of the Flume tests: started from a configuration in test/fixtures/flume with the
 // ports and settings of the test, each in a temporary run directory, and stopped when the test
 // ends (failed or not). The jars come from test/flume-setup.ts.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, inject, onTestFinished } from 'vitest';
@@ -53,13 +53,4 @@ export async function startTestAgent(
   });
   await agent.start();
   return agent;
-}
-
-/** The agent's log so far (for a failing assertion's message). */
-export function agentLog(agent: TestAgent): string {
-  try {
-    return readFileSync(join(agent.runDir, 'agent.log'), 'utf8');
-  } catch {
-    return '';
-  }
 }
