@@ -8,7 +8,13 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { root } from './support/cli.js';
 
-const documents = ['docs/extending.md', 'docs/kafka.md', 'docs/sinks.md', 'docs/sql.md'];
+const documents = [
+  'docs/extending.md',
+  'docs/kafka.md',
+  'docs/sinks.md',
+  'docs/sql.md',
+  'docs/flume.md',
+];
 
 /** The ```ts blocks of a markdown file, with the line each starts on. */
 function tsBlocks(markdown: string): { line: number; code: string }[] {
