@@ -34,6 +34,7 @@ export default defineConfig({
       'test/kafka-setup.ts',
       'test/hbase-setup.ts',
       'test/opensearch-setup.ts',
+      'test/flume-setup.ts',
     ],
     pool: 'forks',
     testTimeout: 60_000,

@@ -18,6 +18,8 @@
  *                        server and Chromium load times with 1000 retained batches
  *   sql                  SQL over 1 M-order batches in foreachRDD (createDataFrame, temp view,
  *                        GROUP BY, collect): dstream on DuckDB beside Spark SQL 3.5, per-batch time
+ *   flume                Flume events per second through the push and the polling stream (and with
+ *                        the write-ahead log) beside a bare avsc server and client, real agent
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -73,6 +75,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   ui: {
     run: async (argv) => (await import('./ui.ts')).main(argv),
     help: 'web UI cost: WordCount with the UI off/on/watched; page load with 1000 batches [--quick]',
+  },
+  flume: {
+    run: async (argv) => (await import('./flume.ts')).main(argv),
+    help: 'Flume events/s: push and polling streams (and -wal) beside bare avsc [--events N]',
   },
   sql: {
     run: async (argv) => (await import('./sql.ts')).main(argv),

@@ -114,6 +114,12 @@ export const ErrorCodes = {
   DSTREAM_ERR_NOT_SERIALIZABLE: 'a record a serialised or disk storage level cannot store',
   DSTREAM_ERR_BROADCAST_DESTROYED: 'a broadcast variable used after destroy()',
   DSTREAM_ERR_ACCUMULATOR: 'an accumulator merged with another kind, or unknown to the driver',
+  DSTREAM_ERR_FLUME_CLIENT_MISSING: 'dstream/flume without its optional Avro RPC library, avsc',
+  DSTREAM_ERR_FLUME_PROTOCOL:
+    'a Flume connection that sent a malformed Avro RPC frame, or a call the protocol does not have',
+  DSTREAM_ERR_FLUME_SETUP: 'Java or Maven missing, or Maven could not fetch the Flume agent jars',
+  DSTREAM_ERR_FLUME_AGENT_START:
+    'a Flume agent that did not start: a bad configuration, a port taken, or it exited or never got ready',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -14,6 +14,7 @@ const documents = [
   'docs/rdd.md',
   'docs/sinks.md',
   'docs/sql.md',
+  'docs/flume.md',
 ];
 
 /** The ```ts blocks of a markdown file, with the line each starts on. */

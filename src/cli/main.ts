@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka, hbase, opensearch.
+// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka, hbase, opensearch,
+// flume.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { DStreamError } from '../errors.js';
 import { demoCommand } from './demo.js';
 import { feedCommand } from './feed.js';
+import { flumeCommand } from './flume/index.js';
 import { hbaseCommand } from './hbase/index.js';
 import { kafkaCommand } from './kafka/index.js';
 import { opensearchCommand } from './opensearch/index.js';
@@ -21,6 +23,7 @@ const program = new Command('dstream')
   .showHelpAfterError()
   .addCommand(demoCommand())
   .addCommand(feedCommand())
+  .addCommand(flumeCommand())
   .addCommand(hbaseCommand())
   .addCommand(kafkaCommand())
   .addCommand(opensearchCommand())
