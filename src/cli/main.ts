@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka, hbase, opensearch.
+// The `dstream` CLI: feed, orders, run, demo, kafka, hbase, opensearch. bin/dstream.js (package.json
+// "bin") loads it once it has checked the Node version; the shebang serves links made to this file.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { DStreamError } from '../errors.js';

@@ -27,8 +27,10 @@ export function runCommand(): Command {
         'after the file (or after --) from process.argv.slice(2).\n\n' +
         'SIGINT (Ctrl-C) and SIGTERM each stop the running StreamingContext (gracefully when ' +
         'spark.streaming.stopGracefullyOnShutdown is true), let the application finish, and ' +
-        'exit; a signal the application listens to itself is left to it. A second signal exits ' +
-        'at once (130 for SIGINT, 143 for SIGTERM). An application that fails (its module ' +
+        'exit with 0; a signal the application listens to itself is left to it. A second signal ' +
+        'exits at once (130 for SIGINT, 143 for SIGTERM); the same signal again within half a ' +
+        "second is taken for a copy of the first (npm forwards a terminal's Ctrl-C to the " +
+        'process that got it already). An application that fails (its module ' +
         'throws, or awaitTermination() rejects uncaught) stops its context and exits with 1.',
     )
     .option(
