@@ -48,8 +48,10 @@ export function submittedSettings(
     }
   }
   const master = options.master ?? merged['spark.master'];
-  if (master !== undefined) merged['spark.master'] = master;
-  if (master !== undefined) parseMaster(master); // a bad one fails now, not in the application
+  if (master !== undefined) {
+    parseMaster(master); // a bad one fails now, not once the application has loaded
+    merged['spark.master'] = master;
+  }
   merged['spark.app.name'] = options.name ?? merged['spark.app.name'] ?? basename(app);
   return merged;
 }
