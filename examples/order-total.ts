@@ -17,9 +17,13 @@
  * or from a directory (files must be renamed into it: `dstream orders --dir` does):
  *   dstream orders --dir /tmp/orders --rate 20
  *   dstream run examples/order-total.ts --dir /tmp/orders
- * Add `--checkpoint <dir>` to choose the checkpoint directory (default .tmp/order-total-checkpoint).
+ * Add `--checkpoint <dir>` to choose the checkpoint directory (default
+ * .tmp/order-total-checkpoint-socket, or -files with --dir: the totals of one input are not those
+ * of the other, and a checkpoint written from the other input is refused).
  */
-import { StreamingContext, Seconds, type DStream } from 'dstream';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StreamingContext, Seconds, isDriver, type DStream } from 'dstream';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -27,8 +31,24 @@ const option = (name: string): string | undefined => {
   return i >= 0 ? args.splice(i, 2)[1] : undefined;
 };
 const inputDir = option('--dir');
-const checkpointDir = option('--checkpoint') ?? '.tmp/order-total-checkpoint';
+const input = inputDir ? 'files' : 'socket';
+const checkpointDir = option('--checkpoint') ?? `.tmp/order-total-checkpoint-${input}`;
 const [host = 'localhost', port = '9999'] = args;
+
+// The checkpoint remembers which input its totals are of: a socket's totals continued with the
+// files of a directory (or the other way round) would mix two order streams without a word.
+const inputFile = join(checkpointDir, 'input');
+if (isDriver()) {
+  const before = existsSync(inputFile) ? readFileSync(inputFile, 'utf8').trim() : input;
+  if (before !== input) {
+    console.error(
+      `${checkpointDir} holds the totals of orders read from ${before === 'files' ? 'files (--dir)' : 'a socket'}: give this run another --checkpoint, or delete the directory to start again`,
+    );
+    process.exit(1);
+  }
+  mkdirSync(checkpointDir, { recursive: true });
+  writeFileSync(inputFile, `${input}\n`);
+}
 
 /** An order: its province and its price in cents (integers add up exactly). */
 type Order = readonly [province: number, cents: number];

@@ -6,13 +6,20 @@
  *
  * Run, in two terminals:
  *   dstream feed
- *   dstream run examples/partitioned-output.ts localhost 9999 datas/streaming/logs
+ *   dstream run examples/partitioned-output.ts localhost 9999 [output directory]
+ * The output directory defaults to the seed's datas/streaming/logs under the system's temporary
+ * directory (each batch prints where it went), so that a run leaves nothing in the repository.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StreamingContext, Seconds, type DStream } from 'dstream';
 import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
 
-const [host = 'localhost', port = '9999', outputDir = 'datas/streaming/logs'] =
-  process.argv.slice(2);
+const [
+  host = 'localhost',
+  port = '9999',
+  outputDir = join(tmpdir(), 'dstream-examples', 'datas', 'streaming', 'logs'),
+] = process.argv.slice(2);
 
 // TODO: 1. Build the streaming context.
 const ssc = new StreamingContext({

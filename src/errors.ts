@@ -13,7 +13,8 @@ export const ErrorCodes = {
   DSTREAM_ERR_INVALID_MASTER: 'a master that is not local, local[N] or local[*]',
   DSTREAM_ERR_INVALID_DURATION: 'a batch, window or slide duration that is not positive',
   DSTREAM_ERR_INVALID_ARGUMENT: 'an argument out of range, such as a partition count below 1',
-  DSTREAM_ERR_INVALID_CONF: 'a spark.streaming.* setting with a value of the wrong form',
+  DSTREAM_ERR_INVALID_CONF:
+    'a setting of the wrong form or missing (no app name), or a properties file that cannot be read',
   DSTREAM_ERR_CHECKPOINT_DIR_NOT_SET: 'a stateful operation without StreamingContext.checkpoint()',
   DSTREAM_ERR_CHECKPOINT_INTERVAL:
     'a checkpoint interval shorter than or not a multiple of the slide',

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNAL_COPY_MS } from '../src/cli/options.js';
 import { expectBuilt, root, startCli, type Cli } from './support/cli.js';
 
 // The application, run by Node's type stripping: `app.ts <port> [mode]`. It counts the lines of
@@ -178,12 +179,26 @@ describe('dstream run: stop signals', () => {
       cli.child.kill(first);
       // The graceful stop waits for the slow batch, a minute.
       await cli.waitFor('stderr', new RegExp(`dstream run: ${first}: stopping`));
+      // Sooner, the same signal would be taken for a copy of the first (the next test).
+      await sleep(SIGNAL_COPY_MS);
       cli.child.kill(second);
       expect(await cli.exited).toBe(code);
       expect(cli.stderr()).toContain(`dstream run: ${second} again: exiting without waiting`);
       expect(cli.stdout()).not.toMatch(/after awaitTermination/);
     },
   );
+
+  it('takes a copy of the first SIGINT, as npm forwards a Ctrl-C, for the same one: exit code 0', async () => {
+    const { cli, socket } = await start();
+    await feed(socket, 300);
+    // What a Ctrl-C in a terminal does under `npm run`: the terminal's SIGINT, then npm's copy.
+    cli.child.kill('SIGINT');
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(counted(cli)).toBe(300);
+    expect(cli.stdout()).toMatch(/^after awaitTermination$/m);
+    expect(cli.stderr()).not.toContain('again: exiting without waiting');
+  });
 });
 
 describe('dstream run: a failing application', () => {

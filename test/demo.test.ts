@@ -1,7 +1,8 @@
 // `dstream demo` (what `npm start` runs) as a real process: its built-in feed, a real TCP
 // connection from socketTextStream, and Spark's print format on stdout.
+import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectBuilt, startCli } from './support/cli.js';
+import { expectBuilt, root, startCli } from './support/cli.js';
 
 const DASHES = '-'.repeat(43);
 /** One batch as Spark prints it: the header, up to 10 `(word,count)` lines, `...`, a blank line. */
@@ -43,6 +44,35 @@ describe('dstream demo', () => {
       expect(words.length).toBeLessThanOrEqual(10);
       expect(new Set(words).size).toBe(words.length);
     }
+  });
+
+  it('exits 0 under npm start after a Ctrl-C in a terminal, which npm forwards again', async () => {
+    // npm start in a process group of its own, as a terminal runs it in the foreground: a
+    // Ctrl-C sends SIGINT to the whole group (npm, and the demo its script execs), and npm
+    // forwards its own SIGINT to the demo too.
+    const npm = spawn('npm', ['start', '--', '--port', '0', '--batch', '1', '--rate', '50'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    npm.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const counted = new Promise<void>((resolve) =>
+      npm.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        if (/\(\w+,\d+\)/.test(stdout)) resolve();
+      }),
+    );
+    const exited = new Promise<number | string>((resolve) =>
+      npm.on('close', (code, signal) => resolve(code ?? signal ?? -1)),
+    );
+    await Promise.race([counted, exited]);
+    process.kill(-npm.pid!, 'SIGINT');
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toMatch(/stopped after feeding \d+ lines/);
+    expect(stderr).not.toContain('interrupted again');
   });
 
   it('feeds on another port when the one asked for is taken', async () => {

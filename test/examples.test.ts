@@ -3,6 +3,7 @@
 // The examples keep the seed's 5-second batches, so this takes one or two batches of wall time.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBuilt, root, startCli, type Cli } from './support/cli.js';
@@ -76,6 +77,20 @@ describe('examples', { concurrent: true }, () => {
     for (const line of lines) expect(line).toMatch(new RegExp(`^${PAIR}$`));
   });
 
+  it('partitioned-output.ts writes under the temporary directory by default, not in the repository', async () => {
+    const { match, stdout } = await runUntil('partitioned-output.ts', /wrote (.+)\n/);
+    const dir = match[1]!;
+    // Every batch it wrote, the one matched and any written before Ctrl-C stopped it.
+    const written = [...stdout.matchAll(/wrote (.+)\n/g)].map((m) => m[1]!);
+    const logs = join(tmpdir(), 'dstream-examples', 'datas', 'streaming', 'logs');
+    try {
+      expect(relative(logs, dir)).toMatch(/^date_str=\d{8}[/\\]hour_str=\d{2}[/\\]\d+$/);
+      expect(existsSync(join(dir, 'part-00000'))).toBe(true);
+    } finally {
+      await Promise.all(written.map((d) => rm(d, { recursive: true, force: true })));
+    }
+  });
+
   it('custom-receiver.ts counts the words its own receiver stores', async () => {
     await runUntil('custom-receiver.ts', COUNTED_BATCH);
   });
@@ -132,6 +147,28 @@ describe('order examples', { concurrent: true }, () => {
     );
     expect(cli.stderr()).toMatch(/WARN skipped \d+ malformed line\(s\) in batch \d+ ms/);
     expect(existsSync(join(checkpoint, 'state'))).toBe(true);
+  });
+
+  it('order-total.ts keeps the socket and --dir totals apart, and refuses the other input’s checkpoint', async () => {
+    const cwd = await mkdtemp(join(tmp, 'order-total-cwd-'));
+    const example = join(root, 'examples', 'order-total.ts');
+    const socketRun = startCli(['run', example, 'localhost', ordersPort], { cwd });
+    await socketRun.waitFor('stdout', TOTALS);
+    socketRun.child.kill('SIGINT');
+    expect(await socketRun.exited, socketRun.stderr()).toBe(0);
+    const socketDefault = join(cwd, '.tmp', 'order-total-checkpoint-socket');
+    expect(existsSync(join(socketDefault, 'state'))).toBe(true);
+
+    const filesRun = startCli(
+      ['run', example, '--dir', join(cwd, 'in'), '--checkpoint', socketDefault],
+      {
+        cwd,
+      },
+    );
+    expect(await filesRun.exited).toBe(1);
+    expect(filesRun.stderr()).toContain(
+      `${socketDefault} holds the totals of orders read from a socket: give this run another --checkpoint`,
+    );
   });
 
   it('order-window.ts prints the last 10 minutes per province, from files in a directory', async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `dstream` command (package.json "bin"): feed, orders, run, demo, kafka, hbase, opensearch,
-// flume.
+// The `dstream` CLI: feed, orders, run, demo, kafka, hbase, opensearch, flume. bin/dstream.js
+// (package.json "bin") loads it once it has checked the Node version; the shebang serves links
+// made to this file.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { DStreamError } from '../errors.js';

@@ -29,17 +29,42 @@ export function plural(n: number, word: string): string {
 }
 
 /**
+ * How long after a stop signal the same signal is taken for a copy of it, not a second one. A
+ * Ctrl-C in a terminal reaches every process of the foreground group, and `npm start` or `npm run`
+ * also forwards the one it gets to its script: the command gets two SIGINTs a few milliseconds
+ * apart for one key press, and would take the second for "exit at once" (130).
+ */
+export const SIGNAL_COPY_MS = 500;
+
+/**
+ * Tells a second stop signal from a copy of the first: `'first'`, then `'copy'` for the same
+ * signal within {@link SIGNAL_COPY_MS}, else `'again'`.
+ */
+export function stopSignals(): (signal: string) => 'first' | 'copy' | 'again' {
+  let first: { signal: string; at: number } | undefined;
+  return (signal) => {
+    const now = performance.now();
+    if (first === undefined) {
+      first = { signal, at: now };
+      return 'first';
+    }
+    return signal === first.signal && now - first.at < SIGNAL_COPY_MS ? 'copy' : 'again';
+  };
+}
+
+/**
  * Calls `stop` on the first Ctrl-C (SIGINT) or SIGTERM, and exits at once on the second, so a stop
- * that hangs can always be cut short.
+ * that hangs can always be cut short. A copy of the first (see {@link SIGNAL_COPY_MS}) is ignored.
  */
 export function onInterrupt(command: string, stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (): void => {
-    if (stopping) {
+  const seen = stopSignals();
+  const handler = (signal: NodeJS.Signals): void => {
+    const which = seen(signal);
+    if (which === 'copy') return;
+    if (which === 'again') {
       note(command, 'interrupted again: exiting without waiting');
       process.exit(130);
     }
-    stopping = true;
     stop().catch((e: unknown) => {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(1);

@@ -1,5 +1,5 @@
 import { StreamingContext } from '../index.js';
-import { note } from './options.js';
+import { note, stopSignals } from './options.js';
 
 /** The signals an operator stops an application with: Ctrl-C, and `kill`/`docker stop`/systemd. */
 const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
@@ -22,8 +22,11 @@ export interface RunShutdown {
  */
 export function installShutdown(appFinished: Promise<void>): RunShutdown {
   let stopping = false;
+  const seen = stopSignals();
   const onSignal = (signal: StopSignal): void => {
     const code = 128 + STOP_SIGNALS[signal];
+    // A copy of the first signal (npm forwards the terminal's Ctrl-C) is not a second one.
+    if (stopping && seen(signal) === 'copy') return;
     if (stopping) {
       note('run', `${signal} again: exiting without waiting`);
       process.exit(code);
@@ -31,6 +34,7 @@ export function installShutdown(appFinished: Promise<void>): RunShutdown {
     // Ours is one listener: any other is the application's, which then decides how to stop.
     if (process.listenerCount(signal) > 1) return;
     stopping = true;
+    seen(signal);
     const ssc = StreamingContext.getActive();
     if (!ssc) process.exit(code);
     const graceful = ssc.conf.getBoolean('spark.streaming.stopGracefullyOnShutdown', false);

@@ -1,10 +1,19 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { SUBMITTED_CONF_ENV, submittedConf } from '../util/submitted-conf.js';
 import { note } from './options.js';
 import { installShutdown } from './run-shutdown.js';
+import {
+  CONF_DIR_ENV,
+  DEFAULTS_FILE,
+  collectConf,
+  parseDeployMode,
+  parseMasterOption,
+  submittedSettings,
+  type SubmitOptions,
+} from './submit.js';
 
 /** `dstream run`: runs an application file in this process. */
 export function runCommand(): Command {
@@ -18,42 +27,53 @@ export function runCommand(): Command {
         'after the file (or after --) from process.argv.slice(2).\n\n' +
         'SIGINT (Ctrl-C) and SIGTERM each stop the running StreamingContext (gracefully when ' +
         'spark.streaming.stopGracefullyOnShutdown is true), let the application finish, and ' +
-        'exit; a signal the application listens to itself is left to it. A second signal exits ' +
-        'at once (130 for SIGINT, 143 for SIGTERM). An application that fails (its module ' +
+        'exit with 0; a signal the application listens to itself is left to it. A second signal ' +
+        'exits at once (130 for SIGINT, 143 for SIGTERM); the same signal again within half a ' +
+        "second is taken for a copy of the first (npm forwards a terminal's Ctrl-C to the " +
+        'process that got it already). An application that fails (its module ' +
         'throws, or awaitTermination() rejects uncaught) stops its context and exits with 1.',
     )
     .option(
+      '--master <master-url>',
+      'the master when the application sets none: local, local[N] or local[*] (default: local[*])',
+      parseMasterOption,
+    )
+    .option('--name <name>', 'the application name when it sets none (default: the file name)')
+    .option(
       '--conf <key=value>',
-      'a setting for every StreamingContext of the application, as spark-submit --conf (its own conf option wins); repeatable',
+      'a Spark setting the application does not set itself (its own conf option wins); repeatable',
       collectConf,
-      {} as Record<string, string>,
+    )
+    .option(
+      '--properties-file <file>',
+      `settings under --conf, one "key value" or "key=value" a line, # comments (default: $${CONF_DIR_ENV}/${DEFAULTS_FILE} when it exists)`,
+    )
+    .option(
+      '--deploy-mode <mode>',
+      'client only: the application runs in this process (there is no cluster mode)',
+      parseDeployMode,
     )
     .argument('<file>', 'the application: a .ts, .mts, .js or .mjs file')
     .argument('[args...]', 'arguments for the application')
     .passThroughOptions()
     .addHelpText(
       'after',
-      '\nExamples:\n' +
+      '\nSettings, strongest first, as spark-submit takes them:\n' +
+        '  1. what the application sets in its code (master, appName, conf)\n' +
+        '  2. --master and --name\n' +
+        '  3. --conf\n' +
+        '  4. the properties file\n' +
+        '  Keys not starting with spark. are ignored, with a warning.\n' +
+        '\nExamples:\n' +
         '  dstream run examples/network-word-count.ts localhost 9999\n' +
+        '  dstream run --master local[2] --conf spark.streaming.backpressure.enabled=true app.ts\n' +
         '  dstream run --conf spark.streaming.receiver.writeAheadLog.enable=true examples/order-total.ts\n' +
-        '  dstream run app.ts -- --verbose',
+        '  dstream run --properties-file conf/app.conf app.ts -- --verbose',
     )
-    .action((file: string, args: string[], options: { conf: Record<string, string> }) =>
-      run(file, args, options.conf),
-    );
+    .action((file: string, args: string[], options: SubmitOptions) => run(file, args, options));
 }
 
-function collectConf(setting: string, conf: Record<string, string>): Record<string, string> {
-  const eq = setting.indexOf('=');
-  if (eq <= 0) {
-    throw new InvalidArgumentError(
-      `expected key=value, such as spark.streaming.blockInterval=100ms`,
-    );
-  }
-  return { ...conf, [setting.slice(0, eq).trim()]: setting.slice(eq + 1).trim() };
-}
-
-async function run(file: string, args: string[], conf: Record<string, string>): Promise<void> {
+async function run(file: string, args: string[], options: SubmitOptions): Promise<void> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     note('run', `no such file: ${file} (resolved to ${path})`);
@@ -64,9 +84,11 @@ async function run(file: string, args: string[], conf: Record<string, string>): 
   // only separates them from dstream's own options.
   if (args[0] === '--') args = args.slice(1);
   process.argv = [process.argv[0]!, path, ...args];
-  if (Object.keys(conf).length > 0) {
-    process.env[SUBMITTED_CONF_ENV] = JSON.stringify({ ...submittedConf(), ...conf });
-  }
+  // Every context of the application (and of its task threads) reads them (applicationSettings).
+  const settings = submittedSettings(file, options, (message) =>
+    process.stderr.write(message + '\n'),
+  );
+  process.env[SUBMITTED_CONF_ENV] = JSON.stringify({ ...submittedConf(), ...settings });
 
   let finish: () => void = () => {};
   const shutdown = installShutdown(new Promise<void>((r) => (finish = r)));

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { DStreamError } from '../errors.js';
 import { setLogLevel } from '../util/logging.js';
+import { applicationSettings } from '../util/submitted-conf.js';
 import { BlockManager } from './block-manager.js';
 import {
   AccumulatorV2,
@@ -25,8 +26,11 @@ import { InlineTaskRunner, type TaskRunner } from './scheduler/task-runner.js';
 import { ShuffleManager } from './shuffle/shuffle-manager.js';
 
 export interface SparkContextOptions {
-  master: string;
-  appName: string;
+  /** `local`, `local[N]` or `local[*]`; when left out, `dstream run --master`, else `local[*]`. */
+  master?: string;
+  /** When left out, `dstream run --name`, else the application file's name. */
+  appName?: string;
+  /** Settings; they win over those given to `dstream run` (`--conf`, `--properties-file`). */
   conf?: Readonly<Record<string, string>>;
   /** Runs tasks; the inline runner (main thread) by default. */
   taskRunner?: TaskRunner;
@@ -66,10 +70,11 @@ export class SparkContext {
   broadcastFetcher: BroadcastFetcher | undefined;
 
   constructor(options: SparkContextOptions) {
-    this.master = options.master;
-    this.appName = options.appName;
-    this.conf = new Map(Object.entries(options.conf ?? {}));
-    this.cores = parseMaster(options.master);
+    const { master, appName, conf } = applicationSettings(options);
+    this.master = master;
+    this.appName = appName;
+    this.conf = new Map(Object.entries(conf));
+    this.cores = parseMaster(master);
     // Where DISK_ONLY partitions go: Spark's `spark.local.dir`, else the system's temporary one.
     this.blockManager = new BlockManager(this.conf.get('spark.local.dir') ?? tmpdir());
     this.runner = options.taskRunner ?? new InlineTaskRunner();

@@ -7,12 +7,19 @@ import type { Duration } from '../util/duration.js';
 export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
 
 export interface StreamingContextOptions {
-  /** `local`, `local[N]` or `local[*]`. */
-  master: string;
-  appName: string;
+  /**
+   * `local`, `local[N]` or `local[*]`. When left out: `dstream run --master` (or
+   * `--conf spark.master=...`), else `local[*]`, as under `spark-submit`.
+   */
+  master?: string;
+  /** The application's name; when left out, `dstream run --name`, else the file's name. */
+  appName?: string;
   /** The batch interval. */
   batchDuration: Duration;
-  /** Spark settings, such as `spark.streaming.blockInterval` or `spark.default.parallelism`. */
+  /**
+   * Spark settings, such as `spark.streaming.blockInterval` or `spark.default.parallelism`. They
+   * win over the same settings given to `dstream run` (`--conf`, `--properties-file`).
+   */
   conf?: Readonly<Record<string, string>>;
   /** The clock batches follow: the system clock, or a `ManualClock` in tests. */
   clock?: Clock;

@@ -12,7 +12,7 @@ import {
   type StreamingContextState,
 } from './context-options.js';
 import { isDriver } from '../util/role.js';
-import { submittedConf } from '../util/submitted-conf.js';
+import { applicationSettings } from '../util/submitted-conf.js';
 import { Time } from '../util/time.js';
 import { prepareStart } from './checkpoint/at-start.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
@@ -102,14 +102,10 @@ export class StreamingContext {
 
   constructor(options: StreamingContextOptions) {
     const batch = checkBatchDuration(options.batchDuration);
-    const conf = { ...submittedConf(), ...options.conf };
-    const runner = options.taskRunner ?? defaultTaskRunner(options.master, conf);
-    this.sparkContext = new SparkContext({
-      master: options.master,
-      appName: options.appName,
-      conf,
-      taskRunner: runner,
-    });
+    // What the code leaves unset, `dstream run --master/--name/--conf` gives (Spark's precedence).
+    const { master, appName, conf } = applicationSettings(options);
+    const runner = options.taskRunner ?? defaultTaskRunner(master, conf);
+    this.sparkContext = new SparkContext({ master, appName, conf, taskRunner: runner });
     this.conf = new StreamingConf(this.sparkContext.conf);
     this.clock = options.clock ?? systemClock;
     this.termination = new Termination(this.clock);
@@ -118,7 +114,7 @@ export class StreamingContext {
       this.workers = runner;
       runner.attach(lineageSourceOf(this.graph));
     }
-    if (options.master === 'local' || options.master === 'local[1]') {
+    if (master === 'local' || master === 'local[1]') {
       log.warn(
         'spark.master should be set as local[n], n > 1 in local mode if you have receivers to get data, otherwise Spark jobs will not get resources to process the received data.',
       );
