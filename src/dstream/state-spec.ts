@@ -11,8 +11,11 @@ import type { Pair } from '../util/types.js';
  *
  * @example
  * ```ts
- * const count = state.getOption() ?? 0;
- * state.update(count + 1);
+ * const spec = StateSpec.function((word: string, one: number | undefined, state: State<number>) => {
+ *   const count = (state.getOption() ?? 0) + (one ?? 0);
+ *   state.update(count);
+ *   return [word, count] as const;
+ * });
  * ```
  */
 export interface State<S> {

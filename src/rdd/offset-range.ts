@@ -16,6 +16,7 @@ export interface TopicPartition {
  *
  * @example
  * ```ts
+ * import { OffsetRange } from 'dstream';
  * const range = OffsetRange.create('orders', 0, 100, 150);
  * range.count(); // 50
  * String(range); // "OffsetRange(topic: 'orders', partition: 0, range: [100 -> 150])"

@@ -91,6 +91,7 @@ export class SparkContext {
    *
    * @example
    * ```ts
+   * const lookUpRegion = async (order: Order) => (order.province === 'ON' ? 'east' : 'west');
    * const enriched = orders.transform((rdd) =>
    *   rdd.context.fromAsync(async () => {
    *     const rows = await rdd.collect();

@@ -55,6 +55,7 @@ function queryBatch<T extends Row>(
  *
  * @example
  * ```ts
+ * import { sqlStream } from 'dstream/sql';
  * const totals = sqlStream(orders, 'orders', 'SELECT province, sum(amount) AS total FROM orders GROUP BY province');
  * ```
  */

@@ -381,6 +381,10 @@ export class StreamingContext {
    *
    * @example
    * ```ts
+   * import { Seconds, StreamingContext } from 'dstream';
+   * const parse = (line: string) => [line.split(',')[0]!, Number(line.split(',')[1])] as const;
+   * const sum = (amounts: number[], total: number | undefined) =>
+   *   amounts.reduce((a, b) => a + b, total ?? 0);
    * const ssc = StreamingContext.getOrCreate('/var/lib/orders', () => {
    *   const ssc = new StreamingContext({ master: 'local[2]', appName: 'Orders', batchDuration: Seconds(5) });
    *   ssc.checkpoint('/var/lib/orders');

@@ -38,7 +38,7 @@ export interface RunBatchesOptions<I> {
  * const out = await runBatches({
  *   inputs: [[[1, 2], [3]]],
  *   numBatches: 2,
- *   build: (ssc, [a]) => a.map((x) => x * 10),
+ *   build: (ssc, [a]) => a!.map((x) => x * 10),
  * });
  * // out = [[10, 20], [30]]
  * ```

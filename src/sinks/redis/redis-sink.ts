@@ -100,10 +100,13 @@ export interface RedisWriteResult {
  * import { RedisSink } from 'dstream/sinks/redis';
  * const sink = RedisSink.create({ url: 'redis://127.0.0.1:6379', id: 'province-totals' });
  * const fromOffsets = await sink.storedOffsets(['orders']);
- * // ... KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
+ * // ... the direct stream of the orders starts from them:
+ * // KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
  * stream.foreachRDD(async (rdd) => {
  *   // [province, price as text] per order: summed per field in exact decimals.
- *   const amounts = rdd.map((r) => r.value.split(',')).map(([, province, price]) => [province!, price!] as const);
+ *   const amounts = rdd
+ *     .map((r) => r.value.split(','))
+ *     .map(([, province, price]) => [province!, price!] as const);
  *   await sink.hashAdd('province_totals', amounts, { positions: rdd });
  * });
  * ```
