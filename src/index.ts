@@ -17,10 +17,11 @@ export { ManualClock, SystemClock, type Clock } from './util/clock.js';
 export { setLogLevel } from './util/logging.js';
 export { isDriver, onDriver } from './util/role.js';
 export type { Pair } from './util/types.js';
-export { DStreamError, ErrorCodes, type ErrorCode } from './errors.js';
+export { DStreamError, ErrorCodes, type DStreamErrorOptions, type ErrorCode } from './errors.js';
 export {
   RDD,
   SparkContext,
+  type SparkContextOptions,
   HashPartitioner,
   SourceRDD,
   registerPartitionReader,

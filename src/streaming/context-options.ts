@@ -6,9 +6,15 @@ import type { Duration } from '../util/duration.js';
 /** The life of a context: declare streams, then `start()` once, then `stop()` once. */
 export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
 
+/**
+ * What `new StreamingContext(options)` takes: Spark's `SparkConf` settings (`master`, `appName`, `conf`) and the batch interval in one object.
+ */
 export interface StreamingContextOptions {
   /** `local`, `local[N]` or `local[*]`. */
   master: string;
+  /**
+   * The application's name, as Spark's `spark.app.name`: the UI's title and the name in the logs.
+   */
   appName: string;
   /** The batch interval. */
   batchDuration: Duration;
@@ -23,6 +29,9 @@ export interface StreamingContextOptions {
   taskRunner?: TaskRunner;
 }
 
+/**
+ * How `ssc.stop(options)` stops, as the arguments of Spark's `stop(stopSparkContext, stopGracefully)`.
+ */
 export interface StopOptions {
   /** Also stop the SparkContext (default `spark.streaming.stopSparkContextByDefault`, true). */
   stopSparkContext?: boolean;

@@ -149,6 +149,7 @@ export class StreamingContext {
     return this.ui?.url;
   }
 
+  /** The batch interval the context was created with. */
   get batchDuration(): Duration {
     return this.graph.batchDuration;
   }
@@ -158,10 +159,16 @@ export class StreamingContext {
     return this.checkpointDirectory;
   }
 
+  /**
+   * `INITIALIZED` before `start()`, `ACTIVE` while running, `STOPPED` after `stop()` (or a failed start), as Spark's `getState()`.
+   */
   getState(): StreamingContextState {
     return this.state;
   }
 
+  /**
+   * Sets the level of dstream's log (`ALL`, `DEBUG`, `INFO`, `WARN`, `ERROR`, `OFF`...), as Spark's `setLogLevel`: `ssc.setLogLevel('WARN')` keeps only warnings and errors.
+   */
   setLogLevel(level: string): void {
     this.sparkContext.setLogLevel(level);
   }
@@ -181,10 +188,14 @@ export class StreamingContext {
     this.graph.remember(duration);
   }
 
+  /**
+   * Registers a listener for the context's events (batches, output operations, receivers), as Spark's `addStreamingListener`.
+   */
   addStreamingListener(listener: StreamingListener): void {
     this.listenerBus.addListener(listener);
   }
 
+  /** Unregisters a listener added with `addStreamingListener`. */
   removeStreamingListener(listener: StreamingListener): void {
     this.listenerBus.removeListener(listener);
   }
