@@ -24,6 +24,9 @@ const log = new Logger('DStream');
  * outside dstream (docs/extending.md).
  */
 export abstract class DStream<T> {
+  /**
+   * A number unique among the streams of the process, in order of creation (shown in `toString()` and the UI).
+   */
   readonly id: number;
   /** @internal (users and new families use `context`) */
   readonly ssc: StreamingContext;
@@ -79,6 +82,7 @@ export abstract class DStream<T> {
     return this.userName;
   }
 
+  /** `<Class>[<id>]`, such as `MappedDStream[3]`. */
   toString(): string {
     return `${this.constructor.name}[${this.id}]`;
   }
@@ -236,10 +240,16 @@ export abstract class DStream<T> {
     return this;
   }
 
+  /**
+   * The same as `persist()`: keeps each generated RDD's partitions in memory, as Spark's `cache` (`MEMORY_ONLY_SER` for streams).
+   */
   cache(): this {
     return this.persist();
   }
 
+  /**
+   * Whether `persist()`/`cache()` was called (windowed and stateful streams persist themselves, as in Spark).
+   */
   get isPersisted(): boolean {
     return this.persisted;
   }

@@ -17,6 +17,9 @@ export type UpdateStateFunction<K, V, S> = (
   time: Time,
 ) => S | undefined;
 
+/**
+ * The options of `updateStateByKey(update, options)`: Spark's `numPartitions`/`partitioner` and `initialRDD` arguments.
+ */
 export interface UpdateStateByKeyOptions<K, S> {
   /** Partitions of the state (default `spark.default.parallelism`). */
   numPartitions?: number;

@@ -15,9 +15,13 @@ import { DAGScheduler } from './scheduler/dag-scheduler.js';
 import { InlineTaskRunner, type TaskRunner } from './scheduler/task-runner.js';
 import { ShuffleManager } from './shuffle/shuffle-manager.js';
 
+/** What `new SparkContext(options)` takes (a `StreamingContext` makes its own from its options). */
 export interface SparkContextOptions {
+  /** `local`, `local[N]` or `local[*]`: how many tasks run at once. */
   master: string;
+  /** The application's name (`spark.app.name`). */
   appName: string;
+  /** Spark settings, such as `spark.default.parallelism`. */
   conf?: Readonly<Record<string, string>>;
   /** Runs tasks; the inline runner (main thread) by default. */
   taskRunner?: TaskRunner;
@@ -35,8 +39,11 @@ export interface SparkContextOptions {
  * ```
  */
 export class SparkContext {
+  /** The master it was created with: `local`, `local[N]` or `local[*]`. */
   readonly master: string;
+  /** The application's name (`spark.app.name`). */
   readonly appName: string;
+  /** Every `spark.*` setting given, as Spark's `getConf`. */
   readonly conf: ReadonlyMap<string, string>;
   /** Task slots given by the master (`local[N]` → N). */
   readonly cores: number;
@@ -64,6 +71,7 @@ export class SparkContext {
     return configured === undefined ? this.cores : Number(configured);
   }
 
+  /** Whether `stop()` was called. */
   get isStopped(): boolean {
     return this.stopped;
   }
@@ -133,6 +141,9 @@ export class SparkContext {
     return unionOf(this, rdds);
   }
 
+  /**
+   * Sets the level of dstream's log, as Spark's `setLogLevel`: one of `ALL`, `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR`, `FATAL`, `OFF`.
+   */
   setLogLevel(level: string): void {
     setLogLevel(level);
   }
@@ -169,6 +180,9 @@ export class SparkContext {
     return this.nextRddId++;
   }
 
+  /**
+   * Stops the context: drops cached partitions and shuffle data, ends the task threads and closes readers. Idempotent.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
