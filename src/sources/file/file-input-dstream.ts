@@ -9,8 +9,11 @@ import type { Time } from '../../util/time.js';
 
 const log = new Logger('FileInputDStream');
 
+/**
+ * The options of `ssc.textFileStream(dir, options)`: Spark's `fileStream` filter and `newFilesOnly` arguments.
+ */
 export interface FileStreamOptions {
-  /** Which files to read, given each file's path; replaces {@link defaultFileFilter}. */
+  /** Which files to read, given each file's path; replaces the default filter (hidden files, `_SUCCESS` and `._COPYING_` files left out). */
   filter?: (path: string) => boolean;
   /** Ignore the files already there when the stream is created (default true). */
   newFilesOnly?: boolean;
