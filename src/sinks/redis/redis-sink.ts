@@ -84,6 +84,7 @@ export interface RedisSetOptions extends RedisWriteOptions {
 
 /** What a write did: `applied: false` when the batch had been written before and was skipped. */
 export interface RedisWriteResult {
+  /** False when the batch had been written already and was skipped. */
   readonly applied: boolean;
   /** The records written (those of chunks written before, when run again, not counted). */
   readonly rows: number;
@@ -119,7 +120,9 @@ export class RedisSink {
   private readonly target: RetryTarget;
 
   private constructor(
+    /** The server's URL, as given. */
     readonly url: string,
+    /** The sink's name among the positions it stores, as given. */
     readonly id: string,
     options: RedisSinkOptions,
   ) {
