@@ -12,11 +12,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   Application,
+  Comment,
+  LiteralType,
   Logger,
   LogLevel,
   PackageJsonReader,
   TSConfigReader,
+  ReflectionKind,
   TypeDocReader,
+  type ProjectReflection,
 } from 'typedoc';
 
 const root = join(import.meta.dirname, '..');
@@ -57,9 +61,23 @@ if (!project) {
   console.error(['api-docs: TypeDoc could not convert the sources:', ...logger.errors].join('\n'));
   process.exit(1);
 }
+describeErrorCodes(project);
 app.validate(project);
 const out = app.options.getValue('out');
 await app.generateDocs(project, out);
+
+/**
+ * Each error code's entry in `ErrorCodes` has its description as its value (what docs/errors.md
+ * lists): shown as its doc comment, it need not be written twice.
+ */
+function describeErrorCodes(project: ProjectReflection): void {
+  for (const code of project.getReflectionsByKind(ReflectionKind.Property)) {
+    if (code.comment || !code.getFullName().includes('ErrorCodes.')) continue;
+    const type = 'type' in code ? code.type : undefined;
+    if (!(type instanceof LiteralType) || typeof type.value !== 'string') continue;
+    code.comment = new Comment([{ kind: 'text', text: `Raised for ${type.value}.` }]);
+  }
+}
 
 const warnings = [...new Set(logger.warnings)].sort();
 if (values['write-gaps']) {
