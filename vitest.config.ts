@@ -35,6 +35,8 @@ export default defineConfig({
       'test/hbase-setup.ts',
       'test/opensearch-setup.ts',
     ],
+    // Fails a test that prints a stack trace or an ERROR line it did not capture.
+    setupFiles: ['test/support/output-guard.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
