@@ -248,7 +248,8 @@ export abstract class DStream<T> {
   }
 
   /**
-   * Whether `persist()`/`cache()` was called (windowed and stateful streams persist themselves, as in Spark).
+   * Whether the stream persists its RDDs: `persist()`/`cache()` was called, or `checkpoint()`
+   * (which persists), or a window over it persists its parent, as in Spark.
    */
   get isPersisted(): boolean {
     return this.persisted;

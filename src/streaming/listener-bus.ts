@@ -20,7 +20,7 @@ export interface ReceiverInfo {
   readonly lastErrorMessage: string;
   /** The stack of the last error it reported (`''` when none). */
   readonly lastError: string;
-  /** When it reported the last error, in wall-clock ms (-1 when none). */
+  /** When it reported the last error, in ms of the context's clock (-1 when none). */
   readonly lastErrorTime: number;
 }
 
@@ -33,7 +33,7 @@ export interface ReceiverInfo {
  * the event was posted, and never changes (a listener may keep it).
  */
 export interface StreamingListener {
-  /** The context started, at `time` (wall-clock ms). */
+  /** The context started, at `time` (ms of the context's clock). */
   onStreamingStarted?(event: { readonly time: number }): void;
   /** A receiver started. */
   onReceiverStarted?(event: { readonly receiverInfo: ReceiverInfo }): void;

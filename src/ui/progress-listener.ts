@@ -35,7 +35,7 @@ export class StreamingJobProgressListener implements StreamingListener {
   totalCompletedBatches = 0;
   /** Completed batches with a failed output operation. */
   totalFailedBatches = 0;
-  /** Records the input streams brought into submitted batches. */
+  /** Records the input streams brought into the batches that started. */
   totalReceivedRecords = 0;
   /** Records of the completed batches. */
   totalProcessedRecords = 0;
