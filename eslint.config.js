@@ -89,7 +89,7 @@ function foldersIn(dir) {
 }
 
 export default defineConfig(
-  globalIgnores(['dist/', '.tmp/', 'bench/.work/', 'node_modules/']),
+  globalIgnores(['dist/', '.tmp/', 'bench/.work/', 'node_modules/', 'docs/api/']),
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -36,6 +36,11 @@ export default defineConfig({
       'test/opensearch-setup.ts',
       'test/flume-setup.ts',
     ],
+    // Fails a test that prints a stack trace or an ERROR line it did not capture.
+    setupFiles: ['test/support/output-guard.ts'],
+    // One line per test file, then the totals and why tests were skipped (a suite that needs a
+    // server or a browser it cannot find is skipped off CI, with the reason in its name).
+    reporters: ['default', './test/support/skip-reasons-reporter.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

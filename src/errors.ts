@@ -123,10 +123,16 @@ export const ErrorCodes = {
     'a Flume agent that did not start: a bad configuration, a port taken, or it exited or never got ready',
 } as const;
 
+/**
+ * The code of a {@link DStreamError}: a key of {@link ErrorCodes}, such as `'DSTREAM_ERR_BATCH_FAILED'`.
+ */
 export type ErrorCode = keyof typeof ErrorCodes;
 
+/** What a {@link DStreamError} carries besides its code and message. */
 export interface DStreamErrorOptions {
+  /** The error that caused it, such as the user's error thrown by a function of a batch. */
   cause?: unknown;
+  /** The batch the error happened in, when it happened while a batch ran. */
   batchTime?: Time;
 }
 
@@ -136,9 +142,16 @@ export interface DStreamErrorOptions {
  * error as `cause`.
  */
 export class DStreamError extends Error {
+  /** Which error this is: stable across releases, unlike the message (see docs/errors.md). */
   readonly code: ErrorCode;
+  /**
+   * The time of the batch it happened in; `undefined` outside a batch (at declaration or start).
+   */
   batchTime: Time | undefined;
 
+  /**
+   * An error with `code`, `message` (Spark's where Spark has one) and, in `options`, its cause and batch time.
+   */
   constructor(code: ErrorCode, message: string, options: DStreamErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DStreamError';

@@ -17,10 +17,11 @@ export { ManualClock, SystemClock, type Clock } from './util/clock.js';
 export { setLogLevel } from './util/logging.js';
 export { isDriver, onDriver } from './util/role.js';
 export type { Pair } from './util/types.js';
-export { DStreamError, ErrorCodes, type ErrorCode } from './errors.js';
+export { DStreamError, ErrorCodes, type DStreamErrorOptions, type ErrorCode } from './errors.js';
 export {
   RDD,
   SparkContext,
+  type SparkContextOptions,
   HashPartitioner,
   StorageLevel,
   Broadcast,
@@ -31,6 +32,7 @@ export {
   SourceRDD,
   registerPartitionReader,
   type Partitioner,
+  type Partitioning,
   type PartitionSource,
   type PartitionReader,
   type TaskContext,

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DStream, DStreamError, Seconds, Time, type ErrorCode, type RDD } from 'dstream';
 import { createManualContext, runBatches, TestInputStream } from 'dstream/testing';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 type Batch<T> = readonly T[] | null;
 
@@ -61,8 +62,10 @@ interface ExpectedFailure {
   batchTime: number;
 }
 
-async function expectFailure(run: Promise<unknown>, failure: ExpectedFailure): Promise<void> {
-  const error = await run.then(
+/** Runs `run`, capturing what it logs: the failure is logged once as an ERROR, then rejected. */
+async function expectFailure(run: () => Promise<unknown>, failure: ExpectedFailure): Promise<void> {
+  const stderr = captureStderr();
+  const error = await run().then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -71,6 +74,8 @@ async function expectFailure(run: Promise<unknown>, failure: ExpectedFailure): P
   expect(e.code).toBe(failure.code);
   expect(e.message).toBe(failure.message);
   expect(e.batchTime?.milliseconds).toBe(failure.batchTime);
+  expect(errorLines(stderr)).toHaveLength(1);
+  expect(stderr.join('')).toContain(failure.message);
 }
 
 function verifyOutput(
@@ -344,11 +349,12 @@ describe('BasicOperationsSuite', () => {
 
   it('union with input stream return None', async () => {
     await expectFailure(
-      runBatches({
-        inputs: [[...offsets, null]],
-        numBatches: 4,
-        build: (_ssc, [s]) => s!.union(s!.map((x) => x + 4)),
-      }),
+      () =>
+        runBatches({
+          inputs: [[...offsets, null]],
+          numBatches: 4,
+          build: (_ssc, [s]) => s!.union(s!.map((x) => x + 4)),
+        }),
       {
         code: 'DSTREAM_ERR_PARENT_RDD_MISSING',
         message: 'Could not generate RDD from a parent for unifying at time 4000 ms',
@@ -453,11 +459,12 @@ describe('BasicOperationsSuite', () => {
 
   it('transform with NULL', async () => {
     await expectFailure(
-      runBatches({
-        inputs: [[range(1, 4)]],
-        numBatches: 1,
-        build: (_ssc, [r]) => r!.transform(() => null as unknown as RDD<number>),
-      }),
+      () =>
+        runBatches({
+          inputs: [[range(1, 4)]],
+          numBatches: 1,
+          build: (_ssc, [r]) => r!.transform(() => null as unknown as RDD<number>),
+        }),
       {
         code: 'DSTREAM_ERR_TRANSFORM_RETURNED_NULL',
         message:
@@ -469,11 +476,12 @@ describe('BasicOperationsSuite', () => {
 
   it('transform with input stream return None', async () => {
     await expectFailure(
-      runBatches({
-        inputs: [[range(1, 4), range(5, 8), null]],
-        numBatches: 3,
-        build: (_ssc, [r]) => r!.transform((rdd) => rdd.map(String)),
-      }),
+      () =>
+        runBatches({
+          inputs: [[range(1, 4), range(5, 8), null]],
+          numBatches: 3,
+          build: (_ssc, [r]) => r!.transform((rdd) => rdd.map(String)),
+        }),
       {
         code: 'DSTREAM_ERR_PARENT_RDD_MISSING',
         message: "Couldn't generate RDD from parent at time 3000 ms",
@@ -484,6 +492,7 @@ describe('BasicOperationsSuite', () => {
 
   it('transform with a throwing function fails the batch with the error as cause', async () => {
     const boom = new Error('error in transform');
+    const stderr = captureStderr();
     const error = await runBatches({
       inputs: [[[1], [2], [3]]],
       numBatches: 3,
@@ -497,6 +506,9 @@ describe('BasicOperationsSuite', () => {
     expect(error).toMatchObject({ code: 'DSTREAM_ERR_BATCH_FAILED', cause: boom });
     expect((error as DStreamError).message).toContain('error in transform');
     expect((error as DStreamError).batchTime).toEqual(new Time(2000));
+    expect(errorLines(stderr)).toEqual([
+      'ERROR JobGenerator: Error generating jobs for time 2000 ms',
+    ]);
   });
 
   const left = [['a', 'b'], ['a', ''], [''], []];
@@ -525,14 +537,15 @@ describe('BasicOperationsSuite', () => {
 
   it('transformWith with input stream return None', async () => {
     await expectFailure(
-      runBatches({
-        inputs: [
-          [['a', 'b'], ['a', ''], [''], null],
-          [['a', 'b'], ['b', ''], [], null],
-        ],
-        numBatches: 4,
-        build: (_ssc, [s1, s2]) => s1!.transformWith(s2!, (rdd1, rdd2) => rdd1.union(rdd2)),
-      }),
+      () =>
+        runBatches({
+          inputs: [
+            [['a', 'b'], ['a', ''], [''], null],
+            [['a', 'b'], ['b', ''], [], null],
+          ],
+          numBatches: 4,
+          build: (_ssc, [s1, s2]) => s1!.transformWith(s2!, (rdd1, rdd2) => rdd1.union(rdd2)),
+        }),
       {
         code: 'DSTREAM_ERR_PARENT_RDD_MISSING',
         message: "Couldn't generate RDD from parent at time 4000 ms",
@@ -554,11 +567,12 @@ describe('BasicOperationsSuite', () => {
 
   it('StreamingContext.transform with input stream return None', async () => {
     await expectFailure(
-      runBatches({
-        inputs: [[...offsets, null]],
-        numBatches: 4,
-        build: (_ssc, [s]) => transformOfThree(s!),
-      }),
+      () =>
+        runBatches({
+          inputs: [[...offsets, null]],
+          numBatches: 4,
+          build: (_ssc, [s]) => transformOfThree(s!),
+        }),
       {
         code: 'DSTREAM_ERR_PARENT_RDD_MISSING',
         message: "Couldn't generate RDD from parent at time 4000 ms",
@@ -674,15 +688,16 @@ describe('BasicOperationsSuite', () => {
 
   it('join with input stream return None', async () => {
     await expectFailure(
-      runBatches({
-        inputs: [
-          [['a'], null],
-          [['a'], ['a']],
-        ],
-        numBatches: 2,
-        build: (_ssc, [s1, s2]) =>
-          s1!.map((x) => [x, 1] as const).join(s2!.map((x) => [x, 2] as const)),
-      }),
+      () =>
+        runBatches({
+          inputs: [
+            [['a'], null],
+            [['a'], ['a']],
+          ],
+          numBatches: 2,
+          build: (_ssc, [s1, s2]) =>
+            s1!.map((x) => [x, 1] as const).join(s2!.map((x) => [x, 2] as const)),
+        }),
       {
         code: 'DSTREAM_ERR_PARENT_RDD_MISSING',
         message: "Couldn't generate RDD from parent at time 2000 ms",

@@ -17,6 +17,7 @@ import { createManualContext, simulateCrash } from 'dstream/testing';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
 import { LogInputDStream, sortEntries, sums } from './fixtures/checkpoint-streams.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -328,6 +329,7 @@ describe('checkpoint writer', () => {
   });
 
   it('fails the batch, naming the state key and the path, when state holds a class instance', async () => {
+    const logged = captureStderr();
     class Price {
       constructor(readonly amount: number) {}
     }
@@ -347,9 +349,14 @@ describe('checkpoint writer', () => {
       /^State of 'prices' at 1000 ms: Cannot store an instance of class Price in a snapshot, found in the state of key "a" at \.price\./,
     );
     expect(ssc.error?.batchTime?.milliseconds).toBe(1000);
+    expect(errorLines(logged)).toEqual([]);
+    expect(logged.join('')).toContain(
+      'WARN StreamingContext: Could not write the checkpoint of the stop',
+    );
   });
 
   it('refuses to start two stateful operators with one name', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const { ssc } = createManualContext({ checkpointDir: dir });
     const input = new LogInputDStream(ssc, []);
@@ -365,6 +372,9 @@ describe('checkpoint writer', () => {
         "Two stateful operators have the state key 'same'",
       ) as string,
     });
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 });
 

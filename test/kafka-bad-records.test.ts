@@ -19,6 +19,7 @@ import { createManualContext } from 'dstream/testing';
 import { Seconds, type StreamingContext } from 'dstream';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 import { latestOffsets, newGroup, newTopic, produce } from './support/kafka-topics.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 const contexts: StreamingContext[] = [];
 afterEach(async () => {
@@ -79,6 +80,7 @@ describe.skipIf(skipKafka)(
   `bad Kafka records${skipKafka ? ` (skipped: ${broker.reason})` : ''}`,
   () => {
     it('a record the deserializer cannot read fails the batch by default, with what to do', async () => {
+      const logged = captureStderr();
       const topic = await newTopic('bad-fail', 1);
       await produce(topic, 0, ['{"n":1}', 'not json', '{"n":3}']);
       const { ssc, clock } = context();
@@ -93,6 +95,9 @@ describe.skipIf(skipKafka)(
       expect(JSON.stringify(ssc.error, ['code', 'cause'])).toContain(
         'DSTREAM_ERR_KAFKA_DESERIALIZE',
       );
+      expect(errorLines(logged)).toEqual([
+        'ERROR JobScheduler: Error running job streaming job 1000 ms.0',
+      ]);
     });
 
     it('skip leaves such records out, counts them in the next batch, and the stream runs on', async () => {
@@ -185,6 +190,7 @@ describe.skipIf(skipKafka)(
     });
 
     it('the default policy fails a batch whose parse function throws, with the record named', async () => {
+      const logged = captureStderr();
       const topic = await newTopic('bad-parse', 1);
       await produce(topic, 0, ['1', 'x']);
       const { ssc, clock } = context();
@@ -200,6 +206,9 @@ describe.skipIf(skipKafka)(
       await ssc.start();
       await clock.advance(1000);
       expect(ssc.error?.message).toContain(`Cannot parse record ${topic}-0@1: no x here`);
+      expect(errorLines(logged)).toEqual([
+        'ERROR JobScheduler: Error running job streaming job 1000 ms.0',
+      ]);
     });
 
     it('with local[2], task threads parse, write the dead letters, and their counts reach the driver', async () => {

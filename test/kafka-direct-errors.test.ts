@@ -13,6 +13,7 @@ import { createManualContext } from 'dstream/testing';
 import { Seconds, type DStreamError, type StreamingContext } from 'dstream';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 import { newGroup, newTopic, numbered, produce } from './support/kafka-topics.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 const contexts: StreamingContext[] = [];
 afterEach(async () => {
@@ -63,6 +64,7 @@ describe.skipIf(skipKafka)(
   `direct stream errors${skipKafka ? ` (skipped: ${broker.reason})` : ''}`,
   () => {
     it("records deleted before the batch read them: Kafka's out-of-range message, and what to do", async () => {
+      const logged = captureStderr();
       const topic = await newTopic('gone', 1);
       await produce(topic, 0, numbered(0, 0, 10));
       const { ssc, clock } = context();
@@ -83,6 +85,9 @@ describe.skipIf(skipKafka)(
         `Offsets out of range with no configured reset policy for partitions: {${topic}-0=10}`,
       );
       expect(ssc.error?.message).toContain('--reset-offsets --to-earliest');
+      expect(errorLines(logged)).toEqual([
+        'ERROR JobScheduler: Error running job streaming job 2000 ms.0',
+      ]);
     });
 
     it('Subscribe to a topic that does not exist reads nothing until it is created, then reads it', async () => {
@@ -108,6 +113,7 @@ describe.skipIf(skipKafka)(
     });
 
     it('Assign of a partition that does not exist fails at start, naming it and what to do', async () => {
+      const logged = captureStderr();
       const topic = `missing-${newGroup('t')}`;
       const { ssc } = context();
       const stream = KafkaUtils.createDirectStream<string, string>(
@@ -124,9 +130,13 @@ describe.skipIf(skipKafka)(
       expect(codeOf(error)).toBe('DSTREAM_ERR_KAFKA_TOPIC');
       expect(error?.message).toContain(`position for partition ${topic}-0 could be determined`);
       expect(error?.message).toContain('dstream kafka topics --create');
+      expect(errorLines(logged)).toEqual([
+        'ERROR StreamingContext: Error starting the context, marking it as stopped',
+      ]);
     });
 
     it("two streams of one group: the first's batch fails with Spark's revoked message", async () => {
+      const logged = captureStderr();
       const topic = await newTopic('shared-group', 2);
       await produce(topic, 0, ['a']);
       await produce(topic, 1, ['b']);
@@ -154,6 +164,10 @@ describe.skipIf(skipKafka)(
         ),
       );
       expect(ssc.error?.message).toContain('Give each stream its own group.id');
+      expect(errorLines(logged)).toEqual([
+        'ERROR JobGenerator: Error generating jobs for time 1000 ms',
+        'ERROR JobGenerator: Error generating jobs for time 2000 ms',
+      ]);
     });
   },
 );

@@ -26,6 +26,7 @@ import {
   produce,
   topicNamed,
 } from './support/kafka-topics.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 const contexts: StreamingContext[] = [];
 afterEach(async () => {
@@ -183,6 +184,7 @@ describe.skipIf(skipKafka)(
     });
 
     it('commitAsync commits at the next batch, after the outputs, and a restart resumes there', async () => {
+      const logged = captureStderr();
       const topic = await newTopic('commit', 2);
       const group = newGroup('commit');
       await produce(topic, 0, numbered(0, 0, 4));
@@ -219,6 +221,10 @@ describe.skipIf(skipKafka)(
       await clock.advance(1000); // nothing queued: nothing committed
       expect(await committedOffsets(group, topic, 2)).toEqual([4, 6]);
       await ssc.stop();
+      expect(errorLines(logged)).toEqual([
+        'ERROR JobScheduler: Error running job streaming job 2000 ms.0',
+        'ERROR JobScheduler: Error running job streaming job 3000 ms.0',
+      ]);
 
       // A new application of the same group starts where the group committed: batch 2 again.
       const again = context();

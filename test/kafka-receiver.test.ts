@@ -13,6 +13,7 @@ import type { StringRecord } from '../src/sources/kafka/client/producer.js';
 import { AppProcess, removeTempDirs, root, tempDir } from './support/app-process.js';
 import { expectBuilt, startCli } from './support/cli.js';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 const id = () => randomUUID().slice(0, 8);
 
@@ -126,6 +127,7 @@ describe('KafkaUtils.createStream arguments', () => {
   });
 
   it("needs a checkpoint directory with the write-ahead log, with Spark's message", async () => {
+    const logged = captureStderr();
     const ssc = context({ 'spark.streaming.receiver.writeAheadLog.enable': 'true' });
     KafkaUtils.createStream(ssc, '127.0.0.1:9092', 'g', { t: 1 }).foreachRDD(() => {});
     await expect(ssc.start()).rejects.toMatchObject({
@@ -133,6 +135,9 @@ describe('KafkaUtils.createStream arguments', () => {
       message:
         'Cannot enable receiver write-ahead log without checkpoint directory set. Please use streamingContext.checkpoint() to set the checkpoint directory. See documentation for more details.',
     });
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 });
 

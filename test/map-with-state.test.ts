@@ -16,6 +16,7 @@ import {
   type State,
 } from 'dstream';
 import { createManualContext, runBatches, TestInputStream } from 'dstream/testing';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 // Spark's MapWithStateSuite and MapWithStateRDDSuite, plus the checkpoint contract.
 
@@ -425,6 +426,7 @@ describe('mapWithState', () => {
   });
 
   it('checks an explicit checkpoint interval against the slide, naming the internal stream', async () => {
+    const logged = captureStderr();
     const run = runBatches({
       inputs: [input],
       numBatches: 1,
@@ -438,9 +440,13 @@ describe('mapWithState', () => {
     await expect(run).rejects.toThrow(
       'requirement failed: The checkpoint interval for InternalMapWithStateDStream has been set to  1500 ms which not a multiple of its slide time (1000 ms). Please set it to a multiple of 1000 ms.',
     );
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 
   it('requires a checkpoint directory, as Spark (from start)', async () => {
+    const logged = captureStderr();
     const run = runBatches({
       inputs: [input],
       numBatches: 1,
@@ -451,6 +457,9 @@ describe('mapWithState', () => {
       'requirement failed: The checkpoint directory has not been set. Please set it by StreamingContext.checkpoint().',
     );
     await expect(run).rejects.toMatchObject({ code: 'DSTREAM_ERR_CHECKPOINT_DIR_NOT_SET' });
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 });
 
@@ -503,15 +512,20 @@ describe('State', () => {
   });
 
   it('get() without a state: State is not set', async () => {
+    const logged = captureStderr();
     const run = once((s) => s.get());
     await expect(run).rejects.toThrow('State is not set');
     await expect(run).rejects.toMatchObject({
       code: 'DSTREAM_ERR_STATE_NOT_SET',
       batchTime: new Time(1000),
     });
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 1000 ms.0',
+    ]);
   });
 
   it('update() after remove()', async () => {
+    const logged = captureStderr();
     const run = once(
       (s) => {
         s.remove();
@@ -523,9 +537,13 @@ describe('State', () => {
       'requirement failed: Cannot update the state after it has been removed',
     );
     await expect(run).rejects.toMatchObject({ code: 'DSTREAM_ERR_STATE_REMOVED' });
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 1000 ms.0',
+    ]);
   });
 
   it('remove() twice', async () => {
+    const logged = captureStderr();
     const run = once(
       (s) => {
         s.remove();
@@ -537,9 +555,13 @@ describe('State', () => {
       'requirement failed: Cannot remove the state that has already been removed',
     );
     await expect(run).rejects.toMatchObject({ code: 'DSTREAM_ERR_STATE_REMOVED' });
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 1000 ms.0',
+    ]);
   });
 
   it('update() while timing out', async () => {
+    const logged = captureStderr();
     const run = once((s) => (s.isTimingOut() ? s.update(2) : undefined), { timeout: true });
     await expect(run).rejects.toThrow(
       'requirement failed: Cannot update the state that is timing out',
@@ -548,14 +570,21 @@ describe('State', () => {
       code: 'DSTREAM_ERR_STATE_TIMING_OUT',
       batchTime: new Time(10000),
     });
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 10000 ms.0',
+    ]);
   });
 
   it('remove() while timing out', async () => {
+    const logged = captureStderr();
     const run = once((s) => (s.isTimingOut() ? s.remove() : undefined), { timeout: true });
     await expect(run).rejects.toThrow(
       'requirement failed: Cannot remove the state that is timing out',
     );
     await expect(run).rejects.toMatchObject({ code: 'DSTREAM_ERR_STATE_TIMING_OUT' });
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 10000 ms.0',
+    ]);
   });
 
   it('a timing-out state is readable, and gone afterwards', async () => {

@@ -10,7 +10,7 @@ import { simulateCrash } from 'dstream/testing';
 import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
 import { sortEntries, sums } from './fixtures/checkpoint-streams.js';
 import { removeTempDirs, tempDir, type Entry } from './support/sums-app.js';
-import { captureStderr } from './support/capture-stderr.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 afterEach(() => {
   removeTempDirs();
@@ -178,6 +178,7 @@ describe('a crash before the batch checkpoint is written', () => {
 
 describe('the receiver write-ahead log', () => {
   it('needs a checkpoint directory, as in Spark', async () => {
+    const logged = captureStderr();
     const ssc = new StreamingContext({
       master: 'local[1]',
       appName: 'no-checkpoint',
@@ -191,6 +192,9 @@ describe('the receiver write-ahead log', () => {
       message:
         'Cannot enable receiver write-ahead log without checkpoint directory set. Please use streamingContext.checkpoint() to set the checkpoint directory. See documentation for more details.',
     });
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 
   // A crash after each batch of a snapshot cycle (5 batches), and one with received blocks that

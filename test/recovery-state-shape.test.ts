@@ -20,6 +20,7 @@ import { simulateCrash } from 'dstream/testing';
 import { readCheckpoint } from '../src/streaming/checkpoint/recovery.js';
 import { LogInputDStream, sums } from './fixtures/checkpoint-streams.js';
 import { removeTempDirs, tempDir, warnings, type Entry } from './support/sums-app.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -181,6 +182,7 @@ describe('updateStateByKey state that changed shape', () => {
   });
 
   it('fails the first batch, before its output, naming the operator and both shapes (number → object)', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const log: Entry[] = [];
     await version1(dir, log, update.sum);
@@ -194,9 +196,15 @@ describe('updateStateByKey state that changed shape', () => {
     // Batch 12 s is the first to run: it computes 11 s and 12 s from the 10 s snapshot, and fails.
     expect(v2.ssc.error!.batchTime?.milliseconds).toBe(12_000);
     expect(v2.out.size).toBe(0);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 13000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 14000 ms.0',
+    ]);
   });
 
   it('previews the update function before the outputs of the restored batch read the stored states', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const log: Entry[] = [];
     // Stopped at the snapshot's time: batch 10 s runs again and outputs the restored state.
@@ -210,9 +218,15 @@ describe('updateStateByKey state that changed shape', () => {
     );
     expect(v2.ssc.error!.batchTime?.milliseconds).toBe(10_000);
     expect(v2.out.size).toBe(0);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 10000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 11000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+    ]);
   });
 
   it('says what the stored states are when the new function throws on one', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const log: Entry[] = [];
     await version1(dir, log, update.sum);
@@ -246,9 +260,17 @@ describe('updateStateByKey state that changed shape', () => {
       "(applying batch 10000 ms to the state of 'totals', the first batch since that state was restored from its checkpoint; stored states are number:",
     );
     expect(v3.out.size).toBe(0);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 13000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 14000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 10000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 11000 ms.0',
+    ]);
   });
 
   it('names the object keys added or removed', async () => {
+    const logged = captureStderr();
     const added = tempDir();
     const log: Entry[] = [];
     await version1(added, log, update.totalOnly);
@@ -273,6 +295,14 @@ describe('updateStateByKey state that changed shape', () => {
       ),
     );
     expect(v3.out.size).toBe(0);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 13000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 14000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 13000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 14000 ms.0',
+    ]);
   });
 
   it('recovers the exact totals with migrate, which converts every stored state', async () => {
@@ -294,6 +324,7 @@ describe('updateStateByKey state that changed shape', () => {
   });
 
   it('checks the migrated states: a migration of the wrong shape fails too', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const log: Entry[] = [];
     await version1(dir, log, update.sum);
@@ -307,6 +338,11 @@ describe('updateStateByKey state that changed shape', () => {
         ': it has key total that none of the stored states has; lacks key totl that every stored state has',
       ),
     );
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 13000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 14000 ms.0',
+    ]);
   });
 
   it('drops the keys a migration returns undefined for', async () => {
@@ -327,6 +363,7 @@ describe('updateStateByKey state that changed shape', () => {
   });
 
   it('names the key whose migration threw', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const log: Entry[] = [];
     await version1(dir, log, update.sum);
@@ -348,6 +385,9 @@ describe('updateStateByKey state that changed shape', () => {
     } finally {
       await v2.ssc.stop();
     }
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 
   it('lets skipShapeCheck through, and warns about names with no stored state', async () => {
@@ -364,6 +404,7 @@ describe('updateStateByKey state that changed shape', () => {
   });
 
   it('checks a snapshot of format version 1 holding nothing but the states', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const log: Entry[] = [];
     await version1(dir, log, update.sum);
@@ -381,11 +422,17 @@ describe('updateStateByKey state that changed shape', () => {
     const same = await version2(copy, sameLog, update.sum);
     expect(same.ssc.error).toBeUndefined();
     expect(same.out.get(14_000)).toEqual(sums(sameLog));
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 13000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 14000 ms.0',
+    ]);
   });
 });
 
 describe('mapWithState state that changed shape', () => {
   it('checks every partition of the first batch before an output reads one', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const log: Entry[] = [];
     await version1(dir, log, mapping.sum, 10_000);
@@ -421,6 +468,10 @@ describe('mapWithState state that changed shape', () => {
     expect(v2.ssc.error!.batchTime?.milliseconds).toBe(11_000);
     expect([...v2.out.entries()]).toEqual([[10_000, []]]);
     expect(v2.ssc.error!.message).toMatch(/for key k[012]\./);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 11000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+    ]);
   });
 
   it('recovers when the shape is the same', async () => {
@@ -433,6 +484,7 @@ describe('mapWithState state that changed shape', () => {
   });
 
   it('fails the first batch, before its output, naming the operator and both shapes', async () => {
+    const logged = captureStderr();
     const dir = tempDir();
     const log: Entry[] = [];
     await version1(dir, log, mapping.sum);
@@ -444,6 +496,11 @@ describe('mapWithState state that changed shape', () => {
       ) as string,
     });
     expect(v2.out.size).toBe(0);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 12000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 13000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 14000 ms.0',
+    ]);
   });
 
   it('recovers the exact totals with migrate', async () => {

@@ -9,6 +9,7 @@ import { DStreamError, Seconds } from 'dstream';
 import { saveAsPartitionedTextFile } from 'dstream/sinks/files';
 import { runBatches } from 'dstream/testing';
 import { SparkSession, sqlStream, type ResultRow } from 'dstream/sql';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 const lines = [['a b a', 'c'], ['b b', 'c a', 'd'], [], ['a', 'a a a b'], ['e']];
 
@@ -154,6 +155,7 @@ describe('stream.sql', () => {
   });
 
   it('fails the batch whose query fails, with the query in the message', async () => {
+    const logged = captureStderr();
     const failure = await runBatches({
       inputs: [[['a'], ['b']]],
       numBatches: 2,
@@ -175,5 +177,9 @@ describe('stream.sql', () => {
     expect(error.batchTime?.milliseconds).toBe(1000);
     expect(error.message).toContain('"no_such_column" not found');
     expect(error.message).toContain('== SQL ==\nSELECT no_such_column FROM letters');
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 1000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 2000 ms.0',
+    ]);
   });
 });

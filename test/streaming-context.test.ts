@@ -24,6 +24,7 @@ import {
 } from 'dstream/testing';
 import { LogInputDStream } from './fixtures/checkpoint-streams.js';
 import { FireAndForgetClock, turns } from './support/fire-and-forget-clock.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 const contexts: StreamingContext[] = [];
 
@@ -104,6 +105,7 @@ describe('StreamingContextSuite', () => {
   });
 
   it('start with no output operation', async () => {
+    const logged = captureStderr();
     const { ssc } = manualContext();
     addInputStream(ssc).map((x) => x + 1);
     const error = await rejectionOf(ssc.start());
@@ -114,9 +116,13 @@ describe('StreamingContextSuite', () => {
     });
     expect(ssc.getState()).toBe('STOPPED');
     expect(StreamingContext.getActive()).toBeUndefined();
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 
   it('start failure stops the context (checkpoint interval without a directory)', async () => {
+    const logged = captureStderr();
     const { ssc } = manualContext();
     addInputStream(ssc)
       .checkpoint(Seconds(1))
@@ -129,6 +135,9 @@ describe('StreamingContextSuite', () => {
     });
     expect(ssc.getState()).toBe('STOPPED');
     expect(StreamingContext.getActive()).toBeUndefined();
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 
   it('start multiple times: a warning, no error', async () => {
@@ -485,6 +494,7 @@ describe('awaitTermination', () => {
   });
 
   it('rejects with the first batch failure: code, batchTime, cause and message', async () => {
+    const logged = captureStderr();
     const { ssc, clock } = manualContext();
     const boom = new Error('error in map task');
     addInputStream(ssc)
@@ -509,9 +519,13 @@ describe('awaitTermination', () => {
     expect(await rejectionOf(ssc.awaitTermination(1000))).toBe(e);
     await ssc.stop();
     expect(await rejectionOf(ssc.awaitTermination())).toBe(e);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 2000 ms.0',
+    ]);
   });
 
   it('rejects with an error in job generation (a throwing transform)', async () => {
+    const logged = captureStderr();
     const { ssc, clock } = manualContext();
     const boom = new Error('error in transform');
     addInputStream(ssc)
@@ -527,9 +541,13 @@ describe('awaitTermination', () => {
     expect(error.message).toContain('transform');
     expect(error.cause).toBe(boom);
     expect(error.batchTime?.milliseconds).toBe(1000);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobGenerator: Error generating jobs for time 1000 ms',
+    ]);
   });
 
   it('a failing batch does not stop later batches', async () => {
+    const logged = captureStderr();
     const { ssc, clock } = manualContext();
     const seen: number[][] = [];
     addInputStream(ssc)
@@ -545,6 +563,9 @@ describe('awaitTermination', () => {
     expect(seen).toEqual([[10], [30], [40]]);
     expect(ssc.getState()).toBe('ACTIVE');
     expect(ssc.error?.batchTime?.milliseconds).toBe(2000);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 2000 ms.0',
+    ]);
   });
 });
 
@@ -621,6 +642,7 @@ describe('StreamingListener', () => {
   });
 
   it('sees the failure reason of a failed output operation', async () => {
+    const logged = captureStderr();
     const { ssc, clock } = manualContext();
     const failures: (string | undefined)[] = [];
     ssc.addStreamingListener({
@@ -634,6 +656,9 @@ describe('StreamingListener', () => {
     await ssc.stop();
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain('output failed');
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 1000 ms.0',
+    ]);
   });
 
   it('may not stop the context', async () => {
@@ -740,6 +765,7 @@ describe('runBatches', () => {
   });
 
   it('runs every batch even when one fails, then rejects with the first failure', async () => {
+    const logged = captureStderr();
     const ran: number[] = [];
     const error = await rejectionOf(
       runBatches({
@@ -758,9 +784,14 @@ describe('runBatches', () => {
     expect((error as DStreamError).batchTime?.milliseconds).toBe(2000);
     expect((error as DStreamError).message).toContain('bad 2');
     expect(StreamingContext.getActive()).toBeUndefined();
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 2000 ms.0',
+      'ERROR JobScheduler: Error running job streaming job 3000 ms.0',
+    ]);
   });
 
   it('rejects with the error of validation at start, and leaves no active context', async () => {
+    const logged = captureStderr();
     const error = await rejectionOf(
       runBatches({
         inputs: [[[1]]],
@@ -770,6 +801,9 @@ describe('runBatches', () => {
     );
     expect(error).toMatchObject({ code: 'DSTREAM_ERR_CHECKPOINT_DIR_NOT_SET' });
     expect(StreamingContext.getActive()).toBeUndefined();
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 
   it('rejects with what build throws, and leaves no active context', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DStreamError, ManualClock, Seconds, StreamingContext, Time, type DStream } from 'dstream';
 import { createManualContext, runBatches, TestInputStream } from 'dstream/testing';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 // Spark's BasicOperationsSuite, the updateStateByKey tests, plus the checkpoint contract.
 
@@ -270,6 +271,7 @@ describe('updateStateByKey', () => {
   });
 
   it('fails the batch when the function throws, and keeps the state of the batch before', async () => {
+    const logged = captureStderr();
     let fail = false;
     const seen: unknown[][] = [];
     const { ssc, clock } = createManualContext({ checkpointDir });
@@ -292,9 +294,13 @@ describe('updateStateByKey', () => {
     expect(ssc.error?.batchTime?.milliseconds).toBe(2000);
     // Batch 2 was undone, then redone when batch 3 needed it, as Spark recomputes lineage.
     expect(seen).toEqual([[['a', 1]], [['a', 3]]]);
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 2000 ms.0',
+    ]);
   });
 
   it('requires a checkpoint directory, as Spark (from start)', async () => {
+    const logged = captureStderr();
     const run = runBatches({
       inputs: [input],
       numBatches: 1,
@@ -304,6 +310,9 @@ describe('updateStateByKey', () => {
       'requirement failed: The checkpoint directory has not been set. Please set it by StreamingContext.checkpoint().',
     );
     await expect(run).rejects.toMatchObject({ code: 'DSTREAM_ERR_CHECKPOINT_DIR_NOT_SET' });
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 
   it('snapshots every 10 s by default (smallest multiple of the slide >= 10 s)', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DStreamError, Milliseconds, Seconds, Time, type DStream, type RDD } from 'dstream';
 import { createManualContext, runBatches } from 'dstream/testing';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 
 // Spark's WindowOperationsSuite (streaming/src/test/.../WindowOperationsSuite.scala), ported to
 // runBatches, plus the combinations and checks dstream adds. Durations are in batches of 1 s;
@@ -404,6 +405,7 @@ describe('reduceByKeyAndWindow', () => {
   });
 
   it('fails the batch when a key is in neither the previous window nor the new batches', async () => {
+    const logged = captureStderr();
     // The filter drops a key whose batch is still in the window: when that batch leaves, Spark
     // cannot tell what to subtract from.
     const run = runBatches({
@@ -430,6 +432,9 @@ describe('reduceByKeyAndWindow', () => {
       'Neither previous window has value for key, nor new values found. Are you sure your key class hashes consistently?',
     );
     expect((error as DStreamError).batchTime).toEqual(new Time(3000));
+    expect(errorLines(logged)).toEqual([
+      'ERROR JobScheduler: Error running job streaming job 3000 ms.0',
+    ]);
   });
 
   it('places keys with numPartitions', async () => {
@@ -803,6 +808,7 @@ describe('incremental forms need a checkpoint directory', () => {
           ),
     ],
   ])('%s', async (_name, build) => {
+    const logged = captureStderr();
     const error = await runBatches({
       inputs: [bigInput],
       numBatches: 2,
@@ -814,6 +820,9 @@ describe('incremental forms need a checkpoint directory', () => {
     expect(error).toBeInstanceOf(DStreamError);
     expect((error as DStreamError).code).toBe('DSTREAM_ERR_CHECKPOINT_DIR_NOT_SET');
     expect((error as DStreamError).message).toBe(message);
+    expect(errorLines(logged)).toEqual([
+      'ERROR StreamingContext: Error starting the context, marking it as stopped',
+    ]);
   });
 
   it('the non-incremental forms do not', async () => {

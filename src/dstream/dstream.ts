@@ -26,6 +26,9 @@ const log = new Logger('DStream');
  * outside dstream (docs/extending.md).
  */
 export abstract class DStream<T> {
+  /**
+   * A number unique among the streams of the process, in order of creation (shown in `toString()` and the UI).
+   */
   readonly id: number;
   /** @internal (users and new families use `context`) */
   readonly ssc: StreamingContext;
@@ -83,6 +86,7 @@ export abstract class DStream<T> {
     return this.userName;
   }
 
+  /** `<Class>[<id>]`, such as `MappedDStream[3]`. */
   toString(): string {
     return `${this.constructor.name}[${this.id}]`;
   }
@@ -268,6 +272,10 @@ export abstract class DStream<T> {
     return this.storageLevel;
   }
 
+  /**
+   * Whether the stream persists its RDDs: `persist()`/`cache()` was called, or `checkpoint()`
+   * (which persists), or a window over it persists its parent, as in Spark.
+   */
   get isPersisted(): boolean {
     return this.storageLevel !== StorageLevel.NONE;
   }

@@ -14,6 +14,9 @@ import { DStream } from './dstream.js';
  * (`SourceRDD`), which task threads read themselves, and that carry their `offsetRanges`.
  */
 export abstract class InputDStream<T> extends DStream<T> {
+  /**
+   * The id of this input among the context's inputs (0, 1, ...): the `streamId` of its receiver, its blocks and its rows in the UI.
+   */
   readonly inputStreamId: number;
 
   constructor(ssc: StreamingContext) {

@@ -18,6 +18,7 @@ import type { Time } from '../util/time.js';
  * directory before a batch may take them, so a restart loses none (docs/reliability.md).
  */
 export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
+  /** Marks a stream fed by a {@link Receiver} (its data arrives as blocks, between batches). */
   readonly receiverBased = true;
   private supervisor: ReceiverSupervisor<T> | undefined;
   private blocks: ReceivedBlockTracker<T> | undefined;

@@ -17,6 +17,9 @@ export type UpdateStateFunction<K, V, S> = (
   time: Time,
 ) => S | undefined;
 
+/**
+ * The options of `updateStateByKey(update, options)`: Spark's `numPartitions`/`partitioner` and `initialRDD` arguments.
+ */
 export interface UpdateStateByKeyOptions<K, S> {
   /** Partitions of the state (default `spark.default.parallelism`). */
   numPartitions?: number;
@@ -66,6 +69,10 @@ export interface StateOperations {
     update: UpdateStateFunction<K, Widen<V>, S>,
     options?: UpdateStateByKeyOptions<K, S>,
   ): DStream<Pair<K, S>>;
+  /**
+   * As above, with Spark's positional arguments: a partition count or a partitioner, then an
+   * initial state RDD.
+   */
   updateStateByKey<K, V, S>(
     this: DStream<Pair<K, V>>,
     update: UpdateStateFunction<K, Widen<V>, S>,

@@ -11,8 +11,11 @@ import type { Pair } from '../util/types.js';
  *
  * @example
  * ```ts
- * const count = state.getOption() ?? 0;
- * state.update(count + 1);
+ * const spec = StateSpec.function((word: string, one: number | undefined, state: State<number>) => {
+ *   const count = (state.getOption() ?? 0) + (one ?? 0);
+ *   state.update(count);
+ *   return [word, count] as const;
+ * });
  * ```
  */
 export interface State<S> {
@@ -61,6 +64,7 @@ export class StateSpec<K, V, S, R> {
   private statePartitioner: Partitioner | undefined;
   private timeoutInterval: Duration | undefined;
 
+  /** @param mappingFunction The function `StateSpec.function(f)` was given. */
   private constructor(readonly mappingFunction: MappingFunction<K, V, S, R>) {}
 
   /**
@@ -90,6 +94,7 @@ export class StateSpec<K, V, S, R> {
     return this.partitioner(new HashPartitioner(numPartitions));
   }
 
+  /** Places the state's keys with `partitioner`, as Spark's `StateSpec.partitioner`. */
   partitioner(partitioner: Partitioner): this {
     this.statePartitioner = partitioner;
     return this;
@@ -105,14 +110,17 @@ export class StateSpec<K, V, S, R> {
     return this;
   }
 
+  /** The initial state given with `initialState(rdd)`, if any. */
   getInitialStateRDD(): RDD<Pair<K, S>> | undefined {
     return this.initialStateRDD;
   }
 
+  /** The partitioner given with `partitioner` or `numPartitions`, if any. */
   getPartitioner(): Partitioner | undefined {
     return this.statePartitioner;
   }
 
+  /** The idle timeout given with `timeout(duration)`, if any. */
   getTimeoutInterval(): Duration | undefined {
     return this.timeoutInterval;
   }

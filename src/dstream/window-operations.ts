@@ -51,6 +51,9 @@ export interface WindowOperations<T> {
     windowDuration: Duration,
     slideDuration: Duration,
   ): DStream<Widen<T>>;
+  /**
+   * The incremental form: each window is the previous one `invF`-minus the batches that left, `f`-plus those that entered (needs `ssc.checkpoint(dir)`).
+   */
   reduceByWindow(
     f: (a: Widen<T>, b: Widen<T>) => Widen<T>,
     invF: (a: Widen<T>, b: Widen<T>) => Widen<T>,
@@ -99,6 +102,9 @@ export interface WindowOperations<T> {
     slideDuration?: Duration,
     partitioning?: Partitioning,
   ): DStream<Pair<K, Widen<V>>>;
+  /**
+   * The incremental form: each window is the previous one minus (`invF`) the batches that left plus (`f`) those that entered; needs `ssc.checkpoint(dir)`. `filterF` drops keys from the state (such as those whose count fell to 0); pass `undefined` for `numPartitions` to give it.
+   */
   reduceByKeyAndWindow<K, V>(
     this: DStream<Pair<K, V>>,
     f: (a: Widen<V>, b: Widen<V>) => Widen<V>,

@@ -1,6 +1,6 @@
 import { DStreamError } from '../errors.js';
 import { isDriver } from '../util/role.js';
-import { currentTaskUpdates, RunOnDriver, type TaskAccumulable } from './task-updates.js';
+import { currentTaskUpdates, RunOnDriver } from './task-updates.js';
 
 /** What the driver knows of a registered accumulator; kept apart from its (copied) fields. */
 interface Registration {
@@ -39,7 +39,7 @@ const registrations = new WeakMap<object, Registration>();
  * await sc.textFile('input.txt').foreach((line) => longest.add(line.length));
  * ```
  */
-export abstract class AccumulatorV2<IN, OUT> implements TaskAccumulable {
+export abstract class AccumulatorV2<IN, OUT> {
   constructor() {
     // Route `add` to the running task attempt's copy: the subclass's own `add` is called on the
     // copy (inside a task) or on this accumulator (on the driver, outside tasks).
@@ -138,7 +138,9 @@ export abstract class AccumulatorV2<IN, OUT> implements TaskAccumulable {
  * ```
  */
 export class LongAccumulator extends AccumulatorV2<number, number> {
+  /** The sum of the values added. */
   protected total = 0;
+  /** How many values were added. */
   protected added = 0;
 
   isZero(): boolean {
@@ -177,10 +179,12 @@ export class LongAccumulator extends AccumulatorV2<number, number> {
     return this.total;
   }
 
+  /** The sum of the values added, as Spark's `sum`. */
   get sum(): number {
     return this.total;
   }
 
+  /** How many values were added, as Spark's `count`. */
   get count(): number {
     return this.added;
   }
@@ -206,6 +210,7 @@ export class DoubleAccumulator extends LongAccumulator {}
  * ```
  */
 export class CollectionAccumulator<T> extends AccumulatorV2<T, T[]> {
+  /** The elements added. */
   protected items: T[] = [];
 
   isZero(): boolean {

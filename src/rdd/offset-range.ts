@@ -6,7 +6,9 @@ import { DStreamError } from '../errors.js';
 
 /** A topic partition, as Kafka's `TopicPartition`. */
 export interface TopicPartition {
+  /** The topic's name. */
   readonly topic: string;
+  /** The partition's number within the topic. */
   readonly partition: number;
 }
 
@@ -16,6 +18,7 @@ export interface TopicPartition {
  *
  * @example
  * ```ts
+ * import { OffsetRange } from 'dstream';
  * const range = OffsetRange.create('orders', 0, 100, 150);
  * range.count(); // 50
  * String(range); // "OffsetRange(topic: 'orders', partition: 0, range: [100 -> 150])"
@@ -23,7 +26,9 @@ export interface TopicPartition {
  */
 export class OffsetRange implements TopicPartition {
   private constructor(
+    /** The topic's name. */
     readonly topic: string,
+    /** The partition's number within the topic. */
     readonly partition: number,
     /** The first offset of the range (inclusive). */
     readonly fromOffset: number,
@@ -72,6 +77,7 @@ export class OffsetRange implements TopicPartition {
     return this.untilOffset - this.fromOffset;
   }
 
+  /** The topic and partition of the range, as Spark's `topicPartition()`. */
   topicPartition(): TopicPartition {
     return { topic: this.topic, partition: this.partition };
   }
@@ -97,6 +103,7 @@ export class OffsetRange implements TopicPartition {
  * operation.
  */
 export interface HasOffsetRanges {
+  /** The offsets each partition of the RDD was read from: `offsetRanges[i]` is partition i's. */
   readonly offsetRanges: readonly OffsetRange[];
 }
 

@@ -16,6 +16,7 @@ import { DStreamError } from '../errors.js';
 
 /** A partition as plain data: `kind` names its reader; the rest says which records it holds. */
 export interface PartitionSource {
+  /** The name of the reader that reads it (registered with `registerPartitionReader`). */
   readonly kind: string;
 }
 
@@ -24,7 +25,9 @@ export interface PartitionSource {
  * records, or a promise of them when they arrive asynchronously.
  */
 export interface PartitionReader<S extends PartitionSource = PartitionSource, T = unknown> {
+  /** The kind of partition source it reads. */
   readonly kind: S['kind'];
+  /** The records of the partition `source` describes. */
   read(source: S): readonly T[] | Promise<readonly T[]>;
   /**
    * Releases what reads keep open between tasks (connections a reader caches), when a context

@@ -76,7 +76,7 @@ export interface RDDFunctions<T> {
   top(num: number, compare?: (a: T, b: T) => number): Promise<T[]>;
   /**
    * The `num` smallest elements, smallest first, as Spark's `takeOrdered` (the ordering of
-   * {@link RDDFunctions.top}).
+   * `top`, reversed).
    *
    * @example
    * ```ts

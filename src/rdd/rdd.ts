@@ -34,6 +34,7 @@ export interface ArraySlice<T> {
  * ```
  */
 export abstract class RDD<T> {
+  /** A number unique among the RDDs of the context, in order of creation (Spark's `rdd.id`). */
   readonly id: number;
   /** The partitioner of a keyed RDD whose keys are placed by it (after a shuffle). */
   partitioner: Partitioner | undefined;
@@ -48,6 +49,7 @@ export abstract class RDD<T> {
   }
 
   constructor(
+    /** The {@link SparkContext} this RDD belongs to, as Spark's `rdd.context`. */
     readonly context: SparkContext,
     /** Parents whose partition i feeds this RDD's partition i (or a known set of them). */
     readonly narrowParents: readonly RDD<unknown>[],
@@ -68,6 +70,7 @@ export abstract class RDD<T> {
   /** A short description for `toString()`, such as `map`. */
   protected abstract get kind(): string;
 
+  /** How many partitions the RDD has, as Spark's `getNumPartitions`. */
   getNumPartitions(): number {
     return this.numPartitions;
   }
@@ -191,10 +194,12 @@ export abstract class RDD<T> {
     return this.storageLevel;
   }
 
+  /** Whether `persist()`/`cache()` was called and not undone by `unpersist()`. */
   get isPersisted(): boolean {
     return this.storageLevel !== StorageLevel.NONE;
   }
 
+  /** Names the RDD, as Spark's `setName`: `toString()` and the UI show it. */
   setName(name: string): this {
     this.name = name;
     return this;
@@ -229,6 +234,7 @@ export abstract class RDD<T> {
     return `${name}${this.constructor.name}[${this.id}] at ${site === 'unknown' ? `${this.kind} at unknown` : site}`;
   }
 
+  /** `<name>[<id>] at <operation>`, as Spark's: `MapPartitionsRDD[4] at map`. */
   toString(): string {
     return `${this.name ?? this.constructor.name}[${this.id}] at ${this.kind}`;
   }
@@ -243,6 +249,7 @@ export abstract class RDD<T> {
     return out;
   }
 
+  /** How many elements the RDD has (one task per partition). */
   async count(): Promise<number> {
     const counts = await this.context.runJob(this, (items) => items.length);
     let n = 0;
@@ -271,6 +278,9 @@ export abstract class RDD<T> {
     return out;
   }
 
+  /**
+   * The first element; rejects with `empty collection` (`DSTREAM_ERR_EMPTY_COLLECTION`) on an empty RDD, as Spark throws.
+   */
   async first(): Promise<T> {
     const head = await this.take(1);
     if (head.length === 0)
@@ -278,6 +288,7 @@ export abstract class RDD<T> {
     return head[0] as T;
   }
 
+  /** Whether the RDD has no element, reading as few partitions as `take(1)` does. */
   async isEmpty(): Promise<boolean> {
     return this.numPartitions === 0 || (await this.take(1)).length === 0;
   }
@@ -299,6 +310,9 @@ export abstract class RDD<T> {
     return acc.value;
   }
 
+  /**
+   * Folds each partition from `zeroValue`, then the partitions' results from `zeroValue`, as Spark's `fold` (`zeroValue` is used once per partition and once more: make it neutral for `f`).
+   */
   async fold(zeroValue: T, f: (a: T, b: T) => T): Promise<T> {
     const partials = await this.context.runJob(this, (items) => {
       let acc = zeroValue;

@@ -25,6 +25,7 @@ import { DAGScheduler } from './scheduler/dag-scheduler.js';
 import { InlineTaskRunner, type TaskRunner } from './scheduler/task-runner.js';
 import { ShuffleManager } from './shuffle/shuffle-manager.js';
 
+/** What `new SparkContext(options)` takes (a `StreamingContext` makes its own from its options). */
 export interface SparkContextOptions {
   /** `local`, `local[N]` or `local[*]`; when left out, `dstream run --master`, else `local[*]`. */
   master?: string;
@@ -48,8 +49,11 @@ export interface SparkContextOptions {
  * ```
  */
 export class SparkContext {
+  /** The master it was created with: `local`, `local[N]` or `local[*]`. */
   readonly master: string;
+  /** The application's name (`spark.app.name`). */
   readonly appName: string;
+  /** Every `spark.*` setting given, as Spark's `getConf`. */
   readonly conf: ReadonlyMap<string, string>;
   /** Task slots given by the master (`local[N]` → N). */
   readonly cores: number;
@@ -87,6 +91,7 @@ export class SparkContext {
     return configured === undefined ? this.cores : Number(configured);
   }
 
+  /** Whether `stop()` was called. */
   get isStopped(): boolean {
     return this.stopped;
   }
@@ -114,6 +119,7 @@ export class SparkContext {
    *
    * @example
    * ```ts
+   * const lookUpRegion = async (order: Order) => (order.province === 'ON' ? 'east' : 'west');
    * const enriched = orders.transform((rdd) =>
    *   rdd.context.fromAsync(async () => {
    *     const rows = await rdd.collect();
@@ -238,6 +244,9 @@ export class SparkContext {
     }
   }
 
+  /**
+   * Sets the level of dstream's log, as Spark's `setLogLevel`: one of `ALL`, `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR`, `FATAL`, `OFF`.
+   */
   setLogLevel(level: string): void {
     setLogLevel(level);
   }
@@ -274,6 +283,9 @@ export class SparkContext {
     return this.nextRddId++;
   }
 
+  /**
+   * Stops the context: drops cached partitions and shuffle data, ends the task threads and closes readers. Idempotent.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -16,7 +16,12 @@ import type { RDD } from './rdd.js';
 export interface SqlImplicits {}
 
 /** `rdd.toDF(...)`'s result: dstream/sql's DataFrame, or `never` without dstream/sql. */
-export type DataFrameOf = SqlImplicits extends { readonly dataFrame: infer D } ? D : never;
+export type DataFrameOf = SqlImplicits extends {
+  /** dstream/sql's DataFrame. */
+  readonly dataFrame: infer D;
+}
+  ? D
+  : never;
 
 /**
  * A row going into SQL: a plain object keyed by column name, or an array (a tuple) in column
@@ -31,7 +36,12 @@ export type SqlRow = Record<string, unknown>;
  * A schema as `stream.sql` accepts it: Spark's DDL (`'word STRING, total BIGINT'`) or a
  * `StructType` of dstream/sql (anything with `toDDL()`).
  */
-export type SqlSchema = string | { toDDL(): string };
+export type SqlSchema =
+  | string
+  | {
+      /** The schema as Spark's DDL: `word STRING, total BIGINT`. */
+      toDDL(): string;
+    };
 
 /** What `dstream/sql` provides. @internal */
 export interface SqlImplementation {

@@ -23,26 +23,44 @@
  * ```
  */
 export class StorageLevel {
+  /** Not persisted: every job computes the RDD again. */
   static readonly NONE = new StorageLevel(false, false, false, false);
+  /** Each partition serialised to a file under `spark.local.dir`. */
   static readonly DISK_ONLY = new StorageLevel(true, false, false, false);
+  /** `DISK_ONLY`; the replication is recorded, there being one process. */
   static readonly DISK_ONLY_2 = new StorageLevel(true, false, false, false, 2);
+  /** `DISK_ONLY`; the replication is recorded, there being one process. */
   static readonly DISK_ONLY_3 = new StorageLevel(true, false, false, false, 3);
+  /** The records as they are, in memory (Spark's default for `rdd.persist()`). */
   static readonly MEMORY_ONLY = new StorageLevel(false, true, false, true);
+  /** `MEMORY_ONLY`; the replication is recorded, there being one process. */
   static readonly MEMORY_ONLY_2 = new StorageLevel(false, true, false, true, 2);
+  /** Each partition serialised into one Buffer in memory (`v8.serialize`). */
   static readonly MEMORY_ONLY_SER = new StorageLevel(false, true, false, false);
+  /** `MEMORY_ONLY_SER`; the replication is recorded, there being one process. */
   static readonly MEMORY_ONLY_SER_2 = new StorageLevel(false, true, false, false, 2);
+  /** In memory, as `MEMORY_ONLY`: nothing spills to disk, there being no memory manager. */
   static readonly MEMORY_AND_DISK = new StorageLevel(true, true, false, true);
+  /** `MEMORY_AND_DISK`; the replication is recorded, there being one process. */
   static readonly MEMORY_AND_DISK_2 = new StorageLevel(true, true, false, true, 2);
+  /** Serialised in memory, as `MEMORY_ONLY_SER`: nothing spills to disk. */
   static readonly MEMORY_AND_DISK_SER = new StorageLevel(true, true, false, false);
+  /** `MEMORY_AND_DISK_SER`; the replication is recorded, there being one process. */
   static readonly MEMORY_AND_DISK_SER_2 = new StorageLevel(true, true, false, false, 2);
+  /** Serialised into Buffers (memory outside the JS heap), as `MEMORY_ONLY_SER`. */
   static readonly OFF_HEAP = new StorageLevel(true, true, true, false, 1);
 
   /** A level of these flags, as Spark's `StorageLevel(useDisk, useMemory, ...)`. */
   constructor(
+    /** Whether partitions go to files. */
     readonly useDisk: boolean,
+    /** Whether partitions are kept in memory. */
     readonly useMemory: boolean,
+    /** Whether the memory is outside the JS heap (Buffers). */
     readonly useOffHeap: boolean,
+    /** Whether records are kept as they are (`true`) or serialised (`false`). */
     readonly deserialized: boolean,
+    /** Spark's copy count: recorded and shown; one process keeps one copy. */
     readonly replication = 1,
   ) {}
 
@@ -66,6 +84,7 @@ export class StorageLevel {
     return `${result}${this.replication}x Replicated`;
   }
 
+  /** Whether `other` has the same flags and replication, as Spark's `equals`. */
   equals(other: StorageLevel): boolean {
     return (
       this.useDisk === other.useDisk &&

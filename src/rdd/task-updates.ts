@@ -7,8 +7,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** What an accumulator must offer to be copied per task and merged back (AccumulatorV2). */
 export interface TaskAccumulable {
+  /** The id the SparkContext registered it under. */
   readonly id: number;
+  /** A zero copy of the same kind, for one task attempt's updates. */
   copyAndReset(): TaskAccumulable;
+  /** Adds the updates `other` holds. */
   merge(other: TaskAccumulable): void;
 }
 

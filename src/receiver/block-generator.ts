@@ -6,6 +6,7 @@ import type { RateLimiter } from './rate-limiter.js';
 export interface ReceivedBlock<T> {
   /** `input-<streamId>-<n>`, as Spark names stream blocks. */
   readonly blockId: string;
+  /** The records, in the order they were stored. */
   readonly records: readonly T[];
 }
 

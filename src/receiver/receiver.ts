@@ -42,6 +42,7 @@ export interface ReceiverHost<T> {
  *
  * @example
  * ```ts
+ * import { Receiver } from 'dstream';
  * class Counter extends Receiver<number> {
  *   private timer?: NodeJS.Timeout;
  *   onStart() {
@@ -115,9 +116,27 @@ export abstract class Receiver<T> {
    *
    * @example
    * ```ts
-   * const batch = await source.take(100);
-   * await this.storeReliably(batch.records);
-   * await source.ack(batch.id); // only now: the records are safe in the log
+   * import { Receiver } from 'dstream';
+   * interface Queue {
+   *   take(n: number): Promise<{ id: string; records: string[] }>;
+   *   ack(id: string): Promise<void>;
+   * }
+   * class QueueReceiver extends Receiver<string> {
+   *   constructor(private readonly source: Queue) {
+   *     super();
+   *   }
+   *   onStart() {
+   *     void this.receive();
+   *   }
+   *   onStop() {}
+   *   private async receive() {
+   *     while (!this.isStopped()) {
+   *       const batch = await this.source.take(100);
+   *       await this.storeReliably(batch.records);
+   *       await this.source.ack(batch.id); // only now: the records are safe in the log
+   *     }
+   *   }
+   * }
    * ```
    */
   storeReliably(records: readonly T[] | Iterable<T>): Promise<void> {
@@ -161,10 +180,24 @@ export abstract class Receiver<T> {
    *
    * @example
    * ```ts
-   * socket.on('data', (chunk) => {
-   *   for (const line of parse(chunk)) this.store(line);
-   *   if (this.isBackpressured()) socket.pause(); // resumed in onDrain()
-   * });
+   * import { connect, type Socket } from 'node:net';
+   * import { Receiver } from 'dstream';
+   * class LineReceiver extends Receiver<string> {
+   *   private socket?: Socket;
+   *   onStart() {
+   *     const socket = (this.socket = connect(9999, 'localhost'));
+   *     socket.setEncoding('utf8').on('data', (chunk: string) => {
+   *       for (const line of chunk.split('\n')) this.store(line);
+   *       if (this.isBackpressured()) socket.pause(); // resumed in onDrain()
+   *     });
+   *   }
+   *   override onDrain() {
+   *     this.socket?.resume();
+   *   }
+   *   onStop() {
+   *     this.socket?.destroy();
+   *   }
+   * }
    * ```
    */
   isBackpressured(): boolean {

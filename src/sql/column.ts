@@ -66,24 +66,27 @@ export class Column {
     });
   }
 
-  /** Alias of {@link alias}. */
+  /** Alias of {@link Column.alias}. */
   as(alias: string): Column {
     return this.alias(alias);
   }
 
-  /** Alias of {@link alias}, as Spark's `name`. */
+  /** Alias of {@link Column.alias}, as Spark's `name`. */
   name(alias: string): Column {
     return this.alias(alias);
   }
 
+  /** Addition, as Spark's `+`. */
   plus(other: Column | Literal): Column {
     return binary(this, '+', other);
   }
 
+  /** Subtraction, as Spark's `-`. */
   minus(other: Column | Literal): Column {
     return binary(this, '-', other);
   }
 
+  /** Multiplication, as Spark's `*`. */
   multiply(other: Column | Literal): Column {
     return binary(this, '*', other);
   }
@@ -98,6 +101,7 @@ export class Column {
     return binary(this, '%', other);
   }
 
+  /** Equality, as Spark's `===`: null when either side is null. */
   equalTo(other: Column | Literal): Column {
     return binary(this, '=', other);
   }
@@ -112,30 +116,37 @@ export class Column {
     return this.equalTo(other).not();
   }
 
+  /** Greater than, as Spark's `>`. */
   gt(other: Column | Literal): Column {
     return binary(this, '>', other);
   }
 
+  /** Greater than or equal, as Spark's `>=`. */
   geq(other: Column | Literal): Column {
     return binary(this, '>=', other);
   }
 
+  /** Less than, as Spark's `<`. */
   lt(other: Column | Literal): Column {
     return binary(this, '<', other);
   }
 
+  /** Less than or equal, as Spark's `<=`. */
   leq(other: Column | Literal): Column {
     return binary(this, '<=', other);
   }
 
+  /** Logical and, as Spark's `&&` (SQL's three-valued logic with nulls). */
   and(other: Column | Literal): Column {
     return binary(this, 'AND', other);
   }
 
+  /** Logical or, as Spark's `||` (SQL's three-valued logic with nulls). */
   or(other: Column | Literal): Column {
     return binary(this, 'OR', other);
   }
 
+  /** Logical negation, as Spark's `!` (`not(x)`). */
   not(): Column {
     return new Column((s) => {
       const c = this.compile(s);
@@ -143,10 +154,12 @@ export class Column {
     });
   }
 
+  /** Whether the value is null, as Spark's `isNull`. */
   isNull(): Column {
     return postfix(this, 'IS NULL');
   }
 
+  /** Whether the value is not null, as Spark's `isNotNull`. */
   isNotNull(): Column {
     return postfix(this, 'IS NOT NULL');
   }
@@ -198,10 +211,12 @@ export class Column {
     return sorted(this, { descending: false, nullsFirst: true });
   }
 
+  /** Sorts descending, nulls first, as Spark's `desc_nulls_first`. */
   desc_nulls_first(): Column {
     return sorted(this, { descending: true, nullsFirst: true });
   }
 
+  /** Sorts ascending, nulls last, as Spark's `asc_nulls_last`. */
   asc_nulls_last(): Column {
     return sorted(this, { descending: false, nullsFirst: false });
   }
@@ -264,6 +279,7 @@ export class Column {
     });
   }
 
+  /** The text `Column`: a column is an expression, with no value until a query runs. */
   toString(): string {
     return 'Column';
   }

@@ -56,10 +56,12 @@ function call(duckdbFn: string, sparkName: string, args: readonly Column[], extr
   });
 }
 
+/** The sum of the group's non-null values, as Spark's `sum`: null for a group of nulls. */
 export function sum(c: ColumnOrName): Column {
   return call('sum', 'sum', [columnOf(c)]);
 }
 
+/** The mean of the group's non-null values, as Spark's `avg`: a double. */
 export function avg(c: ColumnOrName): Column {
   return call('avg', 'avg', [columnOf(c)]);
 }
@@ -69,10 +71,12 @@ export function mean(c: ColumnOrName): Column {
   return avg(c);
 }
 
+/** The smallest non-null value of the group, as Spark's `min`. */
 export function min(c: ColumnOrName): Column {
   return call('min', 'min', [columnOf(c)]);
 }
 
+/** The largest non-null value of the group, as Spark's `max`. */
 export function max(c: ColumnOrName): Column {
   return call('max', 'max', [columnOf(c)]);
 }
@@ -129,10 +133,12 @@ export function concat(...cols: ColumnOrName[]): Column {
   });
 }
 
+/** The text in upper case, as Spark's `upper`. */
 export function upper(c: ColumnOrName): Column {
   return call('upper', 'upper', [columnOf(c)]);
 }
 
+/** The text in lower case, as Spark's `lower`. */
 export function lower(c: ColumnOrName): Column {
   return call('lower', 'lower', [columnOf(c)]);
 }

@@ -83,10 +83,12 @@ export class GroupedData {
     return this.avg(...colNames);
   }
 
+  /** The minimum of each column named (of every numeric column when none is): `min(price)`. */
   min(...colNames: string[]): DataFrame {
     return this.numeric(colNames, min);
   }
 
+  /** The maximum of each column named (of every numeric column when none is): `max(price)`. */
   max(...colNames: string[]): DataFrame {
     return this.numeric(colNames, max);
   }

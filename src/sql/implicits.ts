@@ -10,6 +10,7 @@ import { StructType } from './types.js';
 
 declare module '../rdd/sql-implicits.js' {
   interface SqlImplicits {
+    /** `rdd.toDF(...)`'s type: a DataFrame of dstream/sql. */
     readonly dataFrame: DataFrame;
   }
 }

@@ -21,15 +21,20 @@ export class RuntimeConfig {
   /** @internal */
   constructor(private readonly values: Map<string, string>) {}
 
+  /**
+   * The setting `key`, else `defaultValue`; `spark.sql.session.timeZone` defaults to the process's time zone, as in Spark.
+   */
   get(key: string, defaultValue?: string): string | undefined {
     if (key === TIME_ZONE) return this.values.get(key) ?? processTimeZone();
     return this.values.get(key) ?? defaultValue;
   }
 
+  /** Sets `key` for the rest of the session, as Spark's `spark.conf.set`. */
   set(key: string, value: string): void {
     this.values.set(key, value);
   }
 
+  /** Every setting set, as a new Map. */
   getAll(): Map<string, string> {
     return new Map(this.values);
   }
@@ -61,10 +66,12 @@ export class Builder {
     return this;
   }
 
+  /** Names the application (`spark.app.name`). */
   appName(name: string): this {
     return this.config('spark.app.name', name);
   }
 
+  /** Sets the master (`spark.master`), as Spark's `builder.master`. */
   master(master: string): this {
     return this.config('spark.master', master);
   }
@@ -101,6 +108,7 @@ export class Builder {
  * ```
  */
 export class SparkSession {
+  /** The session's settings, as Spark's `spark.conf`. */
   readonly conf: RuntimeConfig;
   /** @internal */
   readonly state: SessionState;
@@ -117,6 +125,9 @@ export class SparkSession {
     };
   }
 
+  /**
+   * A builder of the session, as Spark's `SparkSession.builder()`: `.getOrCreate()` returns the active session or a new one.
+   */
   static builder(): Builder {
     return new Builder();
   }

@@ -53,6 +53,7 @@ export function queryBatch<T extends Row>(
  *
  * @example
  * ```ts
+ * import { sqlStream } from 'dstream/sql';
  * const totals = sqlStream(orders, 'orders', 'SELECT province, sum(amount) AS total FROM orders GROUP BY province');
  * ```
  */

@@ -16,6 +16,7 @@ import type { Row } from './values.js';
  *
  * @example
  * ```ts
+ * import { toDF } from 'dstream/sql';
  * const totals = toDF(sc.parallelize([['a', 2], ['b', 5]] as const), 'word', 'total');
  * ```
  */

@@ -21,6 +21,7 @@ export type DataType = AtomicType | DecimalType | ArrayType | MapType | StructTy
 
 /** A type without parameters; use the exported singletons (`StringType`, `LongType`...). */
 export class AtomicType {
+  /** Which kind of type this is, to tell the members of {@link DataType} apart. */
   readonly kind = 'atomic';
   /** @internal */
   constructor(
@@ -36,41 +37,61 @@ export class AtomicType {
     return this.simple;
   }
 
+  /** The same as `simpleString()`. */
   toString(): string {
     return this.simple;
   }
 }
 
+/** Spark's `StringType`: text, a JS string. */
 export const StringType = new AtomicType('string', 'string', 'VARCHAR');
+/** Spark's `IntegerType` (`int`): a 32-bit integer, a JS number. */
 export const IntegerType = new AtomicType('integer', 'int', 'INTEGER');
+/** Spark's `LongType` (`bigint`): a 64-bit integer, a JS number (a bigint past 2^53). */
 export const LongType = new AtomicType('long', 'bigint', 'BIGINT');
+/** Spark's `ShortType` (`smallint`): a 16-bit integer, a JS number. */
 export const ShortType = new AtomicType('short', 'smallint', 'SMALLINT');
+/** Spark's `ByteType` (`tinyint`): an 8-bit integer, a JS number. */
 export const ByteType = new AtomicType('byte', 'tinyint', 'TINYINT');
+/** Spark's `DoubleType`: a 64-bit float, a JS number. */
 export const DoubleType = new AtomicType('double', 'double', 'DOUBLE');
+/** Spark's `FloatType`: a 32-bit float, a JS number. */
 export const FloatType = new AtomicType('float', 'float', 'FLOAT');
+/** Spark's `BooleanType`: a JS boolean. */
 export const BooleanType = new AtomicType('boolean', 'boolean', 'BOOLEAN');
+/** Spark's `DateType`: a calendar date. */
 export const DateType = new AtomicType('date', 'date', 'DATE');
 // Spark's TIMESTAMP is an instant (TIMESTAMP_LTZ), printed in the session time zone; DuckDB keeps
 // its microseconds since the epoch in UTC (docs/sql.md says what SQL functions then see).
+/** Spark's `TimestampType`: an instant, a JS `Date`. */
 export const TimestampType = new AtomicType('timestamp', 'timestamp', 'TIMESTAMP');
+/** Spark's `BinaryType`: bytes, a `Uint8Array`. */
 export const BinaryType = new AtomicType('binary', 'binary', 'BLOB');
 
 /** `DECIMAL(precision, scale)`; Spark's default is (10, 0), its maximum precision 38. */
 export class DecimalType {
+  /** Which kind of type this is, to tell the members of {@link DataType} apart. */
   readonly kind = 'decimal';
+  /**
+   * @param precision How many digits in all (at most 38).
+   * @param scale How many of them after the decimal point.
+   */
   constructor(
     readonly precision = 10,
     readonly scale = 0,
   ) {}
 
+  /** Spark's `typeName`: `decimal(precision,scale)`. */
   get typeName(): string {
     return `decimal(${this.precision},${this.scale})`;
   }
 
+  /** Spark's `simpleString`: the same as `typeName`. */
   simpleString(): string {
     return this.typeName;
   }
 
+  /** The same as `simpleString()`. */
   toString(): string {
     return this.typeName;
   }
@@ -78,17 +99,25 @@ export class DecimalType {
 
 /** `ARRAY<elementType>`: a JS array. */
 export class ArrayType {
+  /** Which kind of type this is, to tell the members of {@link DataType} apart. */
   readonly kind = 'array';
+  /** Spark's `typeName`, printed by `printSchema`. */
   readonly typeName = 'array';
+  /**
+   * @param elementType The type of the elements.
+   * @param containsNull Whether elements may be null.
+   */
   constructor(
     readonly elementType: DataType,
     readonly containsNull = true,
   ) {}
 
+  /** Spark's `simpleString`: `array<element>`. */
   simpleString(): string {
     return `array<${this.elementType.simpleString()}>`;
   }
 
+  /** The same as `simpleString()`. */
   toString(): string {
     return this.simpleString();
   }
@@ -96,18 +125,27 @@ export class ArrayType {
 
 /** `MAP<keyType, valueType>`: a JS `Map`. */
 export class MapType {
+  /** Which kind of type this is, to tell the members of {@link DataType} apart. */
   readonly kind = 'map';
+  /** Spark's `typeName`, printed by `printSchema`. */
   readonly typeName = 'map';
+  /**
+   * @param keyType The type of the keys (never null).
+   * @param valueType The type of the values.
+   * @param valueContainsNull Whether values may be null.
+   */
   constructor(
     readonly keyType: DataType,
     readonly valueType: DataType,
     readonly valueContainsNull = true,
   ) {}
 
+  /** Spark's `simpleString`: `map<key,value>`. */
   simpleString(): string {
     return `map<${this.keyType.simpleString()},${this.valueType.simpleString()}>`;
   }
 
+  /** The same as `simpleString()`. */
   toString(): string {
     return this.simpleString();
   }
@@ -115,6 +153,11 @@ export class MapType {
 
 /** One column of a {@link StructType}: like Spark's `StructField(name, dataType, nullable = true)`. */
 export class StructField {
+  /**
+   * @param name The column's name.
+   * @param dataType The column's type.
+   * @param nullable Whether the column may hold nulls.
+   */
   constructor(
     readonly name: string,
     readonly dataType: DataType,
@@ -131,8 +174,11 @@ export class StructField {
  * ```
  */
 export class StructType {
+  /** Which kind of type this is, to tell the members of {@link DataType} apart. */
   readonly kind = 'struct';
+  /** Spark's `typeName`, printed by `printSchema`. */
   readonly typeName = 'struct';
+  /** The fields, in column order. */
   readonly fields: readonly StructField[];
 
   constructor(fields: readonly StructField[] = []) {
@@ -144,14 +190,17 @@ export class StructType {
     return new StructType([...this.fields, new StructField(name, dataType, nullable)]);
   }
 
+  /** The fields' names, in order, as Spark's `fieldNames`. */
   fieldNames(): string[] {
     return this.fields.map((f) => f.name);
   }
 
+  /** How many fields there are. */
   get length(): number {
     return this.fields.length;
   }
 
+  /** Spark's `simpleString`: `struct<word:string,total:bigint>`. */
   simpleString(): string {
     return `struct<${this.fields.map((f) => `${f.name}:${f.dataType.simpleString()}`).join(',')}>`;
   }
@@ -169,6 +218,7 @@ export class StructType {
     return lines.join('\n') + '\n';
   }
 
+  /** The same as `simpleString()`. */
   toString(): string {
     return this.simpleString();
   }

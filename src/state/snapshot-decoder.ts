@@ -204,7 +204,9 @@ function done(r: Reader): void {
 
 /** Decodes what {@link encodeSnapshot} wrote, after checking its header and checksum. */
 export function decodeSnapshot(data: Uint8Array): {
+  /** The state's `[key, state]` entries. */
   entries: [unknown, unknown][];
+  /** What else the stream kept to resume, when it kept anything. */
   meta?: Record<string, unknown>;
 } {
   const body = open(data, 'S');

@@ -24,7 +24,9 @@ export type FrameKind = 'S' | 'M';
 
 /** What a state snapshot holds: the state's entries and what else its stream needs to resume. */
 export interface SnapshotData {
+  /** The state's `[key, state]` entries. */
   readonly entries: readonly (readonly [unknown, unknown])[];
+  /** What else the stream keeps to resume (such as timeouts), as plain data. */
   readonly meta?: Readonly<Record<string, unknown>>;
 }
 

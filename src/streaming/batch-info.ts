@@ -2,8 +2,14 @@ import type { Time } from '../util/time.js';
 
 /** What one input stream brought into one batch (frozen once reported). */
 export interface StreamInputInfo {
+  /** The input stream's id (`stream.inputStreamId`). */
   readonly inputStreamId: number;
+  /** How many records the stream brought into the batch. */
   readonly numRecords: number;
+  /**
+   * What the source says about them, as in Spark: a Kafka stream's `offsets`, a file stream's
+   * `files`; `Description` is what the UI shows.
+   */
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
@@ -21,12 +27,21 @@ export function frozenInputInfo(info: StreamInputInfo): StreamInputInfo {
  */
 export class OutputOperationInfo {
   constructor(
+    /** The time of the batch. */
     readonly batchTime: Time,
+    /**
+     * The operation's index in its batch (0, 1, ... in the order the output operations were declared).
+     */
     readonly id: number,
+    /** The call site that declared it, such as `foreachRDD at app.ts:12`. */
     readonly name: string,
+    /** The longer description the UI shows (the call site's stack). */
     readonly description: string,
+    /** When it started, in wall-clock ms; `undefined` before. */
     readonly startTime: number | undefined,
+    /** When it ended, in wall-clock ms; `undefined` before. */
     readonly endTime: number | undefined,
+    /** The error's stack when it failed; `undefined` when it succeeded or has not ended. */
     readonly failureReason: string | undefined,
   ) {
     Object.freeze(this);
@@ -51,14 +66,20 @@ export class OutputOperationInfo {
  * The maps are the snapshot's own (built from the ones given); their values are frozen.
  */
 export class BatchInfo {
+  /** What each input stream brought into the batch, by its id. */
   readonly streamIdToInputInfo: ReadonlyMap<number, StreamInputInfo>;
+  /** The batch's output operations, by their id. */
   readonly outputOperationInfos: ReadonlyMap<number, OutputOperationInfo>;
 
   constructor(
+    /** The time of the batch. */
     readonly batchTime: Time,
     streamIdToInputInfo: ReadonlyMap<number, StreamInputInfo>,
+    /** When the batch's jobs were submitted, in wall-clock ms. */
     readonly submissionTime: number,
+    /** When its first job started, in wall-clock ms; `undefined` before. */
     readonly processingStartTime: number | undefined,
+    /** When its last job ended, in wall-clock ms; `undefined` before. */
     readonly processingEndTime: number | undefined,
     outputOperationInfos: ReadonlyMap<number, OutputOperationInfo>,
   ) {
@@ -71,24 +92,30 @@ export class BatchInfo {
     Object.freeze(this);
   }
 
+  /**
+   * How long the batch waited for earlier ones: processing start − submission, in ms (Spark's `schedulingDelay`).
+   */
   get schedulingDelay(): number | undefined {
     return this.processingStartTime === undefined
       ? undefined
       : this.processingStartTime - this.submissionTime;
   }
 
+  /** How long its jobs ran: processing end − processing start, in ms. */
   get processingDelay(): number | undefined {
     return this.processingStartTime === undefined || this.processingEndTime === undefined
       ? undefined
       : this.processingEndTime - this.processingStartTime;
   }
 
+  /** Scheduling delay plus processing delay, in ms. */
   get totalDelay(): number | undefined {
     const s = this.schedulingDelay;
     const p = this.processingDelay;
     return s === undefined || p === undefined ? undefined : s + p;
   }
 
+  /** How many records all input streams brought into the batch. */
   get numRecords(): number {
     let n = 0;
     for (const info of this.streamIdToInputInfo.values()) n += info.numRecords;

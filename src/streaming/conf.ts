@@ -8,10 +8,12 @@ import { Duration } from '../util/duration.js';
 export class StreamingConf {
   constructor(private readonly entries: ReadonlyMap<string, string>) {}
 
+  /** The setting `key` as given; `undefined` when it is not set. */
   get(key: string): string | undefined {
     return this.entries.get(key);
   }
 
+  /** Whether `key` is set. */
   has(key: string): boolean {
     return this.entries.has(key);
   }
@@ -21,6 +23,9 @@ export class StreamingConf {
     return [...this.entries];
   }
 
+  /**
+   * The setting `key` as a boolean (`true`/`false`), or `fallback` when unset; throws `DSTREAM_ERR_INVALID_CONF` on any other value.
+   */
   getBoolean(key: string, fallback: boolean): boolean {
     const v = this.entries.get(key);
     if (v === undefined) return fallback;
@@ -28,6 +33,9 @@ export class StreamingConf {
     throw invalid(key, v, 'true or false');
   }
 
+  /**
+   * The setting `key` as a number, or `fallback` when unset; throws `DSTREAM_ERR_INVALID_CONF` when it is not a number.
+   */
   getNumber(key: string, fallback: number): number {
     const v = this.entries.get(key);
     if (v === undefined) return fallback;

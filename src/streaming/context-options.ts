@@ -6,6 +6,9 @@ import type { Duration } from '../util/duration.js';
 /** The life of a context: declare streams, then `start()` once, then `stop()` once. */
 export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
 
+/**
+ * What `new StreamingContext(options)` takes: Spark's `SparkConf` settings (`master`, `appName`, `conf`) and the batch interval in one object.
+ */
 export interface StreamingContextOptions {
   /**
    * `local`, `local[N]` or `local[*]`. When left out: `dstream run --master` (or
@@ -30,6 +33,9 @@ export interface StreamingContextOptions {
   taskRunner?: TaskRunner;
 }
 
+/**
+ * How `ssc.stop(options)` stops, as the arguments of Spark's `stop(stopSparkContext, stopGracefully)`.
+ */
 export interface StopOptions {
   /** Also stop the SparkContext (default `spark.streaming.stopSparkContextByDefault`, true). */
   stopSparkContext?: boolean;

@@ -20,9 +20,11 @@ export interface StateOperatorInfo {
    * (the user's `.name(...)`, else derived from the graph; docs/checkpoint-format.md).
    */
   readonly id: string;
+  /** The id of the operator's stream (`stream.id`). */
   readonly streamId: number;
   /** `updateStateByKey at app.ts:12`, as Spark names output operations after their call site. */
   readonly name: string;
+  /** How many keys have a state. */
   readonly numKeys: number;
   /** Heap bytes the entries take, estimated from a sample of them (not a measure). */
   readonly approximateBytes: number;

@@ -6,15 +6,21 @@ import type { StateOperatorInfo } from './engine-info.js';
 
 /** A receiver as listeners see it, as Spark's `ReceiverInfo` (frozen). */
 export interface ReceiverInfo {
+  /** The id of the receiver's input stream. */
   readonly streamId: number;
+  /** The receiver's name (its class name, such as `SocketReceiver`). */
   readonly name: string;
+  /** Whether it is receiving. */
   readonly active: boolean;
   /** The host the receiver runs on. */
   readonly location: string;
   /** Receivers run on the driver's event loop: always `driver`, as Spark's local mode says. */
   readonly executorId: string;
+  /** The message of the last error it reported (`''` when none). */
   readonly lastErrorMessage: string;
+  /** The stack of the last error it reported (`''` when none). */
   readonly lastError: string;
+  /** When it reported the last error, in ms of the context's clock (-1 when none). */
   readonly lastErrorTime: number;
 }
 
@@ -27,14 +33,23 @@ export interface ReceiverInfo {
  * the event was posted, and never changes (a listener may keep it).
  */
 export interface StreamingListener {
+  /** The context started, at `time` (ms of the context's clock). */
   onStreamingStarted?(event: { readonly time: number }): void;
+  /** A receiver started. */
   onReceiverStarted?(event: { readonly receiverInfo: ReceiverInfo }): void;
+  /** A receiver reported an error (`reportError`, or a restart); it goes on. */
   onReceiverError?(event: { readonly receiverInfo: ReceiverInfo }): void;
+  /** A receiver stopped, for good or to restart. */
   onReceiverStopped?(event: { readonly receiverInfo: ReceiverInfo }): void;
+  /** A batch's jobs were generated and queued. */
   onBatchSubmitted?(event: { readonly batchInfo: BatchInfo }): void;
+  /** A batch's first job started. */
   onBatchStarted?(event: { readonly batchInfo: BatchInfo }): void;
+  /** A batch's jobs all ended (some may have failed: see its output operations). */
   onBatchCompleted?(event: { readonly batchInfo: BatchInfo }): void;
+  /** An output operation of a batch started. */
   onOutputOperationStarted?(event: { readonly outputOperationInfo: OutputOperationInfo }): void;
+  /** An output operation of a batch ended; `failureReason` says why when it failed. */
   onOutputOperationCompleted?(event: { readonly outputOperationInfo: OutputOperationInfo }): void;
   /**
    * dstream beyond Spark: the size of every `updateStateByKey` and `mapWithState` state, at the

@@ -25,12 +25,16 @@ export class StatsReportListener implements StreamingListener {
 
   constructor(private readonly numBatchInfos = 10) {}
 
+  /** Keeps the batch (dropping the oldest past `numBatchInfos`) and logs the statistics. */
   onBatchCompleted(event: { readonly batchInfo: BatchInfo }): void {
     this.batchInfos.push(event.batchInfo);
     if (this.batchInfos.length > this.numBatchInfos) this.batchInfos.shift();
     this.printStats();
   }
 
+  /**
+   * Logs the total delay's and processing time's statistics over the kept batches, as INFO lines.
+   */
   printStats(): void {
     this.showMillisDistribution('Total delay: ', (b) => b.totalDelay);
     this.showMillisDistribution('Processing time: ', (b) => b.processingDelay);

@@ -145,6 +145,7 @@ export class StreamingContext {
     return this.ui?.url;
   }
 
+  /** The batch interval the context was created with. */
   get batchDuration(): Duration {
     return this.graph.batchDuration;
   }
@@ -154,10 +155,16 @@ export class StreamingContext {
     return this.checkpointDirectory;
   }
 
+  /**
+   * `INITIALIZED` before `start()`, `ACTIVE` while running, `STOPPED` after `stop()` (or a failed start), as Spark's `getState()`.
+   */
   getState(): StreamingContextState {
     return this.state;
   }
 
+  /**
+   * Sets the level of dstream's log (`ALL`, `DEBUG`, `INFO`, `WARN`, `ERROR`, `OFF`...), as Spark's `setLogLevel`: `ssc.setLogLevel('WARN')` keeps only warnings and errors.
+   */
   setLogLevel(level: string): void {
     this.sparkContext.setLogLevel(level);
   }
@@ -177,10 +184,14 @@ export class StreamingContext {
     this.graph.remember(duration);
   }
 
+  /**
+   * Registers a listener for the context's events (batches, output operations, receivers), as Spark's `addStreamingListener`.
+   */
   addStreamingListener(listener: StreamingListener): void {
     this.listenerBus.addListener(listener);
   }
 
+  /** Unregisters a listener added with `addStreamingListener`. */
   removeStreamingListener(listener: StreamingListener): void {
     this.listenerBus.removeListener(listener);
   }
@@ -445,6 +456,10 @@ export class StreamingContext {
    *
    * @example
    * ```ts
+   * import { Seconds, StreamingContext } from 'dstream';
+   * const parse = (line: string) => [line.split(',')[0]!, Number(line.split(',')[1])] as const;
+   * const sum = (amounts: number[], total: number | undefined) =>
+   *   amounts.reduce((a, b) => a + b, total ?? 0);
    * const ssc = StreamingContext.getOrCreate('/var/lib/orders', () => {
    *   const ssc = new StreamingContext({ master: 'local[2]', appName: 'Orders', batchDuration: Seconds(5) });
    *   ssc.checkpoint('/var/lib/orders');

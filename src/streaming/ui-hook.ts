@@ -7,8 +7,11 @@ import type { StreamingContext } from './streaming-context.js';
 
 /** An input stream as the UI lists it (Spark's `getInputStreamNameAndID`). */
 export interface UiInputStream {
+  /** The input stream's id. */
   readonly streamId: number;
+  /** Its name, such as `SocketInputDStream` (Spark's `name` of an input stream). */
   readonly name: string;
+  /** Whether a receiver feeds it (the UI lists its receiver). */
   readonly receiverBased: boolean;
 }
 
@@ -17,18 +20,24 @@ export interface UiInputStream {
  * learns everything else from events, as Spark's streaming tab does.
  */
 export interface StreamingUiHost {
+  /** The application's name, shown as the page's title. */
   readonly appName: string;
   /** `local[2]`: the UI lists it with the settings, as Spark's `spark.master`. */
   readonly master: string;
+  /** The context's settings (the UI reads `spark.ui.*` and lists them all). */
   readonly conf: StreamingConf;
   /**
    * The context's clock: the times of listener events come from it, so the page measures "running
    * for" on it too (a manual clock in tests, the system clock otherwise).
    */
   readonly clock: Clock;
+  /** The batch interval. */
   readonly batchDuration: Duration;
+  /** The context's input streams. */
   readonly inputStreams: readonly UiInputStream[];
+  /** Registers the UI's listener. */
   addStreamingListener(listener: StreamingListener): void;
+  /** Unregisters it when the UI stops. */
   removeStreamingListener(listener: StreamingListener): void;
 }
 
@@ -36,6 +45,7 @@ export interface StreamingUiHost {
 export interface StreamingUi {
   /** `http://127.0.0.1:4040`. */
   readonly url: string;
+  /** Stops serving and closes the server's connections. */
   stop(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { ManualClock } from '../util/clock.js';
 import { Seconds, type Duration } from '../util/duration.js';
 import { TestInputStream } from './test-input-stream.js';
 
+/** What `runBatches(options)` runs: input batches, the graph built on them, how many batches. */
 export interface RunBatchesOptions<I> {
   /** `[stream][batch][element]`; a `null` batch has no RDD at all. */
   inputs: readonly (readonly (readonly I[] | null)[])[];
@@ -18,6 +19,7 @@ export interface RunBatchesOptions<I> {
   checkpointDir?: string;
   /** Default `local[2]`; tasks run inline on the main thread whatever the master. */
   master?: string;
+  /** Spark settings for the context, such as `spark.default.parallelism`. */
   conf?: Readonly<Record<string, string>>;
   /** Declares the graph on the input streams; returns the stream(s) whose output to collect. */
   build: (ssc: StreamingContext, inputs: DStream<I>[]) => DStream<unknown> | DStream<unknown>[];
@@ -38,7 +40,7 @@ export interface RunBatchesOptions<I> {
  * const out = await runBatches({
  *   inputs: [[[1, 2], [3]]],
  *   numBatches: 2,
- *   build: (ssc, [a]) => a.map((x) => x * 10),
+ *   build: (ssc, [a]) => a!.map((x) => x * 10),
  * });
  * // out = [[10, 20], [30]]
  * ```
@@ -85,11 +87,15 @@ export async function runBatches<I>(
   }
 }
 
+/** The options of `createManualContext`; every one has a default. */
 export interface ManualContextOptions {
+  /** The batch interval; default one second. */
   batchDuration?: Duration;
+  /** Default `local[2]`; tasks run inline on the main thread whatever the master. */
   master?: string;
   /** Settings; the web UI is off unless `spark.ui.enabled` is `true` here. */
   conf?: Readonly<Record<string, string>>;
+  /** The checkpoint directory, required by stateful operations; none by default. */
   checkpointDir?: string;
 }
 
@@ -99,7 +105,9 @@ export interface ManualContextOptions {
  * once every batch that fell due has run.
  */
 export function createManualContext(options: ManualContextOptions = {}): {
+  /** The context, not started. */
   ssc: StreamingContext;
+  /** Its clock: `await clock.advance(ms)` runs the batches that fall due. */
   clock: ManualClock;
 } {
   const clock = new ManualClock(0);

@@ -9,18 +9,32 @@ import { average, streamingStatistics } from './statistics.js';
 
 /** What the application is, for `/api/v1/applications` (Spark's `ApplicationInfo`). */
 export interface ApplicationIdentity {
+  /** The application's id, as Spark's in local mode: `local-<start time in ms>`. */
   readonly id: string;
+  /** The application's name (`appName`). */
   readonly name: string;
   /** Wall-clock ms the UI started (Spark: the SparkContext). */
   readonly startTime: number;
+  /** `SPARK_USER` if set, else the user the process runs as (as Spark). */
   readonly sparkUser: string;
+  /** dstream's version (where Spark gives its own). */
   readonly version: string;
 }
 
 /** An answer of the API: a status and a JSON body, or a plain-text message (Spark's 404s). */
 export type ApiAnswer =
-  | { readonly status: 200; readonly json: unknown }
-  | { readonly status: 400 | 404; readonly text: string };
+  | {
+      /** Found. */
+      readonly status: 200;
+      /** The body, to serialize as JSON. */
+      readonly json: unknown;
+    }
+  | {
+      /** A bad parameter (400) or nothing at that path (404). */
+      readonly status: 400 | 404;
+      /** Spark's message, sent as plain text. */
+      readonly text: string;
+    };
 
 /**
  * Dates as Spark's REST API writes them: `yyyy-MM-dd'T'HH:mm:ss.SSS'GMT'`, in UTC

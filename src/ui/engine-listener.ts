@@ -11,11 +11,15 @@ export type TaskThreadRow = TaskThreadInfo;
 
 /** How far one Kafka partition's latest batch stopped short of its end. */
 export interface KafkaLagRow {
+  /** The Kafka stream's input id. */
   readonly streamId: number;
+  /** The topic. */
   readonly topic: string;
+  /** The partition. */
   readonly partition: number;
   /** Records in Kafka past the batch's `untilOffset` when its ranges were fixed. */
   readonly lag: number;
+  /** The batch whose ranges were fixed, in ms. */
   readonly batchTime: number;
 }
 

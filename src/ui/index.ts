@@ -41,6 +41,7 @@ export {
 export {
   StreamingJobProgressListener,
   type BatchStatus,
+  type BatchWithStatus,
   type BatchUIData,
 } from './progress-listener.js';
 export type { StreamingUi, StreamingUiHost, UiInputStream } from '../streaming/ui-hook.js';

@@ -13,6 +13,7 @@ const DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 
  * conventions: `dstream_streaming_` prefix, `_total` counters, base units (seconds).
  */
 export class StreamingMetrics implements StreamingListener {
+  /** The UI's own prom-client registry: register more metrics in it to serve them at `/metrics`. */
   readonly registry = new Registry();
   private readonly batchesCompleted: Counter;
   private readonly batchesFailed: Counter;
@@ -103,7 +104,12 @@ export class StreamingMetrics implements StreamingListener {
   }
 
   /** The exposition text, and its content type. */
-  async scrape(): Promise<{ text: string; contentType: string }> {
+  async scrape(): Promise<{
+    /** The metrics in Prometheus' text format. */
+    text: string;
+    /** The Content-Type to send them with. */
+    contentType: string;
+  }> {
     return { text: await this.registry.metrics(), contentType: this.registry.contentType };
   }
 }

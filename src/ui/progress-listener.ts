@@ -4,13 +4,24 @@ import type { UiInputStream } from '../streaming/ui-hook.js';
 
 /** A batch as the UI keeps it: its latest `BatchInfo`, with output operations updated by events. */
 export interface BatchUIData {
+  /** The batch's time, in ms. */
   readonly batchTime: number;
+  /** The batch as the last event about it described it. */
   readonly info: BatchInfo;
+  /** Its output operations, by id, as their last events described them. */
   readonly outputOperations: ReadonlyMap<number, OutputOperationInfo>;
 }
 
 /** Batches of a status, as Spark's REST API names them. */
 export type BatchStatus = 'COMPLETED' | 'QUEUED' | 'PROCESSING';
+
+/** A retained batch and where it stands. */
+export interface BatchWithStatus {
+  /** Completed, queued (waiting) or processing (running). */
+  status: BatchStatus;
+  /** The batch. */
+  batch: BatchUIData;
+}
 
 /**
  * What the UI knows of the application, learnt from listener events only, as Spark's
@@ -20,9 +31,13 @@ export type BatchStatus = 'COMPLETED' | 'QUEUED' | 'PROCESSING';
 export class StreamingJobProgressListener implements StreamingListener {
   /** Wall-clock ms at which streaming started (`onStreamingStarted`); -1 before. */
   startTime = -1;
+  /** Batches completed since the start. */
   totalCompletedBatches = 0;
+  /** Completed batches with a failed output operation. */
   totalFailedBatches = 0;
+  /** Records the input streams brought into the batches that started. */
   totalReceivedRecords = 0;
+  /** Records of the completed batches. */
   totalProcessedRecords = 0;
   private readonly waiting = new Map<number, BatchUIData>();
   private readonly running = new Map<number, BatchUIData>();
@@ -34,7 +49,9 @@ export class StreamingJobProgressListener implements StreamingListener {
   private readonly completedListeners: ((batch: BatchUIData) => void)[] = [];
 
   constructor(
+    /** The batch interval, in ms. */
     readonly batchDuration: number,
+    /** The context's input streams. */
     readonly inputStreams: readonly UiInputStream[],
     private readonly retainedBatches = 1000,
   ) {}
@@ -101,10 +118,12 @@ export class StreamingJobProgressListener implements StreamingListener {
     return this.completed;
   }
 
+  /** Batches submitted and not started, oldest first. */
   get waitingBatches(): readonly BatchUIData[] {
     return [...this.waiting.values()];
   }
 
+  /** Batches started and not completed, oldest first. */
   get runningBatches(): readonly BatchUIData[] {
     return [...this.running.values()];
   }
@@ -117,7 +136,7 @@ export class StreamingJobProgressListener implements StreamingListener {
   }
 
   /** Every retained batch with its status, newest first. */
-  batchesWithStatus(): { status: BatchStatus; batch: BatchUIData }[] {
+  batchesWithStatus(): BatchWithStatus[] {
     const all = [
       ...this.completed.map((batch) => ({ status: 'COMPLETED' as const, batch })),
       ...this.waitingBatches.map((batch) => ({ status: 'QUEUED' as const, batch })),
@@ -127,7 +146,7 @@ export class StreamingJobProgressListener implements StreamingListener {
   }
 
   /** The retained batch of `batchTime` (ms), waiting, running or completed, with its status. */
-  batchWithStatus(batchTime: number): { status: BatchStatus; batch: BatchUIData } | undefined {
+  batchWithStatus(batchTime: number): BatchWithStatus | undefined {
     const completed = this.completedByTime.get(batchTime);
     if (completed) return { status: 'COMPLETED', batch: completed };
     const running = this.running.get(batchTime);
@@ -136,14 +155,17 @@ export class StreamingJobProgressListener implements StreamingListener {
     return waiting && { status: 'QUEUED', batch: waiting };
   }
 
+  /** The latest info on the receiver of stream `streamId`; `undefined` before it started. */
   receiverInfo(streamId: number): ReceiverInfo | undefined {
     return this.receivers.get(streamId);
   }
 
+  /** How many receivers have started at least once. */
   get numReceivers(): number {
     return this.receivers.size;
   }
 
+  /** How many receivers are receiving. */
   get numActiveReceivers(): number {
     let n = 0;
     for (const r of this.receivers.values()) if (r.active) n++;

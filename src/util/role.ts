@@ -13,6 +13,7 @@ type RoleHolder = { [WORKER_ROLE]?: { index: number } };
  * @example
  * ```ts
  * import { isDriver } from 'dstream';
+ * const seedDatabase = async () => {};
  * if (isDriver()) await seedDatabase(); // top-level side effects run in every thread otherwise
  * ```
  */

@@ -5,12 +5,17 @@ import { Duration } from './duration.js';
  * `print()` shows after `Time: `.
  */
 export class Time {
+  /** The time in milliseconds since the epoch (or since the start of a manual clock). */
   readonly milliseconds: number;
 
+  /**
+   * A batch time of `milliseconds`; batch k of a context whose clock starts at 0 runs at k × batchDuration.
+   */
   constructor(milliseconds: number) {
     this.milliseconds = milliseconds;
   }
 
+  /** The time `d` after this one. */
   plus(d: Duration): Time {
     return new Time(this.milliseconds + d.milliseconds);
   }
@@ -24,26 +29,32 @@ export class Time {
       : new Time(this.milliseconds - x.milliseconds);
   }
 
+  /** Whether this time is before `that`. */
   less(that: Time): boolean {
     return this.milliseconds < that.milliseconds;
   }
 
+  /** Whether this time is before or at `that`. */
   lessEq(that: Time): boolean {
     return this.milliseconds <= that.milliseconds;
   }
 
+  /** Whether this time is after `that`. */
   greater(that: Time): boolean {
     return this.milliseconds > that.milliseconds;
   }
 
+  /** Whether this time is after or at `that`. */
   greaterEq(that: Time): boolean {
     return this.milliseconds >= that.milliseconds;
   }
 
+  /** Whether both are the same time. */
   equals(that: Time): boolean {
     return this.milliseconds === that.milliseconds;
   }
 
+  /** Whether this time falls on a multiple of `d` (a window slide fires at such times). */
   isMultipleOf(d: Duration): boolean {
     return this.milliseconds % d.milliseconds === 0;
   }
@@ -73,6 +84,7 @@ export class Time {
     return out;
   }
 
+  /** `"<ms> ms"`, as `print()` shows it after `Time: `. */
   toString(): string {
     return `${this.milliseconds} ms`;
   }

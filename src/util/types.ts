@@ -18,12 +18,8 @@ export type Widen<T> = T extends number
 /**
  * Checks at compile time that instances of each class are a `T`, as `implements T` would, without
  * naming `T` in the published declarations: there, the engine's own members of a class are left
- * out (`@internal`), so an `implements` clause over them would not hold for users' compilers.
- *
- * @example
- * ```ts
- * conformsTo<StatefulStream>()(ReducedWindowedDStream);
- * ```
+ * out (`@internal`), so an `implements` clause over them would not hold for users' compilers:
+ * `conformsTo<StatefulStream>()(ReducedWindowedDStream)`.
  */
 export function conformsTo<T>(): (...classes: (abstract new (...args: never[]) => T)[]) => void {
   return () => undefined;

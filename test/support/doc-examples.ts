@@ -80,6 +80,38 @@ export function attachedOperations(): DocumentedOperation[] {
 }
 
 /**
+ * Every ```ts block of every `@example` tag in the sources, wherever the comment is (classes,
+ * functions, options, module comments; not the CLI's): what the API reference shows, so it must compile. Named
+ * `src/file.ts:line` after the line the block starts on.
+ */
+export function allExamples(): DocumentedOperation[] {
+  const found: DocumentedOperation[] = [];
+  const cli = join(root, 'src', 'cli');
+  for (const path of sourceFiles(join(root, 'src'))) {
+    if (path.startsWith(cli)) continue; // the command line's code, no API
+    const text = readFileSync(path, 'utf8');
+    for (const comment of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
+      const lines = comment[0].split('\n').map((line) => line.replace(/^\s*\* ?/, ''));
+      const startLine = text.slice(0, comment.index).split('\n').length;
+      let inExample = false;
+      for (let i = 0; i < lines.length; i++) {
+        if (/^@\w+/.test(lines[i]!)) inExample = lines[i]!.startsWith('@example');
+        if (!inExample || lines[i]!.trim() !== '```ts') continue;
+        const end = lines.findIndex((line, j) => j > i && line.trim() === '```');
+        if (end < 0) continue;
+        found.push({
+          name: `${relative(root, path)}:${startLine + i}`,
+          summary: '',
+          examples: [lines.slice(i + 1, end).join('\n') + '\n'],
+        });
+        i = end;
+      }
+    }
+  }
+  return found;
+}
+
+/**
  * What the examples may use without declaring it, as the docs' readers would have it: a context,
  * streams and RDDs named after what they hold, and dstream's values. An example that imports a
  * name shadows these.
@@ -93,6 +125,16 @@ declare global {
   const words: dstream.DStream<string>;
   const nums: dstream.DStream<number>;
   const pairs: dstream.DStream<readonly [string, number]>;
+  /** [word, count] pairs */
+  const counts: dstream.DStream<readonly [string, number]>;
+  const wordCounts: dstream.DStream<readonly [string, number]>;
+  // A type, not an interface: rows of SQL (index signatures) accept it.
+  type Order = { orderId: string; province: string; amount: number };
+  const orders: dstream.DStream<Order>;
+  /** A Kafka direct stream of orders, \`province,amount\` text values */
+  const stream: import('dstream/kafka').DirectKafkaInputDStream<string, string>;
+  /** [province, amount] of a Kafka record of an order */
+  function parse(record: import('dstream/kafka').ConsumerRecord<string, string>): [readonly [string, number]];
   /** [adId, user] pairs */
   const clicks: dstream.DStream<readonly [string, string]>;
   /** [adId, page] pairs */

@@ -1,8 +1,8 @@
-// Every attached operation has a doc comment, and every example in those comments compiles
+// Every attached operation has a doc comment, and every example in the sources' doc comments compiles
 // against the sources, as user code importing 'dstream' (see test/support/doc-examples.ts for what
 // the examples may use undeclared: `ssc`, `lines`, `pairs`, `Seconds`...).
 import { describe, expect, it } from 'vitest';
-import { attachedOperations, typeCheckExamples } from '../support/doc-examples.js';
+import { allExamples, attachedOperations, typeCheckExamples } from '../support/doc-examples.js';
 
 const operations = attachedOperations();
 
@@ -31,9 +31,23 @@ describe('the doc comments of attached operations', () => {
     expect(operations.filter((op) => op.summary === '').map((op) => op.name)).toEqual([]);
   });
 
-  it('have examples that compile', { timeout: 120_000 }, () => {
+  it('have examples', () => {
     const withExamples = operations.filter((op) => op.examples.length > 0);
     expect(withExamples.length).toBeGreaterThan(20);
-    expect(typeCheckExamples(withExamples)).toEqual([]);
+  });
+});
+
+// Every example of the API reference (`npm run docs:api`), not only the attached operations':
+// the examples of classes, functions, options and the integrations' subpaths.
+describe('the @example blocks of every doc comment in src', () => {
+  const examples = allExamples();
+
+  it("are found, the attached operations' among them", () => {
+    const attached = operations.reduce((n, op) => n + op.examples.length, 0);
+    expect(examples.length).toBeGreaterThan(attached);
+  });
+
+  it('compile, as user code importing dstream', { timeout: 120_000 }, () => {
+    expect(typeCheckExamples(examples)).toEqual([]);
   });
 });

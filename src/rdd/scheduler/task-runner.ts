@@ -27,12 +27,15 @@ export type TaskSpec = ShuffleMapTaskSpec;
  * replaced keeps its row (`restarts` says how often).
  */
 export interface TaskThreadInfo {
+  /** `driver`, or `task-0`, `task-1`... for the task threads. */
   readonly thread: string;
   /** `starting` (loading the application), `idle`, `busy` (running a task) or `exited`. */
   readonly status: 'starting' | 'idle' | 'busy' | 'exited';
+  /** Task attempts that succeeded. */
   readonly tasksSucceeded: number;
   /** Attempts that threw, and attempts lost with a thread that died. */
   readonly tasksFailed: number;
+  /** How often the thread died and was replaced. */
   readonly restarts: number;
 }
 

@@ -80,18 +80,26 @@ export function positionKey({ topic, partition }: TopicPartition): string {
 
 /** One partition whose stored end is neither the batch's start nor (already applied) its end. */
 export interface OffsetMismatch {
+  /** The topic. */
   readonly topic: string;
+  /** The partition. */
   readonly partition: number;
+  /** The offset the store holds for it: where its last written batch ended. */
   readonly stored: number;
+  /** Where the refused batch starts. */
   readonly fromOffset: number;
+  /** Where the refused batch ends (exclusive). */
   readonly untilOffset: number;
 }
 
 /** A batch refused because its positions do not follow those the store holds. */
 export class OffsetsMismatchError extends DStreamError {
   constructor(
+    /** The store that refused it, such as `MySQL`. */
     readonly store: string,
+    /** The id of the sink whose positions did not follow. */
     readonly sinkId: string,
+    /** Every partition that did not follow. */
     readonly mismatches: readonly OffsetMismatch[],
   ) {
     const list = mismatches

@@ -5,12 +5,15 @@
 /** A document the server refused for what it is (a mapping, a type): trying again cannot help. */
 export class DocumentRejectedError extends Error {
   constructor(
+    /** The index the document was written to. */
     readonly index: string,
+    /** The document's id. */
     readonly id: string,
     /** The field the server names, when it names one. */
     readonly field: string | undefined,
     /** The server's error type: `mapper_parsing_exception`, `strict_dynamic_mapping_exception`. */
     readonly type: string,
+    /** The server's explanation. */
     readonly reason: string,
   ) {
     super(

@@ -54,7 +54,9 @@ export interface IndexResult {
 
 /** The body of `ensureIndex`: the index's mappings and settings, as the create-index API takes them. */
 export interface IndexDefinition {
+  /** The index's mappings, as the create-index API takes them (`{ properties: { ... } }`). */
   mappings?: Record<string, unknown>;
+  /** The index's settings, as the create-index API takes them (`{ number_of_shards: 1 }`). */
   settings?: Record<string, unknown>;
 }
 
@@ -80,6 +82,7 @@ export class ElasticsearchSink {
   private readonly ensured = new Set<string>();
 
   private constructor(
+    /** The server's URL, as given. */
     readonly url: string,
     private readonly options: ElasticsearchSinkOptions,
   ) {
@@ -113,7 +116,7 @@ export class ElasticsearchSink {
     await this.indexWithCounts(index, rdd, options);
   }
 
-  /** {@link index}, resolving with the index written and how many documents were written or skipped. */
+  /** {@link ElasticsearchSink.index}, resolving with the index written and how many documents were written or skipped. */
   async indexWithCounts<T>(
     index: string | ((time: Time) => string),
     rdd: RDD<T>,

@@ -53,12 +53,21 @@ export interface PutOptions<T> {
 
 /** What a put wrote. */
 export interface PutResult {
+  /** The rows put. */
   readonly rows: number;
+  /** The REST requests it took. */
   readonly requests: number;
 }
 
 /** A column family of {@link HBaseSink.createTable}: its name, or its name and versions kept. */
-export type FamilySpec = string | { readonly name: string; readonly versions?: number };
+export type FamilySpec =
+  | string
+  | {
+      /** The column family's name. */
+      readonly name: string;
+      /** How many versions of a cell it keeps (HBase's `VERSIONS`). */
+      readonly versions?: number;
+    };
 
 /**
  * Writes batches to HBase through its REST gateway, idempotently: each row is put by its row key
@@ -80,6 +89,7 @@ export class HBaseSink {
   private readonly inFlight: number;
 
   private constructor(
+    /** The REST gateway's URL, as given. */
     readonly url: string,
     options: HBaseSinkOptions,
   ) {

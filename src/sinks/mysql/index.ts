@@ -10,5 +10,17 @@
  * ```
  */
 export { MySqlSink, type MySqlSinkOptions } from './mysql-sink.js';
-export type { Row, SqlValue, TableWrite, WriteOptions, WriteResult } from '../core/sql/index.js';
-export { OffsetsMismatchError, type OffsetMismatch, type RetryOptions } from '../core/index.js';
+export type {
+  Row,
+  SqlSinkOptions,
+  SqlValue,
+  TableWrite,
+  WriteOptions,
+  WriteResult,
+} from '../core/sql/index.js';
+export {
+  OffsetsMismatchError,
+  type OffsetMismatch,
+  type PositionsInput,
+  type RetryOptions,
+} from '../core/index.js';

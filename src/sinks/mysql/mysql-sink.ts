@@ -16,7 +16,8 @@ export type MySqlSinkOptions = SqlSinkOptions;
  * import { MySqlSink } from 'dstream/sinks/mysql';
  * const sink = MySqlSink.create({ url: 'mysql://root@127.0.0.1:3306/test', id: 'order-totals' });
  * const fromOffsets = await sink.storedOffsets(['orders']);
- * // ... KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
+ * // ... the direct stream of the orders starts from them:
+ * // KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
  * stream.foreachRDD(async (rdd) => {
  *   const totals = rdd.flatMap(parse).reduceByKey((a, b) => a + b);
  *   await sink.addTo('province_totals', ['province_id'], 'total', totals, { positions: rdd });

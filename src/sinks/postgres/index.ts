@@ -9,5 +9,17 @@
  * ```
  */
 export { PostgresSink, type PostgresSinkOptions } from './postgres-sink.js';
-export type { Row, SqlValue, TableWrite, WriteOptions, WriteResult } from '../core/sql/index.js';
-export { OffsetsMismatchError, type OffsetMismatch, type RetryOptions } from '../core/index.js';
+export type {
+  Row,
+  SqlSinkOptions,
+  SqlValue,
+  TableWrite,
+  WriteOptions,
+  WriteResult,
+} from '../core/sql/index.js';
+export {
+  OffsetsMismatchError,
+  type OffsetMismatch,
+  type PositionsInput,
+  type RetryOptions,
+} from '../core/index.js';

@@ -15,7 +15,8 @@ export type PostgresSinkOptions = SqlSinkOptions;
  * import { PostgresSink } from 'dstream/sinks/postgres';
  * const sink = PostgresSink.create({ url: 'postgres://postgres@127.0.0.1:5432/test', id: 'order-totals' });
  * const fromOffsets = await sink.storedOffsets(['orders']);
- * // ... KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
+ * // ... the direct stream of the orders starts from them:
+ * // KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
  * stream.foreachRDD(async (rdd) => {
  *   const totals = rdd.flatMap(parse).reduceByKey((a, b) => a + b);
  *   await sink.addTo('province_totals', ['province_id'], 'total', totals, { positions: rdd });

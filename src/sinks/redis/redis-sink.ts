@@ -84,6 +84,7 @@ export interface RedisSetOptions extends RedisWriteOptions {
 
 /** What a write did: `applied: false` when the batch had been written before and was skipped. */
 export interface RedisWriteResult {
+  /** False when the batch had been written already and was skipped. */
   readonly applied: boolean;
   /** The records written (those of chunks written before, when run again, not counted). */
   readonly rows: number;
@@ -100,10 +101,13 @@ export interface RedisWriteResult {
  * import { RedisSink } from 'dstream/sinks/redis';
  * const sink = RedisSink.create({ url: 'redis://127.0.0.1:6379', id: 'province-totals' });
  * const fromOffsets = await sink.storedOffsets(['orders']);
- * // ... KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
+ * // ... the direct stream of the orders starts from them:
+ * // KafkaUtils.createDirectStream(ssc, ..., ConsumerStrategies.Assign(partitions, params, fromOffsets))
  * stream.foreachRDD(async (rdd) => {
  *   // [province, price as text] per order: summed per field in exact decimals.
- *   const amounts = rdd.map((r) => r.value.split(',')).map(([, province, price]) => [province!, price!] as const);
+ *   const amounts = rdd
+ *     .map((r) => r.value.split(','))
+ *     .map(([, province, price]) => [province!, price!] as const);
  *   await sink.hashAdd('province_totals', amounts, { positions: rdd });
  * });
  * ```
@@ -116,7 +120,9 @@ export class RedisSink {
   private readonly target: RetryTarget;
 
   private constructor(
+    /** The server's URL, as given. */
     readonly url: string,
+    /** The sink's name among the positions it stores, as given. */
     readonly id: string,
     options: RedisSinkOptions,
   ) {

@@ -11,7 +11,7 @@ const log = new Logger('FileInputDStream');
 
 /** Spark's `fileStream` arguments besides the directory: which files, and from when. */
 export interface FileStreamOptions {
-  /** Which files to read, given each file's path; replaces {@link defaultFileFilter}. */
+  /** Which files to read, given each file's path; replaces the default filter (hidden files, `_SUCCESS` and `._COPYING_` files left out). */
   filter?: (path: string) => boolean;
   /**
    * Ignore the files already there when the stream is created (default true). With `false`, the

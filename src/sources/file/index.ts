@@ -63,6 +63,7 @@ export interface FileStreamFunctions {
     directory: string,
     options: FileRecordStreamOptions<K, V> & { inputFormat: InputFormat<K, V> },
   ): FileInputDStream<readonly [K, V]>;
+  /** As above, with `TextInputFormat`: `[byteOffset, line]` pairs, as Hadoop's text files give. */
   fileStream(
     directory: string,
     options?: FileRecordStreamOptions<number, string>,

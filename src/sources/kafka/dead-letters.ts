@@ -25,12 +25,19 @@ export interface DeadLetter {
  * (`__connect.errors.topic`...), so that tools written for Connect's read them the same way.
  */
 export const DEAD_LETTER_HEADERS = {
+  /** The topic of the record that could not be read. */
   topic: '__dstream.errors.topic',
+  /** Its partition. */
   partition: '__dstream.errors.partition',
+  /** Its offset. */
   offset: '__dstream.errors.offset',
+  /** What failed on it: `key` or `value` (a deserializer), or `parse` (the parse function). */
   stage: '__dstream.errors.stage',
+  /** The consumer group of the stream that read it. */
   groupId: '__dstream.errors.group.id',
+  /** The name of the error's class. */
   errorClass: '__dstream.errors.exception.class.name',
+  /** The error's message. */
   errorMessage: '__dstream.errors.exception.message',
 } as const;
 

@@ -25,6 +25,7 @@ export const KafkaUtils = {
    *
    * @example
    * ```ts
+   * import { KafkaUtils, OffsetRange } from 'dstream/kafka';
    * const rdd = KafkaUtils.createRDD<string, string>(sc, { 'bootstrap.servers': '127.0.0.1:9092' }, [
    *   OffsetRange.create('orders', 0, 0, 100),
    * ]);
@@ -55,6 +56,7 @@ export const KafkaUtils = {
    *
    * @example
    * ```ts
+   * import { ConsumerStrategies, KafkaUtils, LocationStrategies } from 'dstream/kafka';
    * const stream = KafkaUtils.createDirectStream<string, string>(
    *   ssc,
    *   LocationStrategies.PreferConsistent,
@@ -92,6 +94,7 @@ export const KafkaUtils = {
    *
    * @example
    * ```ts
+   * import { KafkaUtils } from 'dstream/kafka';
    * const lines = KafkaUtils.createStream(ssc, '127.0.0.1:9092', 'group', { orders: 1 });
    * lines.map(([, value]) => value).count().print();
    * ```

@@ -21,7 +21,10 @@ import type { KafkaRDD, KafkaReadSettings } from './kafka-rdd.js';
  *
  * @example
  * ```ts
+ * import { Seconds, StreamingContext } from 'dstream';
  * import { KafkaUtils, LocationStrategies, ConsumerStrategies, parseRecords } from 'dstream/kafka';
+ * const kafkaParams = { 'bootstrap.servers': '127.0.0.1:9092', 'group.id': 'orders' };
+ * const Order = { parse: (json: unknown) => json as { orderId: string; amount: number } };
  * const ssc = new StreamingContext({ master: 'local[2]', appName: 'orders', batchDuration: Seconds(5),
  *   conf: { 'spark.streaming.kafka.badRecords': 'deadLetter',
  *           'spark.streaming.kafka.deadLetterTopic': 'orders-dead' } });

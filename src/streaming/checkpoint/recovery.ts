@@ -58,6 +58,11 @@ export interface GetOrCreateOptions {
  * `unknown`.
  */
 export type StateMigration = {
+  /**
+   * @param state A state as stored by the old code.
+   * @param key Its key.
+   * @returns The state the new code keeps for `key`.
+   */
   migrate(state: unknown, key: unknown): unknown;
 }['migrate'];
 

@@ -31,6 +31,7 @@ export interface RateEstimator {
  *
  * @example
  * ```ts
+ * import { PIDRateEstimator } from 'dstream';
  * const pid = new PIDRateEstimator(1000, 1.0, 0.2, 0.0, 100);
  * pid.compute(1500, 1000, 500, 0); // undefined: the first batch only sets the reference
  * pid.compute(2500, 1000, 500, 0); // 2000 records/s

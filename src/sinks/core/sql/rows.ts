@@ -14,8 +14,13 @@ export type Row = readonly SqlValue[] | Readonly<Record<string, SqlValue>>;
 
 /** One table write of a batch. */
 export interface TableWrite {
+  /** The table written. */
   readonly table: string;
+  /**
+   * How rows are written: inserted, upserted on `keys`, or added to the numeric columns of rows with the same `keys`.
+   */
   readonly mode: 'insert' | 'upsert' | 'addTo';
+  /** The rows, as arrays (in `columns` order) or objects. */
   readonly rows: readonly Row[];
   /** The columns, in the order of array rows; from the first object row when not given. */
   readonly columns?: readonly string[];

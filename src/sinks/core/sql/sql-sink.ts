@@ -12,6 +12,9 @@ import type { PoolSettings, SqlDialect, SqlPool, SqlQueryable, Statement } from 
 import { chunksOf, type Chunk, type Row, type TableWrite } from './rows.js';
 import { rejectedRowError } from './sql-rejection.js';
 
+/**
+ * The options of `PostgresSink.create` and `MySqlSink.create`: where the database is, and whose positions the sink keeps.
+ */
 export interface SqlSinkOptions {
   /** The server: `postgres://user[:password]@host:port/database`, `mysql://...`. */
   url: string;
@@ -41,7 +44,9 @@ export interface WriteOptions {
 
 /** `applied: false` when the batch had been written already (its commit happened) and was skipped. */
 export interface WriteResult {
+  /** False when the batch had been written already and was skipped. */
   readonly applied: boolean;
+  /** The rows written (0 when skipped). */
   readonly rows: number;
 }
 
@@ -55,7 +60,9 @@ export abstract class SqlSink {
 
   protected constructor(
     private readonly dialect: SqlDialect,
+    /** The server's URL, as given. */
     readonly url: string,
+    /** The sink's name in its positions table, as given. */
     readonly id: string,
     options: SqlSinkOptions,
   ) {

@@ -3,6 +3,7 @@ import { tpKey, tpOf, type OffsetMap } from './topic-partitions.js';
 
 /** An offset committed for a partition: the next offset the group will read. */
 export interface CommittedOffset extends TopicPartition {
+  /** The offset committed: the next record the group reads from the partition. */
   readonly offset: number;
 }
 

@@ -20,10 +20,15 @@ export type Subscription =
 export class ConsumerStrategy<K, V> {
   /** Keeps K and V in the type (the deserializers are named in kafkaParams). */
   declare readonly recordTypes?: readonly [K, V];
+  /** The starting offsets given, by topic partition. */
   readonly offsets: ReadonlyMap<string, number>;
 
   constructor(
+    /** Which partitions to read: the topics, a pattern, or the partitions assigned. */
     readonly subscription: Subscription,
+    /**
+     * The consumer's settings, as Kafka's consumer configs (`bootstrap.servers`, `group.id`...).
+     */
     readonly kafkaParams: KafkaParams,
     offsets: StartingOffsets = [],
   ) {

@@ -29,9 +29,13 @@ const log = new Logger('DirectKafkaInputDStream');
  * in Kafka, not yet read, when the batch's ranges were fixed (the input metadata's `lag`).
  */
 export interface KafkaPartitionLag {
+  /** The topic. */
   readonly topic: string;
+  /** The partition. */
   readonly partition: number;
+  /** The partition's end offset when the batch's ranges were fixed. */
   readonly latestOffset: number;
+  /** Records past the batch's `untilOffset` then: read by later batches. */
   readonly lag: number;
 }
 
@@ -301,7 +305,11 @@ function describe(ranges: readonly OffsetRange[]): string {
  * bring (0: no limit), and the fewest records per batch a limit leaves it (1 unless given).
  */
 export interface KafkaPerPartitionConfig {
+  /** The most records per second to read from the partition, as Spark's `maxRatePerPartition`. */
   maxRatePerPartition(topicPartition: TopicPartition): number;
+  /**
+   * The fewest records per second backpressure may lower the partition to (default 1), as Spark's `minRatePerPartition`.
+   */
   minRatePerPartition?(topicPartition: TopicPartition): number;
 }
 

@@ -6,9 +6,20 @@ import type { TopicPartition } from '../../../rdd/offset-range.js';
  * Spark programs port unchanged, and `createRDD` rejects `PreferBrokers` as Spark does.
  */
 export type LocationStrategy =
-  | { readonly kind: 'PreferConsistent' }
-  | { readonly kind: 'PreferBrokers' }
-  | { readonly kind: 'PreferFixed'; readonly hostMap: ReadonlyMap<TopicPartition, string> };
+  | {
+      /** Spread the partitions evenly over the executors (the usual choice). */
+      readonly kind: 'PreferConsistent';
+    }
+  | {
+      /** Read each partition where its leader broker runs. */
+      readonly kind: 'PreferBrokers';
+    }
+  | {
+      /** Read the partitions of `hostMap` on the hosts it names, the others consistently. */
+      readonly kind: 'PreferFixed';
+      /** The host of each partition named. */
+      readonly hostMap: ReadonlyMap<TopicPartition, string>;
+    };
 
 /** Spark's `LocationStrategies` (kafka-0-10). */
 export const LocationStrategies = {
