@@ -26,6 +26,8 @@ const registrations = new WeakMap<object, Registration>();
  *
  * @example
  * ```ts
+ * import { AccumulatorV2 } from 'dstream';
+ *
  * class MaxAccumulator extends AccumulatorV2<number, number> {
  *   max = -Infinity;
  *   isZero() { return this.max === -Infinity; }

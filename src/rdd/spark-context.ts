@@ -168,7 +168,7 @@ export class SparkContext {
    * @example
    * ```ts
    * const rates = sc.broadcast(new Map([['EUR', 1.08], ['GBP', 1.27]]));
-   * const inUsd = orders.map(([currency, amount]) => amount * (rates.value.get(currency) ?? 1));
+   * const inUsd = pairs.map(([currency, amount]) => amount * (rates.value.get(currency) ?? 1));
    * ```
    */
   broadcast<T>(value: T): Broadcast<T> {

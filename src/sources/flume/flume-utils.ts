@@ -5,7 +5,9 @@ import { FlumeInputDStream } from './push/flume-input-dstream.js';
 
 /** A SparkSink's address (Spark's `InetSocketAddress`). */
 export interface FlumeAddress {
+  /** The host the SparkSink listens on. */
   readonly host: string;
+  /** Its port. */
   readonly port: number;
 }
 

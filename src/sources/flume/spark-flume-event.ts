@@ -23,6 +23,8 @@ export const SparkFlumeEvent = {
    *
    * @example
    * ```ts
+   * import { FlumeUtils, SparkFlumeEvent } from 'dstream/flume';
+   *
    * const lines = FlumeUtils.createStream(ssc, '127.0.0.1', 41414).map(SparkFlumeEvent.text);
    * ```
    */

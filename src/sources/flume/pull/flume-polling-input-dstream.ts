@@ -10,8 +10,10 @@ import { FlumePollingReceiver, type PollingSettings } from './flume-polling-rece
  * events fetched from Spark's SparkSinks inside Flume agents, one block per batch fetched.
  */
 export class FlumePollingInputDStream extends ReceiverInputDStream<SparkFlumeEvent> {
+  /** Made by `FlumeUtils.createPollingStream`. @internal */
   constructor(
     ssc: StreamingContext,
+    /** The SparkSinks polled. */
     readonly addresses: readonly FlumeAddress[],
     private readonly settings: PollingSettings,
   ) {

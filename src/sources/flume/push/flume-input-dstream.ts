@@ -9,9 +9,12 @@ import { FlumeReceiver } from './flume-receiver.js';
  * sinks send to an Avro source this application runs on `host:port`.
  */
 export class FlumeInputDStream extends ReceiverInputDStream<SparkFlumeEvent> {
+  /** Made by `FlumeUtils.createStream`. @internal */
   constructor(
     ssc: StreamingContext,
+    /** The address the Avro source listens on. */
     readonly host: string,
+    /** Its port. */
     readonly port: number,
   ) {
     super(ssc);
