@@ -4,7 +4,7 @@
  * generator produces N events ("0".."N-1", no headers) into a memory channel:
  *
  *   - push: the agent's Avro sink (batch-size 100) sends to `FlumeUtils.createStream`, and to a
- *     bare avsc server (reference/verified/flume/node/push-server.js's loop: store, answer OK);
+ *     bare avsc server (its loop: store, answer OK);
  *   - pull: `FlumeUtils.createPollingStream` (maxBatchSize 1000, one sink) polls Spark's SparkSink in
  *     the agent, beside a bare avsc client's getEventBatch → ack loop on one connection;
  *   - `-wal` variants: dstream with the receiver write-ahead log on.

@@ -276,7 +276,7 @@ class BareCounter {
 
 /**
  * The ceiling, low level: `consumer.fetch()` from offset 0 of every partition in one request per
- * round trip, no group, values to strings, counted (verified/kafka/node24/bench.mjs's loop).
+ * round trip, no group, values to strings, counted: the loop of a bare client.
  */
 async function childFetch(a: ChildArgs): Promise<void> {
   const { Consumer } = await import('@platformatic/kafka');

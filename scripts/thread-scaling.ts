@@ -1,6 +1,6 @@
 // Calibration for local[N] measurements on a shared machine: how much faster do two threads do the
-// same CPU-bound work than one, right now? Each thread generates its own 500k lines (the WordCount
-// data of shared/reference/verified/spark/NOTES.md §1) and counts words with a Map, 6 times; the
+// same CPU-bound work than one, right now? Each thread generates its own 500k lines (the
+// benchmarks' WordCount data) and counts words with a Map, 6 times; the
 // median of the last 4 is reported, for one thread alone and for two at once.
 // Usage: node scripts/thread-scaling.ts [lines=500000] [rounds=3]
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';

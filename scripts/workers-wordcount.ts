@@ -1,7 +1,7 @@
 // Quick WordCount throughput probe for local[N] task threads (the real harness is bench/).
 // Usage (after `npm run build`):
 //   node scripts/workers-wordcount.ts <master> <linesPerBatch> [warmup=3] [measured=7] [partitions=2]
-// Data: the generator of shared/reference/verified/spark/NOTES.md §1 (xorshift32, seed 42, lines of
+// Data: the benchmarks' WordCount generator (xorshift32, seed 42, lines of
 // 10 words "w<x mod 10000>"), generated on the driver before the first batch. Each batch:
 // queueStream → flatMap(split ' ') → map([w, 1]) → reduceByKey(+) → foreachRDD(sum, keys).
 // Prints one JSON line per batch and a summary with the median batch time and lines/s, and the

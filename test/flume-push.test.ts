@@ -4,13 +4,14 @@
 // connection with a clear error and the receiver restarts; an agent that goes away and comes back
 // sends again.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Milliseconds, StreamingContext, type ReceiverInfo } from 'dstream';
 import { FlumeUtils, SparkFlumeEvent, type FlumeInputDStream } from 'dstream/flume';
 import { freePort } from '../src/cli/services/ports.js';
+import { captureStderr, errorLines } from './support/capture-stderr.js';
 import { flume, skipFlume, startTestAgent } from './support/flume-agent.js';
 
 const contexts: StreamingContext[] = [];
@@ -33,6 +34,25 @@ function context(conf: Record<string, string> = {}): StreamingContext {
   });
   contexts.push(ssc);
   return ssc;
+}
+
+/**
+ * A connection to the receiver's port, once it listens: the receiver binds it after
+ * `ssc.start()` resolves (receivers start asynchronously, as Spark's).
+ */
+async function connectWhenListening(port: number): Promise<Socket> {
+  for (;;) {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const connected = await new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(true));
+      socket.once('error', () => resolve(false));
+    });
+    if (connected) {
+      socket.on('error', () => undefined);
+      return socket;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** How many times each body arrived, and a wait for `total` arrivals. */
@@ -118,6 +138,7 @@ describe.skipIf(skipFlume)(
 
     it('restarts the receiver with a clear error on a malformed frame, then receives again', async () => {
       const port = await freePort();
+      const logged = captureStderr();
       const ssc = context();
       const stopped: ReceiverInfo[] = [];
       let restarted!: () => void;
@@ -132,15 +153,18 @@ describe.skipIf(skipFlume)(
       const got = tally(FlumeUtils.createStream(ssc, '127.0.0.1', port));
       await ssc.start();
       // A serial, then a buffer count of -1: no Netty codec sends this.
-      const garbage = createConnection({ host: '127.0.0.1', port });
-      garbage.on('error', () => undefined);
-      await new Promise((resolve) => garbage.once('connect', resolve));
+      const garbage = await connectWhenListening(port);
       garbage.write(Buffer.from([0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]));
       await started;
       expect(stopped[0]?.lastErrorMessage).toMatch(
         /^Restarting receiver with delay 200ms: Malformed Avro RPC frame from 127\.0\.0\.1:\d+: a packet of -1 buffers/,
       );
       expect(stopped[0]?.lastError).toContain('DStreamError: Malformed Avro RPC frame');
+      expect(errorLines(logged)).toEqual([
+        expect.stringMatching(
+          /^ERROR ReceiverTracker: Deregistered receiver for stream 0: Restarting receiver with delay 200ms: Malformed Avro RPC frame/,
+        ),
+      ]);
       garbage.destroy();
       await startTestAgent('push-seq.properties', {
         'sinks.k1.port': port,

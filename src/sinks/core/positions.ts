@@ -1,6 +1,6 @@
 // The identity of a batch for a transactional sink: the positions its results were computed from.
 // A sink stores them in the same transaction as the results, and the next batch must start where
-// they end (Spark's "your own data store" recipe, reference/spark-streaming.md §6.2). Store-agnostic:
+// they end (Spark's "your own data store" recipe in its Kafka integration guide). Store-agnostic:
 // each sink reads and writes the positions its own way and asks `verdictFor` what to do.
 import { DStreamError } from '../../errors.js';
 import { hasOffsetRanges, OffsetRange, type HasOffsetRanges } from '../../rdd/offset-range.js';

@@ -3,7 +3,7 @@
 // each buffer as an int32 length and its bytes (all big-endian). avsc encodes the calls, answers
 // and handshakes inside; the packets are cut here and handed to avsc in its `objectMode`, because
 // avsc's own Netty codec (not exported) cannot do three things this integration needs
-// (reference/verified/flume/NOTES.md §2):
+// (each measured against a real Flume 1.11 agent):
 // - an avsc server drops every call whose serial is 65536 or more, and a Flume sink numbers the
 //   calls of a connection 1, 2, 3...: it would stall for 25 s every 65,535 calls. A server
 //   connection here gives avsc the serial's low 16 bits and puts the real serial back on the answer;

@@ -2,7 +2,7 @@
 // (AvroSourceProtocol.PROTOCOL from flume-ng-sdk 1.11.0, SparkFlumeProtocol.PROTOCOL from
 // spark-streaming-flume-sink 2.4.8; "doc" left out), and avsc, which speaks them. A JSON protocol,
 // not IDL: avsc's IDL reader makes every void message one-way, and a one-way ack/nack is refused
-// by the real SparkSink (reference/verified/flume/NOTES.md §3, pitfall 2).
+// by the real SparkSink (seen against Spark 2.4.8's SparkSink in a Flume 1.11 agent).
 import type { Service } from 'avsc';
 import { optionalPeer } from '../../util/optional-peer.js';
 

@@ -36,7 +36,7 @@ type KafkaStream = MessagesStream<string, string, string, string>;
  * One member of the receiver's consumer group (one of Spark's "consumer threads"): reads from the
  * group's committed offsets, hands each record to `onRecord`, and commits only what it is told
  * to. Never the client's autocommit: it commits what was fetched, not what was stored
- * (reference/verified/kafka/NODE24.md §4, 80,800 of 90,000 records lost by a SIGKILL).
+ * (in a run against a real broker, 80,800 of 90,000 records were lost by a SIGKILL).
  */
 export class ConsumerThread {
   private closing: Promise<void> | undefined;

@@ -45,7 +45,7 @@ const keyOf = (topic: string, partition: number) => `${topic}\0${partition}`;
  * - without it, the block is only in memory when its offsets are committed, as Spark's receiver
  *   auto-commits: a crash loses the records of the batches not yet run.
  *
- * Records are filtered as reference/verified/kafka/NODE24.md §4 found necessary: one below the
+ * Records are filtered as runs against a real broker showed necessary: one below the
  * next offset expected of its partition is a redelivery after a rebalance and is dropped, as is a
  * record of a partition its consumer no longer owns (the new owner reads it); an offset is never
  * committed backwards. The records are not rate-limited (`spark.streaming.receiver.maxRate` does
