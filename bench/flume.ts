@@ -12,7 +12,7 @@
  * dstream's figure: events counted by `foreachRDD` (100 ms batches) from the end of the first batch
  * with events to the end of the batch that completes N, over the events in between. The bare
  * programs': first to last event received. Each run has a fresh agent; the order rotates every
- * round. The agent's source is part of every figure, as in the verified notes (0.2–0.7 M events/s).
+ * round. The agent's source is part of every figure, as in bare avsc figures measured on a quiet machine (0.2–0.7 M events/s).
  *
  *   node bench/flume.ts [--events N] [--rounds N] [--only push,pull,...]
  */
@@ -135,7 +135,7 @@ async function dstreamRun(
   }
 }
 
-/** The bare avsc server of the verified notes: store (count) and answer OK. */
+/** A bare avsc server: store (count) and answer OK. */
 async function pushBare(
   port: number,
   n: number,
@@ -169,7 +169,7 @@ async function pushBare(
   }
 }
 
-/** The bare avsc client of the verified notes: getEventBatch(1000) → ack, one connection. */
+/** A bare avsc client: getEventBatch(1000) → ack, one connection. */
 async function pullBare(port: number, n: number): Promise<number> {
   const { loadServices } = (await import(dist('sources/flume/protocols.js'))) as ProtocolsModule;
   const { sparkFlume } = await loadServices();
