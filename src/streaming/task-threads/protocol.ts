@@ -148,18 +148,30 @@ export function deserializeError(s: SerializedError): Error {
   return e;
 }
 
+/** How many elements of an array the sample takes: every element of a tuple. */
+const SAMPLED_ELEMENTS = 8;
+
 /**
- * Whether a structured clone of `x` is an equivalent value, judged on a sample (the value and the
- * first element of each container): plain data is, instances of user classes (which arrive as
- * plain objects, without their methods) and Buffers (which arrive as Uint8Arrays) are not.
+ * Whether a structured clone of `x` is an equivalent value, judged on a sample (the value, the
+ * first elements of an array, the first entry of a Map or Set, and every field of a plain object,
+ * since the fields and tuple slots of a record differ in kind): plain data is, instances of user classes (which arrive as plain objects,
+ * without their methods) and Buffers (which arrive as Uint8Arrays) are not.
  */
 export function clonesFaithfully(x: unknown, depth = 0): boolean {
   if (typeof x === 'function' || typeof x === 'symbol') return false;
   if (typeof x !== 'object' || x === null || depth > 4) return true;
-  if (Array.isArray(x)) return x.length === 0 || clonesFaithfully(x[0], depth + 1);
+  if (Array.isArray(x)) {
+    // The first few elements: all of a tuple such as a [key, value] pair, a sample of a list.
+    for (let i = 0; i < Math.min(x.length, SAMPLED_ELEMENTS); i++) {
+      if (!clonesFaithfully(x[i], depth + 1)) return false;
+    }
+    return true;
+  }
   const proto: unknown = Object.getPrototypeOf(x);
   if (proto === Object.prototype || proto === null) {
-    for (const k in x) return clonesFaithfully((x as Record<string, unknown>)[k], depth + 1);
+    for (const k in x) {
+      if (!clonesFaithfully((x as Record<string, unknown>)[k], depth + 1)) return false;
+    }
     return true;
   }
   if (x instanceof Map) {
