@@ -8,6 +8,12 @@
  * offsets when it holds none). Kill it anywhere (kill -9) and run it again: no order is counted
  * twice and none is lost. `npm run demo:exactly-once` does exactly that, several times, and counts.
  *
+ * Scale out by starting it several times with the same arguments: the processes form one Kafka
+ * consumer group and share the topic's partitions (`spark.streaming.kafka.scaleOut`); each prints
+ * `partitions: <topic>-<p>, ...` whenever what it owns changes, and starts a partition it takes
+ * over where the store says. Together they write exactly the totals one process would.
+ * `npm run demo:scale-out` starts three (docs/scale-out.md).
+ *
  *   table province_totals (province_id INT PRIMARY KEY, total DECIMAL(18,2)), created if missing
  *   Redis: hash province_totals, field = the province id, value = the total as a decimal string
  *
@@ -103,17 +109,46 @@ const ssc = new StreamingContext({
   master: 'local[3]',
   appName: 'KafkaOrderTotalDb',
   batchDuration: Seconds(2),
+  // Processes started with the same arguments share the partitions instead of failing.
+  conf: { 'spark.streaming.kafka.scaleOut': 'true' },
 });
 ssc.sparkContext.setLogLevel('WARN');
 
 // Only the driver asks the store where to start; task threads load this file too and only
 // declare the same stream (README, local[N]).
 const store = await storeFor(sinkUrl);
-const fromOffsets = isDriver() ? await store.open([topic]) : [];
 if (isDriver()) {
-  const where = fromOffsets.map(([p, offset]) => `${p.topic}-${p.partition}@${offset}`);
+  const stored = await store.open([topic]);
+  const where = stored.map(([p, offset]) => `${p.topic}-${p.partition}@${offset}`);
   console.log(`starting at ${where.length > 0 ? where.join(' ') : 'the earliest offsets'}`);
 }
+
+/** The partitions this process reads, by name, printed whenever they change. */
+const owned = new Map<string, TopicPartition>();
+let printed: string | undefined;
+const name = (p: TopicPartition) => `${p.topic}-${p.partition}`;
+function printOwned() {
+  const now = [...owned.values()]
+    .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
+    .map(name)
+    .join(', ');
+  if (now !== printed) console.log(now === '' ? 'partitions:' : `partitions: ${now}`);
+  printed = now;
+}
+
+const ownership = {
+  onPartitionsRevoked(partitions: readonly TopicPartition[]) {
+    for (const p of partitions) owned.delete(name(p));
+  },
+  // A partition taken over starts where the store says its last batch ended.
+  async onPartitionsAssigned(partitions: readonly TopicPartition[]) {
+    const taken = new Set(partitions.map(name));
+    const stored = (await store.open([topic])).filter(([p]) => taken.has(name(p)));
+    for (const p of partitions) owned.set(name(p), p);
+    printOwned();
+    return stored;
+  },
+};
 
 const orders = KafkaUtils.createDirectStream<string, string>(
   ssc,
@@ -128,7 +163,8 @@ const orders = KafkaUtils.createDirectStream<string, string>(
       'auto.offset.reset': 'earliest',
       'enable.auto.commit': false,
     },
-    fromOffsets,
+    [],
+    ownership,
   ),
 );
 

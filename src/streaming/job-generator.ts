@@ -145,6 +145,14 @@ export class JobGenerator {
     this.abandoned = true;
   }
 
+  /**
+   * Resolves when the generation under way (and any queued behind it) has ended: every batch
+   * whose input was fixed before the call has been submitted to the scheduler by then.
+   */
+  async generationSettled(): Promise<void> {
+    await this.generation;
+  }
+
   get lastGeneratedTime(): Time | undefined {
     return this.lastGenerated;
   }

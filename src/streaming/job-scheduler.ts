@@ -129,6 +129,11 @@ export class JobScheduler {
     return done;
   }
 
+  /** Resolves when the batches submitted before the call have finished (not those after it). */
+  async awaitSubmitted(): Promise<void> {
+    await Promise.all(this.active.values());
+  }
+
   /** Resolves when every batch submitted so far has finished. */
   async awaitAll(): Promise<void> {
     while (this.active.size > 0) await Promise.all(this.active.values());

@@ -8,6 +8,7 @@ export {
   ConsumerStrategies,
   ConsumerStrategy,
   type StartingOffsets,
+  type ConsumerRebalanceListener,
 } from './direct/consumer-strategies.js';
 export { LocationStrategies, type LocationStrategy } from './direct/location-strategies.js';
 export {

@@ -20,7 +20,8 @@ import type { ConsumerStrategy } from './consumer-strategies.js';
 import { DriverConsumer, type DriverConsumerSettings } from './driver-consumer.js';
 import { driverSettings } from './driver-settings.js';
 import { retryWhileUnreachable } from '../retry.js';
-import { tpKey, tpName, tpOf, type OffsetMap } from './topic-partitions.js';
+import { SCALE_OUT_KEY, ScaleOutMember } from './scale-out-member.js';
+import { offsetMapOf, tpKey, tpName, tpOf, type OffsetMap } from './topic-partitions.js';
 
 const log = new Logger('DirectKafkaInputDStream');
 
@@ -63,6 +64,13 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   private readonly rateLimit: DirectRateLimit<string>;
   private readonly read: KafkaReadSettings;
   private readonly driverSettings: DriverConsumerSettings;
+  /** Set with `spark.streaming.kafka.scaleOut`: processes of the group share its partitions. */
+  private readonly scaleOut: boolean;
+  private member: ScaleOutMember | undefined;
+  /** Changes of the partitions read, one at a time (a batch's preparation, a rebalance's end). */
+  private ownership: Promise<unknown> = Promise.resolve();
+  /** Whether the rebalance listener has heard of a first assignment (it hears of it, even empty). */
+  private assignmentTold = false;
 
   constructor(
     ssc: StreamingContext,
@@ -72,6 +80,13 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     super(ssc);
     this.read = readSettings(strategy.kafkaParams, ssc.sparkContext.conf);
     this.driverSettings = driverSettings(strategy.kafkaParams);
+    this.scaleOut = ssc.conf.getBoolean(SCALE_OUT_KEY, false);
+    if (this.scaleOut && strategy.subscription.kind === 'assign') {
+      throw new DStreamError(
+        'DSTREAM_ERR_INVALID_ARGUMENT',
+        `${SCALE_OUT_KEY} shares a consumer group's partitions among processes: use ConsumerStrategies.Subscribe or SubscribePattern (Assign reads fixed partitions and joins no group)`,
+      );
+    }
     this.rateLimit = new DirectRateLimit<string>(
       ssc.conf,
       ssc.batchDuration.milliseconds,
@@ -93,8 +108,21 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
 
   override async start(): Promise<void> {
     this.stopping = new AbortController();
-    this.driver = await DriverConsumer.open(this.strategy.subscription, this.driverSettings);
-    await this.startNewPartitions(await this.driver.assignment());
+    this.member = this.scaleOut
+      ? new ScaleOutMember(
+          this.ssc,
+          () => (this.driver ? this.commitQueued(this.driver) : Promise.resolve()),
+          () => this.afterRebalance(),
+        )
+      : undefined;
+    this.driver = await DriverConsumer.open(
+      this.strategy.subscription,
+      this.driverSettings,
+      this.member?.hooks,
+    );
+    const assigned = await this.driver.assignment();
+    if (this.member) this.keepOwnedRanges(assigned);
+    await this.serialized(() => this.takeAssignment(assigned));
   }
 
   override async stop(): Promise<void> {
@@ -111,18 +139,27 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   override async prepareBatch(time: Time): Promise<void> {
     // A batch restored from a checkpoint reads the ranges it had before.
     if (this.batches.has(time.milliseconds)) return;
+    await this.serialized(() => this.fixRanges(time));
+  }
+
+  private async fixRanges(time: Time): Promise<void> {
     const driver = this.requireDriver();
+    const member = this.member;
     const latest = await retryWhileUnreachable(
       this.read,
       `the latest offsets for ${time}`,
       async () => {
-        const assigned = await driver.assignment();
-        this.checkNothingRevoked(assigned);
-        await this.startNewPartitions(assigned);
-        return driver.latestOffsets(assigned);
+        const assigned = member
+          ? await member.preparing(() => driver.assignment())
+          : await driver.assignment();
+        await this.takeAssignment(assigned);
+        return driver.latestOffsets(this.readable(driver));
       },
       this.stopping.signal,
     );
+    // A rebalance that began meanwhile: this batch reads nothing the group may have moved.
+    const readable = new Set(this.readable(driver));
+    for (const key of latest.keys()) if (!readable.has(key)) latest.delete(key);
     const until = this.rateLimit.untilOffsets(this.currentOffsets, latest);
     const ranges = [...until.keys()].sort(byTopicPartition).map((key) => {
       const { topic, partition } = tpOf(key);
@@ -235,15 +272,110 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     return this.driver;
   }
 
-  /** Partitions new to the stream start at given offsets, else committed, else auto.offset.reset. */
-  private async startNewPartitions(assigned: readonly string[]): Promise<void> {
+  /** Runs `f` after every earlier change of the partitions read. */
+  private serialized<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.ownership.then(f);
+    this.ownership = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * The partitions a batch may read now: those started, and with scale-out only those the group
+   * gives this process at this moment, none while a rebalance is under way.
+   */
+  private readable(driver: DriverConsumer): string[] {
+    const started = [...this.currentOffsets.keys()];
+    if (!this.member) return started;
+    if (this.member.paused) return [];
+    const owned = new Set(driver.currentAssignment());
+    return started.filter((k) => owned.has(k));
+  }
+
+  /**
+   * Follows the group's assignment: without scale-out a revoked partition fails the stream, as in
+   * Spark; with it the partition is let go (its batches have ended, see {@link ScaleOutMember}).
+   * New partitions are started. As Kafka's cooperative protocol does, `onPartitionsAssigned` hears
+   * of the first assignment and of every change, even when nothing was added.
+   */
+  private async takeAssignment(assigned: readonly string[]): Promise<void> {
+    let revoked: string[] = [];
+    if (!this.member) {
+      this.checkNothingRevoked(assigned);
+    } else {
+      const now = new Set(assigned);
+      revoked = [...this.currentOffsets.keys()].filter((k) => !now.has(k));
+      if (revoked.length > 0) {
+        for (const k of revoked) this.currentOffsets.delete(k);
+        log.info(`Partitions revoked by the group: ${revoked.map(tpName).join(', ')}`);
+        await this.tellListener('onPartitionsRevoked', revoked).catch((e: unknown) =>
+          log.error(`onPartitionsRevoked failed for ${revoked.map(tpName).join(', ')}`, e),
+        );
+      }
+    }
     const fresh = assigned.filter((k) => !this.currentOffsets.has(k));
-    if (fresh.length === 0) return;
+    if (fresh.length > 0 || revoked.length > 0 || !this.assignmentTold) {
+      await this.startNewPartitions(fresh);
+    }
+  }
+
+  /** After a rebalance: takes the new assignment at once, not at the next batch. */
+  private afterRebalance(): void {
+    const driver = this.driver;
+    if (!driver) return;
+    this.serialized(() => this.takeAssignment(driver.currentAssignment())).catch((e: unknown) =>
+      log.warn('Taking the partitions the group assigned failed; the next batch tries again', e),
+    );
+  }
+
+  /** With scale-out, batches restored from a checkpoint keep only ranges this process owns. */
+  private keepOwnedRanges(assigned: readonly string[]): void {
+    const owned = new Set(assigned);
+    for (const [t, ranges] of this.batches) {
+      this.batches.set(
+        t,
+        ranges.filter((r) => owned.has(tpKey(r.topic, r.partition))),
+      );
+    }
+    for (const k of [...this.currentOffsets.keys()])
+      if (!owned.has(k)) this.currentOffsets.delete(k);
+  }
+
+  private async tellListener(
+    event: 'onPartitionsRevoked' | 'onPartitionsAssigned',
+    keys: readonly string[],
+  ): Promise<OffsetMap> {
+    const listener = this.strategy.rebalanceListener;
+    const partitions = keys.map(tpOf);
+    if (event === 'onPartitionsRevoked') {
+      await listener?.onPartitionsRevoked?.(partitions);
+      return new Map();
+    }
+    return offsetMapOf((await listener?.onPartitionsAssigned?.(partitions)) ?? []);
+  }
+
+  /**
+   * Partitions new to the stream start where the rebalance listener says, else at given offsets,
+   * else committed, else auto.offset.reset. When the listener fails they stay unstarted (unread)
+   * and the next batch tries again.
+   */
+  private async startNewPartitions(fresh: readonly string[]): Promise<void> {
     const driver = this.requireDriver();
-    const start: OffsetMap = new Map();
+    let start: OffsetMap;
+    try {
+      start = await this.tellListener('onPartitionsAssigned', fresh);
+      this.assignmentTold = true;
+    } catch (e) {
+      log.error(
+        `onPartitionsAssigned failed for ${fresh.map(tpName).join(', ')}: they are not read until it succeeds (tried again at the next batch)`,
+        e,
+      );
+      return;
+    }
+    if (fresh.length === 0) return;
+    for (const k of [...start.keys()]) if (!fresh.includes(k)) start.delete(k);
     for (const k of fresh) {
       const given = this.strategy.offsets.get(k);
-      if (given !== undefined) start.set(k, given);
+      if (given !== undefined && !start.has(k)) start.set(k, given);
     }
     const committed = await driver.committedOffsets(fresh.filter((k) => !start.has(k)));
     for (const [k, offset] of committed) start.set(k, offset);

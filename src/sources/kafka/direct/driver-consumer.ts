@@ -18,6 +18,20 @@ export interface DriverConsumerSettings {
   readonly heartbeatIntervalMs: number;
   /** How often topics (a pattern's) and partition counts are looked up again. */
   readonly metadataMaxAgeMs: number;
+  /** How long the group waits for a member to rejoin (Kafka's `max.poll.interval.ms`). */
+  readonly rebalanceTimeoutMs: number;
+}
+
+/** What a member that shares its group's partitions (scale-out) does around a rebalance. */
+export interface RebalanceHooks {
+  /**
+   * Runs before every JoinGroup the consumer sends, whoever triggers it (a heartbeat that hears of
+   * a rebalance, or the stream itself); the group waits for it up to the rebalance timeout.
+   * Kafka's `onPartitionsRevoked` of the eager protocol: finish the work on what is owned now.
+   */
+  beforeJoin(): Promise<void>;
+  /** After the group has given the consumer its partitions. */
+  afterJoin(): void;
 }
 
 /**
@@ -42,6 +56,7 @@ export class DriverConsumer {
   static async open(
     subscription: Subscription,
     settings: DriverConsumerSettings,
+    hooks?: RebalanceHooks,
   ): Promise<DriverConsumer> {
     await ensureReachable(settings.bootstrap);
     const { Consumer, Admin } = await loadKafka();
@@ -54,7 +69,22 @@ export class DriverConsumer {
       // waits for the member a crash left behind until its session times out.
       sessionTimeout: settings.sessionTimeoutMs,
       heartbeatInterval: settings.heartbeatIntervalMs,
+      rebalanceTimeout: settings.rebalanceTimeoutMs,
+      // The client calls this before each JoinGroup and sends the join once it resolves: the one
+      // moment a member can finish with its partitions before the group hands them on.
+      ...(hooks && {
+        protocolsMetadata: async () => {
+          await hooks.beforeJoin();
+          return Buffer.alloc(0);
+        },
+      }),
     });
+    if (hooks) {
+      consumer.on('consumer:group:join', () => hooks.afterJoin());
+      consumer.on('error', (e: unknown) =>
+        log.warn(`The Kafka group member of '${settings.groupId}' failed: ${messageOf(e)}`),
+      );
+    }
     const admin = new Admin({ ...options, clientId: `dstream-driver-admin-${settings.groupId}` });
     const driver = new DriverConsumer(subscription, settings, consumer, admin);
     try {
@@ -89,11 +119,7 @@ export class DriverConsumer {
       // Joining again makes the group assign the new topics or partitions.
       if (added || grown || this.consumer.memberId === null) await this.consumer.joinGroup({});
     }
-    const keys: string[] = [];
-    for (const a of this.consumer.assignments ?? []) {
-      for (const p of a.partitions) keys.push(tpKey(a.topic, p));
-    }
-    return keys;
+    return this.currentAssignment();
   }
 
   /**
@@ -128,6 +154,15 @@ export class DriverConsumer {
       'DSTREAM_ERR_KAFKA_TOPIC',
       `Timeout of 60000ms expired before the position for partition ${names[0]} could be determined (Kafka's consumer says so after default.api.timeout.ms; dstream looked at once): ${names.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist at ${this.settings.bootstrap.join(',')}. Create the topic (dstream kafka topics --create --topic ${missing[0]!.topic} --partitions <n>), or correct the partitions given to ConsumerStrategies.Assign`,
     );
+  }
+
+  /** The partitions the group has given the consumer, as last heard (keys of {@link tpKey}). */
+  currentAssignment(): string[] {
+    const keys: string[] = [];
+    for (const a of this.consumer.assignments ?? []) {
+      for (const p of a.partitions) keys.push(tpKey(a.topic, p));
+    }
+    return keys;
   }
 
   /** The group's committed offsets of `keys`, for those that have one. */

@@ -40,6 +40,7 @@ export function driverSettings(kafkaParams: KafkaParams): DriverConsumerSettings
     sessionTimeoutMs: numberParam(kafkaParams, 'session.timeout.ms', 6000),
     heartbeatIntervalMs: numberParam(kafkaParams, 'heartbeat.interval.ms', 500),
     metadataMaxAgeMs: numberParam(kafkaParams, 'metadata.max.age.ms', 300_000),
+    rebalanceTimeoutMs: numberParam(kafkaParams, 'max.poll.interval.ms', 300_000),
   };
 }
 
