@@ -1,13 +1,22 @@
 // The seed's pipeline end to end, as a user runs it: `dstream run examples/kafka-order-total-db.ts
 // <bootstrap> <topic> <sinkUrl>` adds per-province totals from a topic to MySQL, PostgreSQL or
 // Redis with the offsets that produced them, starts where the store says (the earliest offsets
-// when it holds none), and `npm run demo:exactly-once` kills it three times and counts. One file,
-// so that the example and the demo never share table province_totals at the same time.
+// when it holds none), and `npm run demo:exactly-once` kills it three times and counts; started
+// several times it scales out (one consumer group sharing the partitions). One file, so that the
+// example and the demos never share table province_totals at the same time.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBuilt, root, startCli, type Cli } from './support/cli.js';
+import {
+  moreBatches,
+  ownEachOnce,
+  ownedBy,
+  startProcesses,
+  stopAll,
+  until,
+} from './support/example-group.js';
 import {
   storesUnderTest,
   totalsReach,
@@ -35,6 +44,21 @@ async function produceOrders(topic: string, perPartition: number, totals: Map<nu
 }
 
 const sorted = (m: ReadonlyMap<number, number>) => [...m].sort(([a], [b]) => a - b);
+
+/** Produces a few orders to every partition every 300 ms until the returned function is called. */
+function keepProducing(topic: string, totals: Map<number, number>): () => Promise<void> {
+  let on = true;
+  const done = (async () => {
+    while (on) {
+      await produceOrders(topic, 20, totals);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  })();
+  return async () => {
+    on = false;
+    await done;
+  };
+}
 
 describe.skipIf(skipKafka)(
   `kafka-order-total-db.ts${skipKafka ? ` (skipped: ${broker.reason})` : ''}`,
@@ -106,6 +130,99 @@ describe.skipIf(skipKafka)(
           duplicated: 0,
         });
         expect(produced).toBeGreaterThan(0);
+      },
+    );
+
+    describe.skipIf(mysqlDown !== undefined && process.env.CI !== 'true')(
+      'scaled out: processes started with the same arguments share the partitions (into MySQL)',
+      () => {
+        const mysql = storesUnderTest().find((s) => s.name === 'MySQL')!;
+        beforeAll(async () => {
+          expect(mysqlDown, 'MySQL for the scaled-out example').toBeUndefined();
+          await mysql.open();
+        });
+        afterAll(() => mysql.close());
+
+        /** Three processes on a new topic, each owning one partition, totals caught up. */
+        async function threeSharing(runs: Cli[]) {
+          const topic = await newTopic('order-scale-out', PARTITIONS);
+          const partitions = [0, 1, 2].map((p) => `${topic}-${p}`);
+          const totals = new Map<number, number>();
+          await mysql.dropTable(TABLE);
+          await produceOrders(topic, 300, totals);
+          const args = ['run', 'examples/kafka-order-total-db.ts', bootstrap(), topic, mysql.url];
+          runs.push(...startProcesses(3, args));
+          await until('one partition each', () => ownEachOnce(runs, partitions), runs, 90_000);
+          await totalsReach(mysql, TABLE, totals, runs[0]!);
+          return { topic, partitions, totals, args };
+        }
+
+        it(
+          'three processes own one partition each and write the totals of one; SIGKILL one mid-stream: the survivors own its partition within 10 s and the totals stay exact',
+          { timeout: 240_000 },
+          async () => {
+            const runs: Cli[] = [];
+            try {
+              const { topic, partitions, totals } = await threeSharing(runs);
+              for (const run of runs) expect(ownedBy(run)).toHaveLength(1);
+
+              const stopProducing = keepProducing(topic, totals);
+              await moreBatches(runs, 2);
+              const [first, victim, third] = runs as [Cli, Cli, Cli];
+              victim.child.kill('SIGKILL');
+              await victim.exited;
+              const survivors = [first, third];
+              const took = await until(
+                'the survivors own every partition',
+                () => ownEachOnce(survivors, partitions),
+                survivors,
+                10_000,
+              );
+              console.log(`takeover after SIGKILL: ${(took / 1000).toFixed(1)} s`);
+              await moreBatches(survivors, 2);
+              await stopProducing();
+
+              await totalsReach(mysql, TABLE, totals, first);
+              // Still exact a few batches later: nothing counted twice after catching up.
+              await moreBatches(survivors, 2);
+              expect(sorted(await mysql.totals(TABLE))).toEqual(sorted(totals));
+            } finally {
+              await stopAll(runs);
+            }
+          },
+        );
+
+        it(
+          'a fourth process started mid-stream takes partitions over, and the totals stay exact',
+          { timeout: 240_000 },
+          async () => {
+            const runs: Cli[] = [];
+            try {
+              const { topic, partitions, totals, args } = await threeSharing(runs);
+              const stopProducing = keepProducing(topic, totals);
+              await moreBatches(runs, 2);
+              const fourth = startCli(args);
+              runs.push(fourth);
+              await until(
+                'the fourth process owns a partition',
+                () => ownedBy(fourth).length > 0 && ownEachOnce(runs, partitions),
+                runs,
+                60_000,
+              );
+              await moreBatches(runs, 2);
+              await stopProducing();
+
+              await totalsReach(mysql, TABLE, totals, fourth);
+              await moreBatches(runs, 2);
+              expect(sorted(await mysql.totals(TABLE))).toEqual(sorted(totals));
+              // Three partitions for four processes: one owns none, and says so.
+              expect(runs.filter((r) => ownedBy(r).length === 0)).toHaveLength(1);
+              expect(runs.some((r) => /^partitions:$/m.test(r.stdout()))).toBe(true);
+            } finally {
+              await stopAll(runs);
+            }
+          },
+        );
       },
     );
   },
