@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DStreamError, requirement } from '../errors.js';
+import { DStreamError } from '../errors.js';
 import { SparkContext } from '../rdd/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Duration } from '../util/duration.js';
@@ -14,15 +14,25 @@ import {
 import { isDriver } from '../util/role.js';
 import { applicationSettings } from '../util/submitted-conf.js';
 import { Time } from '../util/time.js';
+import {
+  activeContext,
+  activeOrCreate,
+  activeOrStarting,
+  checkCanAddStreams,
+  claimActivation,
+  endActivation,
+  markActive,
+  markStopped,
+} from './active-context.js';
 import { prepareStart } from './checkpoint/at-start.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
 import { StreamingConf } from './conf.js';
 import { DStreamGraph } from './dstream-graph.js';
-import { engineReporter } from './engine-info.js';
 import type { InputStream, OutputStream } from './graph-stream.js';
 import { InputInfoTracker } from './input-info-tracker.js';
-import { JobGenerator } from './job-generator.js';
-import { JobScheduler } from './job-scheduler.js';
+import type { JobGenerator } from './job-generator.js';
+import type { JobScheduler } from './job-scheduler.js';
+import { createScheduling } from './scheduling.js';
 import { StreamingListenerBus, type StreamingListener } from './listener-bus.js';
 import { shutDown } from './shutdown.js';
 import { Termination } from './termination.js';
@@ -44,10 +54,6 @@ export type {
   StreamingContextOptions,
   StreamingContextState,
 } from './context-options.js';
-
-let activeContext: StreamingContext | undefined;
-/** A context whose start() is in progress (Spark holds its activation lock meanwhile). */
-let activating: StreamingContext | undefined;
 
 /**
  * The entry point of a streaming application, as Spark's `StreamingContext`: it cuts input into
@@ -119,23 +125,15 @@ export class StreamingContext {
         'spark.master should be set as local[n], n > 1 in local mode if you have receivers to get data, otherwise Spark jobs will not get resources to process the received data.',
       );
     }
-    this.scheduler = new JobScheduler(
-      this.clock,
-      this.listenerBus,
-      Math.max(1, this.conf.getNumber('spark.streaming.concurrentJobs', 1)),
-      {
-        onBatchCompleted: (time) => this.generator.onBatchCompleted(time),
-        onError: (e) => this.reportError(e),
-        beforeBatchCompleted: engineReporter(this.graph, runner, this.listenerBus),
-      },
-    );
-    this.generator = new JobGenerator({
+    ({ scheduler: this.scheduler, generator: this.generator } = createScheduling({
       clock: this.clock,
+      conf: this.conf,
       graph: this.graph,
-      scheduler: this.scheduler,
+      bus: this.listenerBus,
       inputInfo: this.inputInfoTracker,
+      runner,
       onError: (e) => this.reportError(e),
-    });
+    }));
     const dir = this.conf.get('spark.streaming.checkpoint.directory');
     if (dir) this.checkpoint(dir);
   }
@@ -221,15 +219,7 @@ export class StreamingContext {
       this.state = 'ACTIVE';
       return new Promise<void>(() => undefined);
     }
-    const running = activeContext ?? activating;
-    if (running && running !== this) {
-      throw new DStreamError(
-        'DSTREAM_ERR_ANOTHER_CONTEXT_ACTIVE',
-        `Only one StreamingContext may be started in this process. Currently running StreamingContext was started at${running.startedAt ?? ''}`,
-      );
-    }
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- claims the process-wide slot
-    activating = this;
+    claimActivation(this, () => activeOrStarting()?.startedAt);
     try {
       this.graph.validate();
       // Before the inputs start: the UI hears every receiver's start.
@@ -238,8 +228,7 @@ export class StreamingContext {
       if (this.workers) await startTaskThreads(this.workers, this.conf);
       await this.graph.startInputs();
       this.state = 'ACTIVE';
-      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context
-      activeContext = this;
+      markActive(this);
       this.startedAt = '\n' + (new Error().stack?.split('\n').slice(2).join('\n') ?? '');
       beginBatches();
     } catch (e) {
@@ -250,7 +239,7 @@ export class StreamingContext {
       await this.stopUi();
       throw e;
     } finally {
-      if (activating === this) activating = undefined;
+      endActivation(this);
     }
     this.listenerBus.post({ type: 'onStreamingStarted', event: { time: this.clock.now() } });
     log.info('StreamingContext started');
@@ -310,7 +299,7 @@ export class StreamingContext {
     } else {
       this.state = 'STOPPED';
       await shutDown(this, options.stopGracefully ?? false);
-      if (activeContext === this) activeContext = undefined;
+      markStopped(this);
       log.info('StreamingContext stopped successfully');
     }
     this.listenerBus.drain();
@@ -344,18 +333,7 @@ export class StreamingContext {
    * @internal
    */
   assertCanAddStreams(): void {
-    if (this.state === 'ACTIVE') {
-      throw new DStreamError(
-        'DSTREAM_ERR_ADDED_AFTER_START',
-        'Adding new inputs, transformations, and output operations after starting a context is not supported',
-      );
-    }
-    if (this.state === 'STOPPED') {
-      throw new DStreamError(
-        'DSTREAM_ERR_ADDED_AFTER_STOP',
-        'Adding new inputs, transformations, and output operations after stopping a context is not supported',
-      );
-    }
+    checkCanAddStreams(this.state);
   }
 
   /** @internal */
@@ -391,7 +369,7 @@ export class StreamingContext {
    * `StreamingContext.getActive()` (`undefined` where Spark returns `None`).
    */
   static getActive(): StreamingContext | undefined {
-    return activeContext;
+    return activeContext();
   }
 
   /**
@@ -427,15 +405,7 @@ export class StreamingContext {
     creatingFunc?: () => StreamingContext,
     options?: GetOrCreateOptions,
   ): StreamingContext {
-    const running = activeContext ?? activating;
-    if (running) return running;
-    if (typeof pathOrFunc === 'function') return pathOrFunc();
-    requirement(
-      creatingFunc !== undefined,
-      'DSTREAM_ERR_INVALID_ARGUMENT',
-      'getActiveOrCreate(checkpointPath, creatingFunc) needs the function that creates the context',
-    );
-    return getOrCreate(pathOrFunc, creatingFunc, options);
+    return activeOrCreate(pathOrFunc, creatingFunc, options);
   }
 
   /**
