@@ -1,5 +1,6 @@
 // Type tests of dstream/kafka: records typed by the strategy's K and V, the direct stream's own
-// RDDs carrying their offset ranges, commitAsync's callback, and strategies' arguments.
+// RDDs carrying their offset ranges, commitAsync's callback, strategies' arguments and their
+// rebalance listener.
 import { expectTypeOf } from 'vitest';
 import type { DStream, RDD, StreamingContext } from 'dstream';
 import {
@@ -8,9 +9,11 @@ import {
   LocationStrategies,
   hasOffsetRanges,
   type CommittedOffset,
+  type ConsumerRebalanceListener,
   type ConsumerRecord,
   type KafkaRDD,
   type OffsetRange,
+  type TopicPartition,
 } from 'dstream/kafka';
 
 declare const ssc: StreamingContext;
@@ -56,3 +59,21 @@ ConsumerStrategies.Assign(['orders'], params);
 const textOffsets = new Map([[{ topic: 'orders', partition: 0 }, '5']]);
 // @ts-expect-error -- starting offsets are numbers
 ConsumerStrategies.Subscribe(['orders'], params, textOffsets);
+
+// A rebalance listener: partitions in, optional starting offsets out (sync or async).
+ConsumerStrategies.Subscribe(['orders'], params, [], {
+  onPartitionsRevoked(partitions) {
+    expectTypeOf(partitions).toEqualTypeOf<readonly TopicPartition[]>();
+  },
+  onPartitionsAssigned: async (partitions) => partitions.map((p) => [p, 0] as const),
+});
+ConsumerStrategies.SubscribePattern(/orders-.*/, params, undefined, {
+  onPartitionsAssigned: () => undefined,
+});
+const listener: ConsumerRebalanceListener = {
+  // @ts-expect-error -- starting offsets are numbers
+  onPartitionsAssigned: (partitions) => partitions.map((p) => [p, '0'] as const),
+};
+void listener;
+// @ts-expect-error -- Assign joins no group: nothing to listen to
+ConsumerStrategies.Assign([{ topic: 'orders', partition: 0 }], params, [], {});
