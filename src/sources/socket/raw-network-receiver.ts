@@ -1,9 +1,10 @@
 import { constants } from 'node:buffer';
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { DStreamError } from '../../errors.js';
 import { Receiver } from '../../receiver/index.js';
 import { Logger } from '../../util/logging.js';
 import { decodeRawBlock } from './raw-block.js';
+import { connectReceiver } from './receiver-connection.js';
 
 const log = new Logger('RawNetworkReceiver');
 
@@ -31,37 +32,21 @@ export class RawNetworkReceiver extends Receiver<string> {
   }
 
   onStart(): void {
-    const { host, port } = this;
-    log.info(`Connecting to ${host}:${port}`);
     this.chunks = [];
     this.buffered = 0;
     this.frameLength = undefined;
-    let connected = false;
-    const socket = createConnection({ host, port });
-    this.socket = socket;
-    socket.on('connect', () => {
-      connected = true;
-      log.info(`Connected to ${host}:${port}`);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (this.socket !== socket) return;
-      try {
-        this.receive(chunk);
-      } catch (e) {
-        socket.destroy();
-        this.restart('Error receiving data', e);
-      }
-    });
-    socket.on('end', () => {
-      if (this.socket !== socket) return;
-      if (!this.isStopped()) this.restart('End of channel');
-    });
-    socket.on('error', (error) => {
-      if (this.socket !== socket) return;
-      this.restart(
-        connected ? 'Error receiving data' : `Error connecting to ${host}:${port}`,
-        error,
-      );
+    this.socket = connectReceiver(this, log, this.host, this.port, () => this.socket, {
+      data: (chunk, socket) => {
+        try {
+          this.receive(chunk);
+        } catch (e) {
+          socket.destroy();
+          this.restart('Error receiving data', e);
+        }
+      },
+      end: () => {
+        if (!this.isStopped()) this.restart('End of channel');
+      },
     });
   }
 

@@ -1,8 +1,9 @@
 import { constants } from 'node:buffer';
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { Receiver } from '../../receiver/index.js';
 import { Logger } from '../../util/logging.js';
+import { connectReceiver } from './receiver-connection.js';
 
 const log = new Logger('SocketReceiver');
 
@@ -44,42 +45,24 @@ export class SocketReceiver extends Receiver<string> {
   }
 
   onStart(): void {
-    const { host, port } = this;
-    log.info(`Connecting to ${host}:${port}`);
     this.decoder = new StringDecoder('utf8');
     this.partial = '';
     this.skipLF = false;
     this.dropping = false;
-    let connected = false;
-    const socket = createConnection({ host, port });
-    this.socket = socket;
-    socket.on('connect', () => {
-      connected = true;
-      log.info(`Connected to ${host}:${port}`);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (this.socket !== socket) return;
-      this.receive(this.decoder.write(chunk));
-      // Over the rate limit: stop reading, so that TCP flow control slows the sender down.
-      if (this.isBackpressured()) socket.pause();
-    });
-    socket.on('end', () => {
-      if (this.socket !== socket) return;
-      this.receive(this.decoder.end());
-      if (this.partial.length > 0 && !this.dropping) this.store(this.partial);
-      this.partial = '';
-      this.dropping = false;
-      if (!this.isStopped()) this.restart('Socket data stream had no more data');
-      else log.info('Stopped receiving');
-    });
-    socket.on('error', (error) => {
-      if (this.socket !== socket) return;
-      if (!connected) {
-        this.restart(`Error connecting to ${host}:${port}`, error);
-      } else {
-        log.warn('Error receiving data', error);
-        this.restart('Error receiving data', error);
-      }
+    this.socket = connectReceiver(this, log, this.host, this.port, () => this.socket, {
+      data: (chunk, socket) => {
+        this.receive(this.decoder.write(chunk));
+        // Over the rate limit: stop reading, so that TCP flow control slows the sender down.
+        if (this.isBackpressured()) socket.pause();
+      },
+      end: () => {
+        this.receive(this.decoder.end());
+        if (this.partial.length > 0 && !this.dropping) this.store(this.partial);
+        this.partial = '';
+        this.dropping = false;
+        if (!this.isStopped()) this.restart('Socket data stream had no more data');
+        else log.info('Stopped receiving');
+      },
     });
   }
 
