@@ -5,21 +5,26 @@
 // what it reads. A plain Kafka consumer stands for another process here; processes of the example
 // are in kafka-order-total-db.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Consumer } from '@platformatic/kafka';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Admin, Consumer } from '@platformatic/kafka';
 import {
   ConsumerStrategies,
   KafkaUtils,
   LocationStrategies,
   type ConsumerRebalanceListener,
 } from 'dstream/kafka';
-import { createManualContext } from 'dstream/testing';
-import { Seconds, type StreamingContext, type TopicPartition } from 'dstream';
+import { createManualContext, simulateCrash } from 'dstream/testing';
+import { ManualClock, Seconds, StreamingContext, type TopicPartition } from 'dstream';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 import { committedOffsets, newGroup, newTopic, produce } from './support/kafka-topics.js';
 
 const contexts: StreamingContext[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
-  for (const ssc of contexts.splice(0)) await ssc.stop();
+  for (const ssc of contexts.splice(0)) if (ssc.getState() === 'ACTIVE') await ssc.stop();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const name = (p: TopicPartition) => `${p.topic}-${p.partition}`;
@@ -107,6 +112,68 @@ describe.skipIf(skipKafka)(
       expect(ssc.error).toBeUndefined();
       expect(stream.owned.size).toBe(2);
       expect(stream.read.sort()).toEqual(['a0', 'a1', 'b0', 'b1', 'c0', 'c1']);
+    });
+
+    it('recovered from its checkpoint, a process starts its partitions where the group says, not where its checkpoint does (others may have read them since)', async () => {
+      const topic = await newTopic('scale-out-recovery', 1);
+      const group = newGroup('scale-out-recovery');
+      const dir = mkdtempSync(join(tmpdir(), 'dstream-scale-out-'));
+      dirs.push(dir);
+      const app = (now: number) => {
+        const clock = new ManualClock(now);
+        const read: string[] = [];
+        const ssc = StreamingContext.getOrCreate(dir, () => {
+          const ssc = new StreamingContext({
+            master: 'local[2]',
+            appName: 'scale-out-recovery',
+            batchDuration: Seconds(1),
+            clock,
+            conf: { 'spark.streaming.kafka.scaleOut': 'true', 'spark.ui.enabled': 'false' },
+          });
+          ssc.checkpoint(dir);
+          const stream = KafkaUtils.createDirectStream<string, string>(
+            ssc,
+            LocationStrategies.PreferConsistent,
+            ConsumerStrategies.Subscribe([topic], {
+              'bootstrap.servers': bootstrap(),
+              'group.id': group,
+              'auto.offset.reset': 'earliest',
+            }),
+          );
+          stream.foreachRDD(async (rdd) => {
+            for (const r of await rdd.collect()) read.push(r.value);
+            stream.commitAsync(rdd.offsetRanges);
+          });
+          return ssc;
+        });
+        contexts.push(ssc);
+        return { ssc, clock, read };
+      };
+
+      await produce(topic, 0, ['a', 'b']);
+      const first = app(0);
+      await first.ssc.start();
+      await first.clock.advance(1000);
+      expect(first.read).toEqual(['a', 'b']);
+      await simulateCrash(first.ssc);
+
+      // Meanwhile another process of the group read 'c' and committed after it.
+      await produce(topic, 0, ['c', 'd']);
+      const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: [bootstrap()] });
+      try {
+        await admin.alterConsumerGroupOffsets({
+          groupId: group,
+          topics: [{ name: topic, partitionOffsets: [{ partition: 0, offset: 3n }] }],
+        });
+      } finally {
+        await admin.close();
+      }
+
+      const second = app(1500);
+      await second.ssc.start();
+      await second.clock.setTime(3000);
+      expect(second.ssc.error).toBeUndefined();
+      expect(second.read).toEqual(['d']);
     });
 
     it('needs a group strategy: with Assign it says to use Subscribe', () => {

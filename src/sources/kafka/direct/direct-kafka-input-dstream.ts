@@ -121,7 +121,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
       this.member?.hooks,
     );
     const assigned = await this.driver.assignment();
-    if (this.member) this.keepOwnedRanges(assigned);
+    if (this.member) this.forgetRestoredPositions();
     await this.serialized(() => this.takeAssignment(assigned));
   }
 
@@ -327,17 +327,14 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     );
   }
 
-  /** With scale-out, batches restored from a checkpoint keep only ranges this process owns. */
-  private keepOwnedRanges(assigned: readonly string[]): void {
-    const owned = new Set(assigned);
-    for (const [t, ranges] of this.batches) {
-      this.batches.set(
-        t,
-        ranges.filter((r) => owned.has(tpKey(r.topic, r.partition))),
-      );
-    }
-    for (const k of [...this.currentOffsets.keys()])
-      if (!owned.has(k)) this.currentOffsets.delete(k);
+  /**
+   * With scale-out, what a checkpoint says of the partitions is stale: other processes may have
+   * read them since. The batches it left pending read nothing, and every partition starts where
+   * the rebalance listener (or the group's committed offsets) says, as at a takeover.
+   */
+  private forgetRestoredPositions(): void {
+    for (const t of this.batches.keys()) this.batches.set(t, []);
+    this.currentOffsets.clear();
   }
 
   private async tellListener(
