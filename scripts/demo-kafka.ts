@@ -152,8 +152,8 @@ export function tallyLine(total: number, t: Tally): string {
 }
 
 /**
- * examples/kafka-order-total-db.ts in a process of its own (`dstream run`), stdout and stderr in
- * `logFile`. It follows the `partitions: <topic>-<p>, ...` lines the example prints whenever what
+ * examples/kafka-order-total-db.ts in a process of its own (`dstream run`, with `--conf` of each
+ * of `app.conf`), stdout and stderr in `logFile`. It follows the `partitions: <topic>-<p>, ...` lines the example prints whenever what
  * it owns changes.
  */
 export class OrderApp {
@@ -162,21 +162,41 @@ export class OrderApp {
   owned: ReadonlySet<number> | undefined;
   /** When that line came (performance.now()). */
   ownedSince = 0;
+  /** Orders its batches added (`<time>: <n> orders added` lines), summed. */
+  added = 0;
   private readonly exit: Promise<number | NodeJS.Signals>;
 
   constructor(
     logFile: string,
-    app: { bootstrap: string; topic: string; url: string },
+    app: {
+      bootstrap: string;
+      topic: string;
+      url: string;
+      conf?: readonly string[];
+      /** Prefix each line of stdout in the log with the seconds since the spawn (`[12.345]`). */
+      stamp?: boolean;
+    },
     /** Hears each `partitions:` line as it comes. */
     onPartitions: (line: string) => void = () => {},
   ) {
     const log = createWriteStream(logFile);
     const cli = join(ROOT, 'dist', 'cli', 'main.js');
-    const args = ['run', 'examples/kafka-order-total-db.ts', app.bootstrap, app.topic, app.url];
+    const conf = (app.conf ?? []).flatMap((setting) => ['--conf', setting]);
+    const args = [
+      'run',
+      ...conf,
+      'examples/kafka-order-total-db.ts',
+      ...[app.bootstrap, app.topic, app.url],
+    ];
+    const spawned = performance.now();
+    const stamp = () =>
+      app.stamp ? `[${((performance.now() - spawned) / 1000).toFixed(3)}] ` : '';
     this.child = spawn(process.execPath, [cli, ...args], { cwd: ROOT });
     this.child.stderr!.pipe(log, { end: false });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      log.write(`${line}\n`);
+      log.write(`${stamp()}${line}\n`);
+      const batch = / (\d+) orders added$/.exec(line);
+      if (batch) this.added += Number(batch[1]);
       if (!line.startsWith('partitions:')) return;
       const names = line.slice('partitions:'.length).split(',');
       // `<topic>-<p>`: the topic's own name may hold dashes, the partition is after the last.
