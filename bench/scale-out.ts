@@ -22,7 +22,8 @@
  * Every run ends with the store's totals checked against what was produced (each province's
  * orders cost one flat price, so counted = total / price: scripts/demo-kafka.ts); a run that lost
  * or duplicated an order, or whose process did not exit 0 on SIGINT, fails the benchmark. The
- * processes run with the web UI off. Logs: bench/.work/scale-out/.
+ * processes run with the web UI off. Logs: bench/.work/scale-out/. On a broker given with
+ * --bootstrap, each run's topic is deleted after it.
  *
  *   node bench/scale-out.ts [--orders 300000] [--rounds 3] [--takeover-rounds 3]
  *     [--only preload,settled,takeover] [--processes 1,2,3] [--conf key=value ...]
@@ -36,6 +37,7 @@ import {
   OrderApp,
   clientModule,
   coverAll,
+  dropTopic,
   newTopic,
   orderLine,
   PRICES,
@@ -61,6 +63,12 @@ interface Setup {
   url: string;
   /** `--conf` settings of every process. */
   conf: string[];
+  /** The broker is someone else's (`--bootstrap`): each run's topic is deleted after it. */
+  shared: boolean;
+}
+
+async function tidy(setup: Setup, topic: string): Promise<void> {
+  if (setup.shared) await dropTopic(setup.bootstrap, topic);
 }
 
 /** A run's processes, numbered from 1 as they start, their logs named after the run. */
@@ -245,6 +253,7 @@ async function throughput(
     return { mode, processes: n, rate: orders / seconds, seconds, produceSeconds, shares };
   } finally {
     group.kill();
+    await tidy(setup, topic);
   }
 }
 
@@ -290,6 +299,7 @@ async function takeovers(setup: Setup, round: number, run: string): Promise<Take
   } finally {
     group.kill();
     await feed.stop();
+    await tidy(setup, topic);
   }
 }
 
@@ -351,7 +361,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     : await startBenchBroker((m) => process.stderr.write(`[kafka] ${m}\n`));
   const store = await openStore(values.url);
   const bootstrap = values.bootstrap ?? broker!.bootstrap;
-  const setup: Setup = { bootstrap, store, url: values.url, conf: values.conf };
+  const setup: Setup = {
+    ...{ bootstrap, store, url: values.url, conf: values.conf },
+    shared: values.bootstrap !== undefined,
+  };
   const lines = [];
   try {
     for (const mode of (['preload', 'settled'] as const).filter((m) => only.includes(m))) {

@@ -80,6 +80,19 @@ export async function newTopic(bootstrap: string, partitions: number): Promise<s
   return topic;
 }
 
+/** Deletes a run's topic from a broker the demo did not start (best effort: it only tidies). */
+export async function dropTopic(bootstrap: string, topic: string): Promise<void> {
+  const { Admin } = await (await clientModule()).loadKafka();
+  const admin = new Admin({ clientId: 'dstream-demo-admin', bootstrapBrokers: [bootstrap] });
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } catch {
+    // Left behind: harmless, the next run uses a topic of its own.
+  } finally {
+    await admin.close();
+  }
+}
+
 export interface OrderFeed {
   /** Orders sent so far, per province. */
   readonly produced: readonly number[];

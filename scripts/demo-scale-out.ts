@@ -15,7 +15,8 @@
  * Exit status 0 when nothing was lost or duplicated.
  *
  * The broker: --bootstrap, else 127.0.0.1:9092 when one answers there (`dstream kafka start`),
- * else one of its own. It starts from an empty store: table province_totals (the hash, in Redis)
+ * else one of its own; on a broker it did not start, its topic is deleted at the end. It starts
+ * from an empty store: table province_totals (the hash, in Redis)
  * of the URL's database is dropped first. Each process's log (and the broker's files, when it
  * starts one) are in .tmp/demo-scale-out/.
  *
@@ -29,6 +30,7 @@ import {
   OrderApp,
   ROOT,
   coverAll,
+  dropTopic,
   newTopic,
   openBroker,
   produceOrders,
@@ -66,9 +68,11 @@ async function main(): Promise<number> {
   });
   const apps = new Map<number, OrderApp>();
   let orders: OrderFeed | undefined;
+  let made: string | undefined;
   try {
     const { bootstrap } = broker;
     const topic = await newTopic(bootstrap, PARTITIONS);
+    made = topic;
     await store.reset();
     say(`broker ${bootstrap}, topic ${topic} (${PARTITIONS} partitions), store ${args.url}`);
     orders = await produceOrders(bootstrap, topic, RATE, 'demo-scale-out');
@@ -127,6 +131,7 @@ async function main(): Promise<number> {
     for (const app of apps.values()) app.child.kill('SIGKILL');
     await orders?.stop();
     await store.close();
+    if (made && !broker.own) await dropTopic(broker.bootstrap, made);
     await broker.stop();
   }
 }
