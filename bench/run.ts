@@ -20,6 +20,8 @@
  *                        GROUP BY, collect): dstream on DuckDB beside Spark SQL 3.5, per-batch time
  *   flume                Flume events per second through the push and the polling stream (and with
  *                        the write-ahead log) beside a bare avsc server and client, real agent
+ *   scale-out            examples/kafka-order-total-db.ts as 1, 2 and 3 processes of one consumer
+ *                        group: orders/s, and the survivors' takeover after a SIGKILL or a SIGINT
  *   check                the data generator's checksums, TypeScript and Java, against the table
  *   spark fetch|build    gather Spark's jars with Maven / compile the Java driver (done on demand)
  *
@@ -83,6 +85,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   sql: {
     run: async (argv) => (await import('./sql.ts')).main(argv),
     help: 'SQL per 1M-order batch in foreachRDD: dstream on DuckDB beside Spark SQL 3.5 [--rounds]',
+  },
+  'scale-out': {
+    run: async (argv) => (await import('./scale-out.ts')).main(argv),
+    help: 'Kafka scale-out: orders/s with 1, 2, 3 processes of one group; takeover after SIGKILL/SIGINT',
   },
   check: { run: check, help: 'data generator checksums (TypeScript and Java) against the table' },
   spark: { run: spark, help: 'spark fetch | spark build: Maven jars / javac (done on demand)' },
