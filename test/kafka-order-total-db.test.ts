@@ -133,6 +133,42 @@ describe.skipIf(skipKafka)(
       },
     );
 
+    it.skipIf(mysqlDown !== undefined && process.env.CI !== 'true')(
+      'npm run demo:scale-out: three processes share the topic, one is SIGKILLed, a fourth joins; nothing lost, nothing counted twice',
+      { timeout: 300_000 },
+      async () => {
+        expect(mysqlDown, 'MySQL for the demo').toBeUndefined();
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          [join(root, 'scripts', 'demo-scale-out.ts'), '--bootstrap', bootstrap()],
+          { cwd: root, env: { ...process.env, NO_COLOR: '1' } },
+        );
+        const lines = stdout.trim().split('\n');
+        for (const n of [1, 2, 3, 4]) {
+          expect(
+            lines.some((l) => new RegExp(`^process ${n}: partitions:`).test(l)),
+            stdout,
+          ).toBe(true);
+        }
+        expect(lines).toContain('kill 2: SIGKILL');
+        expect(
+          lines.some((l) => /^takeover: \d+\.\d s$/.test(l)),
+          stdout,
+        ).toBe(true);
+        const last = /^produced=(\d+) counted=(\d+) lost=(\d+) duplicated=(\d+)$/.exec(
+          lines.at(-1)!,
+        );
+        expect(last, stdout).not.toBeNull();
+        const [, produced, counted, lost, duplicated] = last!.map(Number);
+        expect({ counted, lost, duplicated }).toEqual({
+          counted: produced,
+          lost: 0,
+          duplicated: 0,
+        });
+        expect(produced).toBeGreaterThan(0);
+      },
+    );
+
     describe.skipIf(mysqlDown !== undefined && process.env.CI !== 'true')(
       'scaled out: processes started with the same arguments share the partitions (into MySQL)',
       () => {

@@ -36,7 +36,11 @@ export function installShutdown(appFinished: Promise<void>): RunShutdown {
     stopping = true;
     seen(signal);
     const ssc = StreamingContext.getActive();
-    if (!ssc) process.exit(code);
+    if (!ssc) {
+      // Nothing to stop yet (a start still joining its Kafka group counts as not started).
+      note('run', `${signal} before the streaming context started: exiting`);
+      process.exit(code);
+    }
     const graceful = ssc.conf.getBoolean('spark.streaming.stopGracefullyOnShutdown', false);
     note(
       'run',
