@@ -48,7 +48,12 @@ afterEach(async () => {
 });
 
 /** A process of the application (test/fixtures/scale-state-app.ts). */
-function member(topic: string, group: string, stateName: string): AppProcess {
+function member(
+  topic: string,
+  group: string,
+  stateName: string,
+  operator = 'updateStateByKey',
+): AppProcess {
   const m = new AppProcess(app, [
     bootstrap(),
     topic,
@@ -56,6 +61,7 @@ function member(topic: string, group: string, stateName: string): AppProcess {
     group,
     stateName,
     tempDir('scale-state-'),
+    operator,
   ]);
   members.push(m);
   return m;
@@ -120,19 +126,19 @@ describe.skipIf(skipKafka)(
       expect(new Set(where.values()).size).toBeGreaterThan(2);
     });
 
-    it(
-      "a partition's state moves with it, even after a SIGKILL: the counts equal those of one process",
+    it.each(['updateStateByKey', 'mapWithState'])(
+      "%s: a partition's state moves with it, even after a SIGKILL: the counts equal those of one process",
       { timeout: 240_000 },
-      async () => {
+      async (operator) => {
         const topic = await newTopic('scale-state', PARTITIONS);
         const group = newGroup('scale-state');
         const name = `counts-${randomUUID().slice(0, 8)}`;
         await produceRound(topic);
-        const a = member(topic, group, name);
+        const a = member(topic, group, name, operator);
         await a.until('A counts round 1', () => all(countsOf(a, [0, 1, 2]), 1), 90_000);
 
         // B joins: the group splits the partitions, B rebuilds its partitions' state.
-        const b = member(topic, group, name);
+        const b = member(topic, group, name, operator);
         const shared = () =>
           owned(b).length > 0 && owned(a).length + owned(b).length === PARTITIONS;
         await until([a, b], 'A and B share the partitions', shared);
