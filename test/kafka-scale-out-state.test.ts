@@ -1,10 +1,13 @@
-// State that moves with its Kafka partitions (spark.streaming.kafka.scaleOut): two contexts of one
-// consumer group share a topic; updateStateByKey's state of a partition follows it through the
-// changelog topic, and a key placed in another partition than the state's fails clearly.
+// State that moves with its Kafka partitions (spark.streaming.kafka.scaleOut): two processes of
+// one consumer group (test/fixtures/scale-state-app.ts; one StreamingContext per process) share a
+// topic; the state of a partition (updateStateByKey, mapWithState) follows it through the
+// changelog topic, also after a SIGKILL, and a key placed in another partition than the state's
+// fails clearly. Also: KafkaPartitioner places keys as Kafka's producers do.
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { murmur2 as kafkaMurmur2 } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes, murmur2 as kafkaMurmur2 } from '@platformatic/kafka';
+import { stateDirName } from '../src/streaming/checkpoint/state-keys.js';
 import { murmur2 } from '../src/rdd/kafka-partitioner.js';
 import {
   ConsumerStrategies,
@@ -77,6 +80,29 @@ const countsOf = (m: AppProcess, partitions: readonly number[]) => {
   return KEYS.filter((k) => partitions.includes(placed.getPartition(k))).map((k) => counts[k]);
 };
 
+/** The partition count and cleanup.policy of the changelog topic dstream created. */
+async function changelogTopic(topic: string) {
+  const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: [bootstrap()] });
+  try {
+    const metadata = await admin.metadata({ topics: [topic] });
+    const [described] = await admin.describeConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: topic,
+          configurationKeys: ['cleanup.policy'],
+        },
+      ],
+    });
+    return {
+      partitions: metadata.topics.get(topic)?.partitionsCount,
+      cleanupPolicy: described?.configs.find((c) => c.name === 'cleanup.policy')?.value,
+    };
+  } finally {
+    await admin.close();
+  }
+}
+
 const all = (counts: readonly (number | undefined)[], n: number) => counts.every((c) => c === n);
 
 /** Resolves once `check` holds, re-checked whenever any member prints. */
@@ -148,6 +174,10 @@ describe.skipIf(skipKafka)(
           () => shared() && all(countsOf(a, owned(a)), 2) && all(countsOf(b, owned(b)), 2),
         );
         const ofB = owned(b);
+        expect(await changelogTopic(`scale-state-app-${stateDirName(name)}-changelog`)).toEqual({
+          partitions: PARTITIONS,
+          cleanupPolicy: 'compact',
+        });
         expect(countsOf(b, ofB).every((n) => n === 2)).toBe(true);
 
         // B dies: A takes its partitions back, with the state B built (from the changelog).

@@ -61,6 +61,7 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
   /**
    * Set when the stream reads a Kafka stream whose partitions move between processes: the state
    * then follows the partitions this process reads (scale-out-state.ts).
+   * @internal
    */
   get scaleOut(): ScaleOutState<K, S> | undefined {
     if (this.scaleOutState === undefined) this.scaleOutState = ScaleOutState.of(this) ?? null;
