@@ -135,7 +135,7 @@ export class ScaleOutState<K, S> {
       }
       if (this.held.has(p)) continue;
       store.reset(Math.max(store.version, before));
-      await this.restore(store, await changelog.readAll(p), range.fromOffset, before);
+      this.restore(store, await changelog.readAll(p), range.fromOffset, before);
       this.held.add(p);
     }
   }
@@ -152,7 +152,7 @@ export class ScaleOutState<K, S> {
     records: readonly ChangelogRecord[],
     from: number,
     time: number,
-  ): Promise<void> {
+  ): void {
     const latest = new Map<string, ChangelogRecord>();
     for (const r of records) latest.set(r.key.toString('base64'), r);
     for (const r of latest.values()) {
@@ -160,7 +160,6 @@ export class ScaleOutState<K, S> {
       const has = v.u > from ? v.hp : v.hs;
       if (has) store.set(deserialize(r.key) as K, (v.u > from ? v.p : v.s) as S, time);
     }
-    return Promise.resolve();
   }
 
   private checkCoPartitioned(owned: Map<number, OffsetRange>): void {
