@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DStreamError } from '../src/errors.js';
 import { ScaleOutState } from '../src/dstream/scale-out-state.js';
 import { KafkaPartitioner } from '../src/rdd/kafka-partitioner.js';
+import { HashPartitioner } from '../src/rdd/partitioner.js';
 import { OffsetRange } from '../src/rdd/offset-range.js';
 import { StateMap } from '../src/state/index.js';
 import type { ChangelogRecord, StateChangelog } from '../src/streaming/scale-out-input.js';
@@ -155,5 +156,18 @@ describe('scale-out state', () => {
     expect(failed).toBeInstanceOf(DStreamError);
     expect((failed as DStreamError).code).toBe('DSTREAM_ERR_STATE_NOT_COPARTITIONED');
     expect((failed as Error).message).toContain(`got key "${k1}"`);
+  });
+
+  it('refuses a state over a scale-out stream without a KafkaPartitioner', () => {
+    const input = { dependencies: [], scaleOutInput: true };
+    const stream = {
+      dependencies: [input],
+      partitioner: new HashPartitioner(3),
+      toString: () => 'S',
+    };
+    expect(() => ScaleOutState.of(stream as never)).toThrow(/give it new KafkaPartitioner/);
+    // Without scale-out nothing changes.
+    const plain = { dependencies: [{ dependencies: [], scaleOutInput: false }], partitioner };
+    expect(ScaleOutState.of(plain as never)).toBeUndefined();
   });
 });
