@@ -57,16 +57,13 @@ function member(
   group: string,
   stateName: string,
   operator = 'updateStateByKey',
+  env: Record<string, string> = {},
 ): AppProcess {
-  const m = new AppProcess(app, [
-    bootstrap(),
-    topic,
-    String(PARTITIONS),
-    group,
-    stateName,
-    tempDir('scale-state-'),
-    operator,
-  ]);
+  const m = new AppProcess(
+    app,
+    [bootstrap(), topic, String(PARTITIONS), group, stateName, tempDir('scale-state-'), operator],
+    { env },
+  );
   members.push(m);
   return m;
 }
@@ -190,6 +187,40 @@ describe.skipIf(skipKafka)(
         );
         expect(countsOf(a, [0, 1, 2])).toEqual(KEYS.map(() => 3));
         expect(a.stdout).not.toContain('FAILURE');
+      },
+    );
+
+    it(
+      'a process killed after its changelog write, before its offsets commit: nothing counted twice',
+      { timeout: 240_000 },
+      async () => {
+        const topic = await newTopic('scale-state-ahead', PARTITIONS);
+        const group = newGroup('scale-state-ahead');
+        const name = `ahead-${randomUUID().slice(0, 8)}`;
+        await produceRound(topic);
+        const a = member(topic, group, name);
+        await a.until('A counts round 1', () => all(countsOf(a, [0, 1, 2]), 1), 90_000);
+        const b = member(topic, group, name, 'updateStateByKey', { KILL_AT_COUNT: '2' });
+        await until(
+          [a, b],
+          'A and B share the partitions',
+          () => owned(b).length > 0 && owned(a).length + owned(b).length === PARTITIONS,
+        );
+        const ofB = owned(b);
+        await produceRound(topic);
+        // B counted round 2 (changelog written) and died before committing its offsets.
+        expect(await b.exited).toBe('SIGKILL');
+        expect(countsOf(b, ofB)).toContain(2);
+        // A reads B's round 2 again: it must start from B's state before it (1), not after (2),
+        // which would count round 2 twice. A holds no state of B's partitions until it reads them
+        // (it dropped it when the group gave them to B): 2 everywhere can only be that.
+        await a.until(
+          'A counts round 2 once',
+          () => owned(a).length === PARTITIONS && all(countsOf(a, [0, 1, 2]), 2),
+          90_000,
+        );
+        await produceRound(topic);
+        await a.until('A counts round 3', () => all(countsOf(a, [0, 1, 2]), 3), 90_000);
       },
     );
 
