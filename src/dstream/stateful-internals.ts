@@ -14,6 +14,7 @@ import type { SizedStateStream, StateSize } from '../streaming/engine-info.js';
 import { userCallSite } from '../util/call-site.js';
 import { DStream } from './dstream.js';
 import { migrateState, shapeCheckOf, type ShapeCheck } from './restored-state.js';
+import { ApplyAfterInputsRDD, ScaleOutState } from './scale-out-state.js';
 
 // What updateStateByKey and mapWithState share: per-partition state maps owned by the stream and
 // updated in place, one version per batch (see "State" in docs/architecture.md).
@@ -53,6 +54,18 @@ export abstract class KeyedStateDStream<T, K, V, S> extends DStream<T> {
       { length: partitioner.numPartitions },
       () => new StateMap<K, S>({ trackTimes }),
     );
+  }
+
+  private scaleOutState: ScaleOutState<K, S> | null | undefined;
+
+  /**
+   * Set when the stream reads a Kafka stream whose partitions move between processes: the state
+   * then follows the partitions this process reads (scale-out-state.ts).
+   * @internal
+   */
+  get scaleOut(): ScaleOutState<K, S> | undefined {
+    if (this.scaleOutState === undefined) this.scaleOutState = ScaleOutState.of(this) ?? null;
+    return this.scaleOutState ?? undefined;
   }
 
   /** `updateStateByKey` or `mapWithState`: part of the state key derived when unnamed. */
@@ -228,6 +241,7 @@ export abstract class StateRDD<T, K, S> extends RDD<T> {
   private applied = 0;
   /** Applying every partition for the shape check of the first batch after a restore. */
   private checking = false;
+  private preparing: Promise<void> | undefined;
 
   constructor(
     readonly stream: KeyedStateDStream<T, K, unknown, S>,
@@ -247,6 +261,26 @@ export abstract class StateRDD<T, K, S> extends RDD<T> {
 
   get numPartitions(): number {
     return this.stream.stores.length;
+  }
+
+  // With scale-out, the whole batch is applied and its changes reach the changelog before any
+  // partition is read: the scheduler prepares an RDD before the job's stages run.
+  override get needsPreparation(): boolean {
+    return this.stream.scaleOut !== undefined;
+  }
+
+  override prepare(): Promise<void> {
+    const scaleOut = this.stream.scaleOut;
+    if (!scaleOut) return Promise.resolve();
+    this.preparing ??= scaleOut
+      .applyBatch(this.time, this.stream.slideDuration.milliseconds, () =>
+        this.context.runJob(new ApplyAfterInputsRDD(this, [...this.links]), () => undefined),
+      )
+      .catch((e: unknown) => {
+        this.preparing = undefined;
+        throw e;
+      });
+    return this.preparing;
   }
 
   /** Applies this batch to partition `split` unless it already is. */

@@ -347,6 +347,26 @@ export class StateMap<K, S> {
     return true;
   }
 
+  /**
+   * Calls `f` once for every key the current version changed, with its state before the version
+   * (`had` false when it had none) and now (`has` false when removed): what a changelog records.
+   */
+  forEachChange(f: (key: K, had: boolean, before: S, has: boolean, after: S) => void): void {
+    const log = this.logs[this.logs.length - 1];
+    if (!log || log.to !== this.current) return;
+    // A key changed twice in one version: its first logged value is its state before.
+    const seen = new KeyMap<K, true>();
+    for (let i = 0; i < log.count; i++) {
+      const key = log.key(i) as K;
+      if (seen.has(key)) continue;
+      seen.set(key, true);
+      const old = log.value(i);
+      const slot = this.lookup(key);
+      const after = slot >= 0 ? this.valueAt(slot) : (undefined as S);
+      f(key, old !== ABSENT, old as S, slot >= 0, after);
+    }
+  }
+
   /** Forgets the undo logs not needed to read versions from `oldestReadable` on. */
   trim(oldestReadable: number): void {
     let n = 0;

@@ -4,6 +4,7 @@
  */
 export { KafkaUtils, type KafkaParams } from './kafka-utils.js';
 export { KafkaRDD } from './kafka-rdd.js';
+export { KafkaPartitioner } from '../../rdd/kafka-partitioner.js';
 export {
   ConsumerStrategies,
   ConsumerStrategy,

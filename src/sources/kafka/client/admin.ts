@@ -87,3 +87,37 @@ export function describeTopics(bootstrap: string[], topics: string[]): Promise<T
     });
   });
 }
+
+/**
+ * Creates `topic` compacted (`cleanup.policy=compact`) with `partitions` partitions unless it
+ * exists; resolves to its partition count. Two processes may create it at once: the one that
+ * loses finds it.
+ */
+export function ensureCompactedTopic(
+  bootstrap: string[],
+  topic: string,
+  partitions: number,
+): Promise<number> {
+  return withAdmin(bootstrap, async (admin) => {
+    if (!(await admin.listTopics()).includes(topic)) {
+      try {
+        await admin.createTopics({
+          topics: [topic],
+          partitions,
+          replicas: 1,
+          configs: [{ name: 'cleanup.policy', value: 'compact' }],
+        });
+      } catch (e) {
+        if (!(await admin.listTopics()).includes(topic)) {
+          throw new DStreamError(
+            'DSTREAM_ERR_KAFKA_TOPIC',
+            `Creating the changelog topic '${topic}' failed: ${brokerMessage(e)}`,
+            { cause: e },
+          );
+        }
+      }
+    }
+    const metadata = await admin.metadata({ topics: [topic], autocreateTopics: false });
+    return metadata.topics.get(topic)?.partitionsCount ?? 0;
+  });
+}

@@ -24,7 +24,8 @@ export async function openProducer(
   clientId = 'dstream-producer',
 ): Promise<StringProducer> {
   await ensureReachable(bootstrap);
-  const { Producer, ProduceAcks, stringSerializers } = await loadKafka();
+  const { Producer, ProduceAcks, stringSerializers, compatibilityPartitioner } = await loadKafka();
+  let roundRobin = 0;
   const producer = new Producer({
     ...clientOptions(bootstrap, clientId),
     serializers: stringSerializers,
@@ -33,6 +34,13 @@ export async function openProducer(
     // As Kafka's Java client since 3.0: a batch retried after a lost answer (a topic just created
     // has no leader for a moment) is not written twice.
     idempotent: true,
+    // A keyed record goes where Kafka's Java producer (and console producer) sends it, which a
+    // state kept per partition (KafkaPartitioner) relies on: the library's own default hashes the
+    // same way but reads the hash unsigned, and places keys whose hash is negative elsewhere
+    // whenever the partition count is not a power of two. Records without a key take turns, as
+    // the library's default does (it reduces the number modulo the partition count).
+    partitioner: (message, key) =>
+      Buffer.isBuffer(key) ? compatibilityPartitioner(message, key) : roundRobin++ & 0x7fffffff,
   });
   return {
     async send(topic, records) {

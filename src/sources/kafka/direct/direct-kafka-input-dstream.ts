@@ -20,6 +20,8 @@ import type { ConsumerStrategy } from './consumer-strategies.js';
 import { DriverConsumer, type DriverConsumerSettings } from './driver-consumer.js';
 import { driverSettings } from './driver-settings.js';
 import { retryWhileUnreachable } from '../retry.js';
+import type { StateChangelog } from '../../../streaming/scale-out-input.js';
+import { openStateChangelog } from './state-changelog.js';
 import { SCALE_OUT_KEY, ScaleOutMember } from './scale-out-member.js';
 import { offsetMapOf, tpKey, tpName, tpOf, type OffsetMap } from './topic-partitions.js';
 
@@ -229,6 +231,25 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
 
   override updateRateLimit(recordsPerSecond: number): void {
     this.rateLimit.updateRate(recordsPerSecond);
+  }
+
+  // ------------------------------------------------------------ state that moves (ScaleOutInput)
+
+  /** With scale-out, stateful operators downstream keep their state in changelogs. @internal */
+  get scaleOutInput(): boolean {
+    return this.scaleOut;
+  }
+
+  /** The ranges of batch `time`: one per partition this process owned. @internal */
+  scaleOutRanges(time: Time): readonly OffsetRange[] {
+    return this.batches.get(time.milliseconds) ?? [];
+  }
+
+  /** A stateful operator's changelog topic (see state-changelog.ts). @internal */
+  openStateChangelog(name: string, numPartitions: number): Promise<StateChangelog> {
+    return openStateChangelog(this.strategy.subscription, name, numPartitions, this.read, () =>
+      this.requireDriver(),
+    );
   }
 
   // ------------------------------------------------------------ checkpoints
