@@ -16,7 +16,7 @@ import {
 import type { GraphStream } from '../streaming/graph-stream.js';
 import type { Time } from '../util/time.js';
 
-// State that moves with its Kafka partitions (docs/scale-out-state.md): state partition p holds
+// State that moves with its Kafka partitions (docs/scale-out.md): state partition p holds
 // the keys of input partition p (a KafkaPartitioner over the topic's partition count); this process
 // holds the state partitions whose input partitions its batches read, rebuilds one from the
 // changelog topic when it starts reading it, drops one it no longer reads, and appends every
