@@ -23,7 +23,8 @@ import { retryWhileUnreachable } from '../retry.js';
 import type { StateChangelog } from '../../../streaming/scale-out-input.js';
 import { openStateChangelog } from './state-changelog.js';
 import { SCALE_OUT_KEY, ScaleOutMember } from './scale-out-member.js';
-import { offsetMapOf, tpKey, tpName, tpOf, type OffsetMap } from './topic-partitions.js';
+import { PartitionTracker } from './partition-tracker.js';
+import { tpKey, tpOf } from './topic-partitions.js';
 
 const log = new Logger('DirectKafkaInputDStream');
 
@@ -58,7 +59,7 @@ interface DirectPosition {
 export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K, V>> {
   private driver: DriverConsumer | undefined;
   private stopping = new AbortController();
-  private currentOffsets: OffsetMap = new Map();
+  private readonly partitions: PartitionTracker;
   private readonly batches = new Map<number, readonly OffsetRange[]>();
   /** The lag of each batch fixed in this run, until its input info reports it. */
   private readonly lags = new Map<number, readonly KafkaPartitionLag[]>();
@@ -69,10 +70,6 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   /** Set with `spark.streaming.kafka.scaleOut`: processes of the group share its partitions. */
   private readonly scaleOut: boolean;
   private member: ScaleOutMember | undefined;
-  /** Changes of the partitions read, one at a time (a batch's preparation, a rebalance's end). */
-  private ownership: Promise<unknown> = Promise.resolve();
-  /** Whether the rebalance listener has heard of a first assignment (it hears of it, even empty). */
-  private assignmentTold = false;
 
   constructor(
     ssc: StreamingContext,
@@ -82,6 +79,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     super(ssc);
     this.read = readSettings(strategy.kafkaParams, ssc.sparkContext.conf);
     this.driverSettings = driverSettings(strategy.kafkaParams);
+    this.partitions = new PartitionTracker(strategy, this.read.groupId, () => this.member);
     this.scaleOut = ssc.conf.getBoolean(SCALE_OUT_KEY, false);
     if (this.scaleOut && strategy.subscription.kind === 'assign') {
       throw new DStreamError(
@@ -117,14 +115,15 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
           () => this.afterRebalance(),
         )
       : undefined;
-    this.driver = await DriverConsumer.open(
+    const driver = await DriverConsumer.open(
       this.strategy.subscription,
       this.driverSettings,
       this.member?.hooks,
     );
-    const assigned = await this.driver.assignment();
+    this.driver = driver;
+    const assigned = await driver.assignment();
     if (this.member) this.forgetRestoredPositions();
-    await this.serialized(() => this.takeAssignment(assigned));
+    await this.partitions.serialized(() => this.partitions.takeAssignment(driver, assigned));
   }
 
   override async stop(): Promise<void> {
@@ -141,7 +140,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   override async prepareBatch(time: Time): Promise<void> {
     // A batch restored from a checkpoint reads the ranges it had before.
     if (this.batches.has(time.milliseconds)) return;
-    await this.serialized(() => this.fixRanges(time));
+    await this.partitions.serialized(() => this.fixRanges(time));
   }
 
   private async fixRanges(time: Time): Promise<void> {
@@ -154,18 +153,23 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
         const assigned = member
           ? await member.preparing(() => driver.assignment())
           : await driver.assignment();
-        await this.takeAssignment(assigned);
-        return driver.latestOffsets(this.readable(driver));
+        await this.partitions.takeAssignment(driver, assigned);
+        return driver.latestOffsets(this.partitions.readable(driver));
       },
       this.stopping.signal,
     );
     // A rebalance that began meanwhile: this batch reads nothing the group may have moved.
-    const readable = new Set(this.readable(driver));
+    const readable = new Set(this.partitions.readable(driver));
     for (const key of latest.keys()) if (!readable.has(key)) latest.delete(key);
-    const until = this.rateLimit.untilOffsets(this.currentOffsets, latest);
+    const until = this.rateLimit.untilOffsets(this.partitions.offsets, latest);
     const ranges = [...until.keys()].sort(byTopicPartition).map((key) => {
       const { topic, partition } = tpOf(key);
-      return OffsetRange.create(topic, partition, this.currentOffsets.get(key)!, until.get(key)!);
+      return OffsetRange.create(
+        topic,
+        partition,
+        this.partitions.offsets.get(key)!,
+        until.get(key)!,
+      );
     });
     this.batches.set(time.milliseconds, ranges);
     this.lags.set(
@@ -175,7 +179,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
         return { topic, partition, latestOffset, lag: Math.max(0, latestOffset - untilOffset) };
       }),
     );
-    for (const [key, offset] of until) this.currentOffsets.set(key, offset);
+    for (const [key, offset] of until) this.partitions.offsets.set(key, offset);
     await this.commitQueued(driver);
   }
 
@@ -256,7 +260,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
 
   override checkpointPosition(): DirectPosition {
     return {
-      currentOffsets: [...this.currentOffsets],
+      currentOffsets: [...this.partitions.offsets],
       batches: [...this.batches].map(([t, ranges]) => [
         t,
         ranges.map((r) => [r.topic, r.partition, r.fromOffset, r.untilOffset]),
@@ -267,7 +271,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
   /** The checkpointed offsets override starting offsets given to the strategy, as in Spark. */
   override restorePosition(position: unknown): void {
     const p = position as DirectPosition;
-    this.currentOffsets = new Map(p.currentOffsets);
+    this.partitions.offsets = new Map(p.currentOffsets);
     for (const [t, ranges] of p.batches) {
       const restored = ranges.map(([topic, partition, from, until]) =>
         OffsetRange.create(topic, partition, from, until),
@@ -293,59 +297,15 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
     return this.driver;
   }
 
-  /** Runs `f` after every earlier change of the partitions read. */
-  private serialized<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.ownership.then(f);
-    this.ownership = run.catch(() => undefined);
-    return run;
-  }
-
-  /**
-   * The partitions a batch may read now: those started, and with scale-out only those the group
-   * gives this process at this moment, none while a rebalance is under way.
-   */
-  private readable(driver: DriverConsumer): string[] {
-    const started = [...this.currentOffsets.keys()];
-    if (!this.member) return started;
-    if (this.member.paused) return [];
-    const owned = new Set(driver.currentAssignment());
-    return started.filter((k) => owned.has(k));
-  }
-
-  /**
-   * Follows the group's assignment: without scale-out a revoked partition fails the stream, as in
-   * Spark; with it the partition is let go (its batches have ended, see {@link ScaleOutMember}).
-   * New partitions are started. As Kafka's cooperative protocol does, `onPartitionsAssigned` hears
-   * of the first assignment and of every change, even when nothing was added.
-   */
-  private async takeAssignment(assigned: readonly string[]): Promise<void> {
-    let revoked: string[] = [];
-    if (!this.member) {
-      this.checkNothingRevoked(assigned);
-    } else {
-      const now = new Set(assigned);
-      revoked = [...this.currentOffsets.keys()].filter((k) => !now.has(k));
-      if (revoked.length > 0) {
-        for (const k of revoked) this.currentOffsets.delete(k);
-        log.info(`Partitions revoked by the group: ${revoked.map(tpName).join(', ')}`);
-        await this.tellListener('onPartitionsRevoked', revoked).catch((e: unknown) =>
-          log.error(`onPartitionsRevoked failed for ${revoked.map(tpName).join(', ')}`, e),
-        );
-      }
-    }
-    const fresh = assigned.filter((k) => !this.currentOffsets.has(k));
-    if (fresh.length > 0 || revoked.length > 0 || !this.assignmentTold) {
-      await this.startNewPartitions(fresh);
-    }
-  }
-
   /** After a rebalance: takes the new assignment at once, not at the next batch. */
   private afterRebalance(): void {
     const driver = this.driver;
     if (!driver) return;
-    this.serialized(() => this.takeAssignment(driver.currentAssignment())).catch((e: unknown) =>
-      log.warn('Taking the partitions the group assigned failed; the next batch tries again', e),
-    );
+    this.partitions
+      .serialized(() => this.partitions.takeAssignment(driver, driver.currentAssignment()))
+      .catch((e: unknown) =>
+        log.warn('Taking the partitions the group assigned failed; the next batch tries again', e),
+      );
   }
 
   /**
@@ -355,62 +315,7 @@ export class DirectKafkaInputDStream<K, V> extends InputDStream<ConsumerRecord<K
    */
   private forgetRestoredPositions(): void {
     for (const t of this.batches.keys()) this.batches.set(t, []);
-    this.currentOffsets.clear();
-  }
-
-  private async tellListener(
-    event: 'onPartitionsRevoked' | 'onPartitionsAssigned',
-    keys: readonly string[],
-  ): Promise<OffsetMap> {
-    const listener = this.strategy.rebalanceListener;
-    const partitions = keys.map(tpOf);
-    if (event === 'onPartitionsRevoked') {
-      await listener?.onPartitionsRevoked?.(partitions);
-      return new Map();
-    }
-    return offsetMapOf((await listener?.onPartitionsAssigned?.(partitions)) ?? []);
-  }
-
-  /**
-   * Partitions new to the stream start where the rebalance listener says, else at given offsets,
-   * else committed, else auto.offset.reset. When the listener fails they stay unstarted (unread)
-   * and the next batch tries again.
-   */
-  private async startNewPartitions(fresh: readonly string[]): Promise<void> {
-    const driver = this.requireDriver();
-    let start: OffsetMap;
-    try {
-      start = await this.tellListener('onPartitionsAssigned', fresh);
-      this.assignmentTold = true;
-    } catch (e) {
-      log.error(
-        `onPartitionsAssigned failed for ${fresh.map(tpName).join(', ')}: they are not read until it succeeds (tried again at the next batch)`,
-        e,
-      );
-      return;
-    }
-    if (fresh.length === 0) return;
-    for (const k of [...start.keys()]) if (!fresh.includes(k)) start.delete(k);
-    for (const k of fresh) {
-      const given = this.strategy.offsets.get(k);
-      if (given !== undefined && !start.has(k)) start.set(k, given);
-    }
-    const committed = await driver.committedOffsets(fresh.filter((k) => !start.has(k)));
-    for (const [k, offset] of committed) start.set(k, offset);
-    const reset = await driver.resetOffsets(fresh.filter((k) => !start.has(k)));
-    for (const [k, offset] of reset) start.set(k, offset);
-    for (const [k, offset] of start) this.currentOffsets.set(k, offset);
-    log.info(`Starting ${fresh.map((k) => `${tpName(k)} at ${start.get(k)}`).join(', ')}`);
-  }
-
-  private checkNothingRevoked(assigned: readonly string[]): void {
-    const now = new Set(assigned);
-    const revoked = [...this.currentOffsets.keys()].filter((k) => !now.has(k));
-    if (revoked.length === 0) return;
-    throw new DStreamError(
-      'DSTREAM_ERR_KAFKA_REVOKED',
-      `Previously tracked partitions [${revoked.map(tpName).join(', ')}] been revoked by Kafka because of consumer rebalance. This is mostly due to another stream with same group id joined, please check if there're different streaming application misconfigure to use same group id. Fundamentally different stream should use different group id. Give each stream its own group.id (kafkaParams); if another application uses '${this.read.groupId}', stop it or change one of the two, then restart this one: it resumes from its checkpoint, or from the group's committed offsets`,
-    );
+    this.partitions.offsets.clear();
   }
 
   private async commitQueued(driver: DriverConsumer): Promise<void> {
