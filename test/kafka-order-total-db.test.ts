@@ -188,7 +188,14 @@ describe.skipIf(skipKafka)(
           await produceOrders(topic, 300, totals);
           const args = ['run', 'examples/kafka-order-total-db.ts', bootstrap(), topic, mysql.url];
           runs.push(...startProcesses(3, args));
-          await until('one partition each', () => ownEachOnce(runs, partitions), runs, 90_000);
+          // (A process that has not joined yet owns nothing: the others may share all three.)
+          const oneEach = () => runs.every((r) => ownedBy(r).length === 1);
+          await until(
+            'one partition each',
+            () => oneEach() && ownEachOnce(runs, partitions),
+            runs,
+            90_000,
+          );
           await totalsReach(mysql, TABLE, totals, runs[0]!);
           return { topic, partitions, totals, args };
         }
