@@ -2,14 +2,16 @@
 // broker: an incremental window (with an inverse function) is refused at start, since its window
 // would not move with the partitions and a recovery would leave values in it forever; a window
 // recomputed from its batches runs, and after a recovery from its checkpoint lacks the batches
-// before the recovery for one window length (docs/scale-out.md, "Windows").
+// before the recovery for one window length, and a process that lets a partition go keeps the
+// records of it that it read before in its windows until they slide out (docs/scale-out.md,
+// "Windows").
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Admin } from '@platformatic/kafka';
+import { Admin, Consumer } from '@platformatic/kafka';
 import { ConsumerStrategies, KafkaUtils, LocationStrategies } from 'dstream/kafka';
-import { simulateCrash } from 'dstream/testing';
+import { createManualContext, simulateCrash } from 'dstream/testing';
 import { DStreamError, ManualClock, Seconds, StreamingContext, type DStream } from 'dstream';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
 import { newGroup, newTopic, produce } from './support/kafka-topics.js';
@@ -93,6 +95,67 @@ describe.skipIf(skipKafka)(
       expect(errorLines(logged)).toEqual([
         'ERROR StreamingContext: Error starting the context, marking it as stopped',
       ]);
+    });
+
+    it('a window without inverse keeps the records of a partition it let go until their batches slide out', async () => {
+      const topic = await newTopic('scale-out-window-moved', 2);
+      const group = newGroup('scale-out-window-moved');
+      await produce(topic, 0, ['x0']);
+      await produce(topic, 1, ['x1']);
+      const { ssc, clock } = createManualContext({
+        batchDuration: Seconds(1),
+        conf: { 'spark.streaming.kafka.scaleOut': 'true' },
+      });
+      contexts.push(ssc);
+      const windows: string[][] = [];
+      KafkaUtils.createDirectStream<string, string>(
+        ssc,
+        LocationStrategies.PreferConsistent,
+        ConsumerStrategies.Subscribe([topic], {
+          'bootstrap.servers': bootstrap(),
+          'group.id': group,
+          'auto.offset.reset': 'earliest',
+        }),
+      )
+        .map((r) => r.value)
+        .window(Seconds(3), Seconds(1))
+        .foreachRDD(async (rdd) => {
+          windows.push((await rdd.collect()).sort());
+        });
+      await ssc.start();
+      await clock.advance(1000);
+      expect(windows).toEqual([['x0', 'x1']]);
+
+      // Another process of the group (a plain Kafka consumer here) takes one partition.
+      const other = new Consumer({
+        clientId: 'other-process',
+        groupId: group,
+        bootstrapBrokers: [bootstrap()],
+        sessionTimeout: 6000,
+        heartbeatInterval: 500,
+      });
+      try {
+        other.topics.trackAll(topic);
+        await other.joinGroup({});
+        const taken = other.assignments?.flatMap((a) => a.partitions) ?? [];
+        expect(taken).toHaveLength(1);
+        const moved = taken[0]!;
+        const kept = 1 - moved;
+        await produce(topic, 0, ['y0']);
+        await produce(topic, 1, ['y1']);
+        await clock.advance(3000);
+        expect(ssc.error).toBeUndefined();
+        // y of the moved partition is the other process's; x of it stays in this process's windows
+        // while the batch of 1000 is in them (until the window of 3000), then leaves.
+        expect(windows).toEqual([
+          ['x0', 'x1'],
+          ['x0', 'x1', `y${kept}`],
+          ['x0', 'x1', `y${kept}`],
+          [`y${kept}`],
+        ]);
+      } finally {
+        await other.close();
+      }
     });
 
     it('a window without inverse, recovered from its checkpoint, lacks the batches before the recovery for one window length', async () => {
