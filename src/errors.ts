@@ -58,6 +58,8 @@ export const ErrorCodes = {
   DSTREAM_ERR_STATE_MIGRATION_FAILED: 'a getOrCreate migration that threw for a stored state',
   DSTREAM_ERR_STATE_NOT_COPARTITIONED:
     'scale-out state whose keys are not placed as the Kafka partitions they come from',
+  DSTREAM_ERR_WINDOW_STATE_NOT_MOVABLE:
+    'an incremental window (with an inverse function) over a scale-out Kafka stream',
   DSTREAM_ERR_WORKER_FAILED: 'a local[N] task thread that could not load the app or died',
   DSTREAM_ERR_UNKNOWN_PARTITION_SOURCE: 'a partition source whose kind has no registered reader',
   DSTREAM_ERR_ASYNC_READ_OUTSIDE_TASK: 'a partition read asynchronously outside an RDD action',

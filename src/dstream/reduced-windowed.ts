@@ -1,4 +1,4 @@
-import { requirement } from '../errors.js';
+import { DStreamError, requirement } from '../errors.js';
 import type { StorageLevel, Partitioner, RDD } from '../rdd/index.js';
 import { stateKeyOf } from '../streaming/checkpoint/state-keys.js';
 import type {
@@ -6,6 +6,7 @@ import type {
   StateSnapshot,
   StatefulStream,
 } from '../streaming/checkpoint/stateful-stream.js';
+import { scaleOutInputsOf } from '../streaming/scale-out-input.js';
 import type { Duration } from '../util/duration.js';
 import { Time } from '../util/time.js';
 import { conformsTo, type Pair } from '../util/types.js';
@@ -69,6 +70,22 @@ export class ReducedWindowedDStream<K, V> extends DStream<Pair<K, V>> {
   /** The batches that leave the window must still be there when they leave. */
   protected override parentRememberDuration(): Duration | undefined {
     return this.rememberDuration?.plus(this.windowDuration);
+  }
+
+  /**
+   * Refuses a Kafka stream whose partitions move between processes (docs/scale-out.md): this
+   * window is kept per process, and a process recovered from its checkpoint restores a window
+   * whose batches it no longer reads (they read nothing then), so their values would never leave
+   * it. Refused at start, before anything is read or committed.
+   * @internal
+   */
+  override validateAtStart(): void {
+    super.validateAtStart();
+    if (!scaleOutInputsOf(this).some((input) => input.scaleOutInput)) return;
+    throw new DStreamError(
+      'DSTREAM_ERR_WINDOW_STATE_NOT_MOVABLE',
+      `${this.toString()} is an incremental window (reduceByKeyAndWindow with an inverse function, reduceByWindow with one, countByWindow or countByValueAndWindow) over a Kafka stream whose partitions move between processes (spark.streaming.kafka.scaleOut): its window is kept per process and does not move with the Kafka partitions, and a process recovered from its checkpoint would restore a window whose batches read nothing after the recovery, so their values would never leave it. Use the form without an inverse function (reduceByKeyAndWindow(f, window, slide), reduceByWindow(f, window, slide), window(window, slide).count() or .countByValue()), which recomputes each window from the batches this process read, or keep what the window needs in updateStateByKey or mapWithState with a KafkaPartitioner, whose state moves with the partitions (docs/scale-out.md)`,
+    );
   }
 
   override persist(level?: StorageLevel): this {

@@ -16,7 +16,8 @@ import { WindowedDStream } from './windowed.js';
  * `windowDuration` every `slideDuration` covers the parent's batches in (t - window, t]; both must
  * be multiples of the parent's slide, and the first windows are partial. The forms with an inverse
  * function (and countByWindow, countByValueAndWindow) are incremental and stateful: they need
- * `ssc.checkpoint(dir)`.
+ * `ssc.checkpoint(dir)`, and a stream with `spark.streaming.kafka.scaleOut` refuses them at start
+ * (their window would not move with the partitions, docs/scale-out.md).
  */
 export interface WindowOperations<T> {
   /**
