@@ -45,6 +45,17 @@ async function produceOrders(topic: string, perPartition: number, totals: Map<nu
 
 const sorted = (m: ReadonlyMap<number, number>) => [...m].sort(([a], [b]) => a - b);
 
+/** A demo's last line, `produced=<n> counted=<n> lost=<n> duplicated=<n>`: every order once. */
+function expectExactTally(stdout: string) {
+  const last = /^produced=(\d+) counted=(\d+) lost=(\d+) duplicated=(\d+)$/.exec(
+    stdout.trim().split('\n').at(-1)!,
+  );
+  expect(last, stdout).not.toBeNull();
+  const [, produced, counted, lost, duplicated] = last!.map(Number);
+  expect({ counted, lost, duplicated }).toEqual({ counted: produced, lost: 0, duplicated: 0 });
+  expect(produced).toBeGreaterThan(0);
+}
+
 /** Produces a few orders to every partition every 300 ms until the returned function is called. */
 function keepProducing(topic: string, totals: Map<number, number>): () => Promise<void> {
   let on = true;
@@ -119,17 +130,7 @@ describe.skipIf(skipKafka)(
         expect(
           lines.filter((l) => /^kill \d+: SIGKILL after \d+ orders committed$/.test(l)),
         ).toHaveLength(3);
-        const last = /^produced=(\d+) counted=(\d+) lost=(\d+) duplicated=(\d+)$/.exec(
-          lines.at(-1)!,
-        );
-        expect(last, stdout).not.toBeNull();
-        const [, produced, counted, lost, duplicated] = last!.map(Number);
-        expect({ counted, lost, duplicated }).toEqual({
-          counted: produced,
-          lost: 0,
-          duplicated: 0,
-        });
-        expect(produced).toBeGreaterThan(0);
+        expectExactTally(stdout);
       },
     );
 
@@ -155,17 +156,7 @@ describe.skipIf(skipKafka)(
           lines.some((l) => /^takeover: \d+\.\d s$/.test(l)),
           stdout,
         ).toBe(true);
-        const last = /^produced=(\d+) counted=(\d+) lost=(\d+) duplicated=(\d+)$/.exec(
-          lines.at(-1)!,
-        );
-        expect(last, stdout).not.toBeNull();
-        const [, produced, counted, lost, duplicated] = last!.map(Number);
-        expect({ counted, lost, duplicated }).toEqual({
-          counted: produced,
-          lost: 0,
-          duplicated: 0,
-        });
-        expect(produced).toBeGreaterThan(0);
+        expectExactTally(stdout);
       },
     );
 

@@ -9,11 +9,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Admin, Consumer } from '@platformatic/kafka';
+import { Admin } from '@platformatic/kafka';
 import { ConsumerStrategies, KafkaUtils, LocationStrategies } from 'dstream/kafka';
 import { createManualContext, simulateCrash } from 'dstream/testing';
-import { DStreamError, ManualClock, Seconds, StreamingContext, type DStream } from 'dstream';
+import { DStreamError, Seconds, type DStream, type StreamingContext } from 'dstream';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
+import { otherProcess, scaleOutApp } from './support/scale-out-app.js';
 import { newGroup, newTopic, produce } from './support/kafka-topics.js';
 import { captureStderr, errorLines } from './support/capture-stderr.js';
 
@@ -38,31 +39,14 @@ function app(
   now: number,
   windowed: (pairs: DStream<readonly [string, number]>) => DStream<readonly [string, number]>,
 ) {
-  const clock = new ManualClock(now);
   const windows: [number, (readonly [string, number])[]][] = [];
-  const ssc = StreamingContext.getOrCreate(dir, () => {
-    const ssc = new StreamingContext({
-      master: 'local[2]',
-      appName: 'scale-out-window',
-      batchDuration: Seconds(1),
-      clock,
-      conf: { 'spark.streaming.kafka.scaleOut': 'true', 'spark.ui.enabled': 'false' },
-    });
-    ssc.checkpoint(dir);
-    const stream = KafkaUtils.createDirectStream<string, string>(
-      ssc,
-      LocationStrategies.PreferConsistent,
-      ConsumerStrategies.Subscribe([topic], {
-        'bootstrap.servers': bootstrap(),
-        'group.id': group,
-        'auto.offset.reset': 'earliest',
+  const { ssc, clock } = scaleOutApp(
+    { appName: 'scale-out-window', dir, topic, group, now },
+    (stream) =>
+      windowed(stream.map((r) => [r.value, 1] as const)).foreachRDD(async (rdd, time) => {
+        windows.push([time.milliseconds, (await rdd.collect()).sort()]);
       }),
-    );
-    windowed(stream.map((r) => [r.value, 1] as const)).foreachRDD(async (rdd, time) => {
-      windows.push([time.milliseconds, (await rdd.collect()).sort()]);
-    });
-    return ssc;
-  });
+  );
   contexts.push(ssc);
   return { ssc, clock, windows };
 }
@@ -127,16 +111,8 @@ describe.skipIf(skipKafka)(
       expect(windows).toEqual([['x0', 'x1']]);
 
       // Another process of the group (a plain Kafka consumer here) takes one partition.
-      const other = new Consumer({
-        clientId: 'other-process',
-        groupId: group,
-        bootstrapBrokers: [bootstrap()],
-        sessionTimeout: 6000,
-        heartbeatInterval: 500,
-      });
+      const other = await otherProcess(topic, group);
       try {
-        other.topics.trackAll(topic);
-        await other.joinGroup({});
         const taken = other.assignments?.flatMap((a) => a.partitions) ?? [];
         expect(taken).toHaveLength(1);
         const moved = taken[0]!;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Admin, Consumer } from '@platformatic/kafka';
+import { Admin } from '@platformatic/kafka';
 import {
   ConsumerStrategies,
   KafkaUtils,
@@ -16,8 +16,9 @@ import {
   type ConsumerRebalanceListener,
 } from 'dstream/kafka';
 import { createManualContext, simulateCrash } from 'dstream/testing';
-import { ManualClock, Seconds, StreamingContext, type TopicPartition } from 'dstream';
+import { Seconds, type StreamingContext, type TopicPartition } from 'dstream';
 import { bootstrap, broker, skipKafka } from './support/kafka-broker.js';
+import { otherProcess, scaleOutApp } from './support/scale-out-app.js';
 import { committedOffsets, newGroup, newTopic, produce } from './support/kafka-topics.js';
 
 const contexts: StreamingContext[] = [];
@@ -83,16 +84,8 @@ describe.skipIf(skipKafka)(
 
       // Another process of the group (a plain Kafka consumer here) joins. Before the stream
       // joins again it commits what its batches read, so the partition's next owner starts there.
-      const other = new Consumer({
-        clientId: 'other-process',
-        groupId: group,
-        bootstrapBrokers: [bootstrap()],
-        sessionTimeout: 6000,
-        heartbeatInterval: 500,
-      });
+      const other = await otherProcess(topic, group);
       try {
-        other.topics.trackAll(topic);
-        await other.joinGroup({});
         expect(other.assignments?.flatMap((a) => a.partitions)).toHaveLength(1);
         expect(await committedOffsets(group, topic, 2)).toEqual([2, 2]);
         await clock.advance(1000);
@@ -120,32 +113,15 @@ describe.skipIf(skipKafka)(
       const dir = mkdtempSync(join(tmpdir(), 'dstream-scale-out-'));
       dirs.push(dir);
       const app = (now: number) => {
-        const clock = new ManualClock(now);
         const read: string[] = [];
-        const ssc = StreamingContext.getOrCreate(dir, () => {
-          const ssc = new StreamingContext({
-            master: 'local[2]',
-            appName: 'scale-out-recovery',
-            batchDuration: Seconds(1),
-            clock,
-            conf: { 'spark.streaming.kafka.scaleOut': 'true', 'spark.ui.enabled': 'false' },
-          });
-          ssc.checkpoint(dir);
-          const stream = KafkaUtils.createDirectStream<string, string>(
-            ssc,
-            LocationStrategies.PreferConsistent,
-            ConsumerStrategies.Subscribe([topic], {
-              'bootstrap.servers': bootstrap(),
-              'group.id': group,
-              'auto.offset.reset': 'earliest',
+        const { ssc, clock } = scaleOutApp(
+          { appName: 'scale-out-recovery', dir, topic, group, now },
+          (stream) =>
+            stream.foreachRDD(async (rdd) => {
+              for (const r of await rdd.collect()) read.push(r.value);
+              stream.commitAsync(rdd.offsetRanges);
             }),
-          );
-          stream.foreachRDD(async (rdd) => {
-            for (const r of await rdd.collect()) read.push(r.value);
-            stream.commitAsync(rdd.offsetRanges);
-          });
-          return ssc;
-        });
+        );
         contexts.push(ssc);
         return { ssc, clock, read };
       };
