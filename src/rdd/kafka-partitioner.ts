@@ -35,7 +35,11 @@ export class KafkaPartitioner implements Partitioner {
 
   /** The Kafka partition of `key` (see the class comment for how keys become bytes). */
   getPartition(key: unknown): number {
-    return (murmur2(keyBytes(key)) & 0x7fffffff) % this.numPartitions;
+    const bytes = keyBytes(key);
+    return (
+      (murmur2(bytes, bytes === scratch ? scratchLength : bytes.length) & 0x7fffffff) %
+      this.numPartitions
+    );
   }
 
   /** Whether `other` is a `KafkaPartitioner` with as many partitions. */
@@ -44,20 +48,31 @@ export class KafkaPartitioner implements Partitioner {
   }
 }
 
+/** Where short keys are encoded: placing a record copies nothing onto the heap. */
+const scratch = Buffer.allocUnsafe(1024);
+let scratchLength = 0;
+
+/** The key's bytes: `scratch` (its first `scratchLength`) for a string that fits, else its own. */
 function keyBytes(key: unknown): Uint8Array {
-  if (typeof key === 'string') return Buffer.from(key, 'utf8');
+  if (typeof key === 'number' || typeof key === 'bigint') key = String(key);
+  if (typeof key === 'string') {
+    // At most 3 bytes per UTF-16 unit: a key this short always fits.
+    if (key.length * 3 <= scratch.length) {
+      scratchLength = scratch.write(key, 0, 'utf8');
+      return scratch;
+    }
+    return Buffer.from(key, 'utf8');
+  }
   if (key instanceof Uint8Array) return key;
-  if (typeof key === 'number' || typeof key === 'bigint') return Buffer.from(String(key), 'utf8');
   throw new DStreamError(
     'DSTREAM_ERR_INVALID_ARGUMENT',
     `KafkaPartitioner places string, Buffer and number keys as Kafka's default partitioner does; key ${String(key)} (${typeof key}) has no Kafka form: key the stream by a string`,
   );
 }
 
-/** Kafka's `Utils.murmur2`, a 32-bit signed result, as its Java code computes it. */
-export function murmur2(data: Uint8Array): number {
+/** Kafka's `Utils.murmur2` of the first `length` bytes, a 32-bit signed result, as Java computes it. */
+export function murmur2(data: Uint8Array, length = data.length): number {
   const m = 0x5bd1e995;
-  const length = data.length;
   let h = 0x9747b28c ^ length;
   const length4 = length >> 2;
   for (let i = 0; i < length4; i++) {
