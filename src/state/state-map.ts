@@ -1,4 +1,4 @@
-import { encodeKey, KeyMap } from '../util/keys.js';
+import { encodeKey } from '../util/keys.js';
 import {
   approximateBytes,
   COMPOSITE_ENTRY_BYTES,
@@ -6,7 +6,8 @@ import {
   sampledBytes,
   SLOT_ENTRY_BYTES,
 } from './state-size.js';
-import { ABSENT, UndoLog } from './undo-log.js';
+import { ABSENT } from './undo-log.js';
+import { VersionLogs } from './version-logs.js';
 
 /** A composite key (array, plain object...) under its by-value encoding: its slot, or its state. */
 interface CompositeEntry<K, S> {
@@ -56,15 +57,13 @@ export class StateMap<K, S> {
   // The composite key last looked up and its encoding: an insert or removal that follows reuses it.
   private lastComposite: unknown = undefined;
   private lastEncoding = '';
-  private current = -Infinity;
-  private readonly logs: UndoLog[] = [];
-  private open: UndoLog | undefined;
-  private spare: UndoLog | undefined;
+  private readonly versions: VersionLogs;
   /** Entries looked up or visited so far: what a batch cost, counted (for tests and metrics). */
   touches = 0;
 
   constructor(options: StateMapOptions = {}) {
     this.inline = !options.trackTimes;
+    this.versions = new VersionLogs(!this.inline);
   }
 
   get size(): number {
@@ -78,7 +77,7 @@ export class StateMap<K, S> {
 
   /** The time (ms) of the last batch applied, `-Infinity` before the first. */
   get version(): number {
-    return this.current;
+    return this.versions.current;
   }
 
   // ------------------------------------------------------------------ handles
@@ -138,20 +137,20 @@ export class StateMap<K, S> {
         this.cells[2 * slot + 1] = rel;
       }
     }
-    if (this.open) this.record(key, ABSENT, 0);
+    if (this.versions.open) this.record(key, ABSENT, 0);
   }
 
   /** Replaces the state behind handle `slot`, which belongs to `key`. */
   update(slot: number, key: K, value: S, time: number): void {
     if (this.inline) {
-      if (this.open) this.record(key, this.found, NaN);
+      if (this.versions.open) this.record(key, this.found, NaN);
       if (typeof key !== 'object' || key === null) this.primitives.set(key, value);
       else this.foundEntry!.value = value;
       this.found = value;
       return;
     }
     const cells = this.cells;
-    if (this.open)
+    if (this.versions.open)
       this.record(key, cells[2 * slot], this.timeBase + (cells[2 * slot + 1] as number));
     cells[2 * slot] = value;
     cells[2 * slot + 1] = this.relative(time);
@@ -160,7 +159,7 @@ export class StateMap<K, S> {
   /** Removes `key`, whose state is behind handle `slot`. */
   remove(slot: number, key: K): void {
     const old = this.valueAt(slot);
-    if (this.open) this.record(key, old, this.timeAt(slot));
+    if (this.versions.open) this.record(key, old, this.timeAt(slot));
     if (typeof key !== 'object' || key === null) {
       this.primitives.delete(key);
     } else {
@@ -216,7 +215,7 @@ export class StateMap<K, S> {
   }
 
   private record(key: unknown, value: unknown, time: number): void {
-    this.open!.push(key, value, time);
+    this.versions.open!.push(key, value, time);
   }
 
   // ------------------------------------------------------------ by key
@@ -272,52 +271,34 @@ export class StateMap<K, S> {
 
   /** Starts applying the batch at `time`: changes from now on are logged until `endVersion`. */
   beginVersion(time: number): void {
-    if (this.open) throw new Error(`StateMap: version ${this.open.to} is still being applied`);
-    if (time <= this.current) {
-      throw new Error(`StateMap: version ${time} is not after version ${this.current}`);
-    }
-    const log = this.spare ?? new UndoLog(!this.inline);
-    this.spare = undefined;
-    log.from = this.current;
-    log.to = time;
-    this.logs.push(log);
-    this.open = log;
-    this.current = time;
+    this.versions.begin(time);
   }
 
   endVersion(): void {
-    this.open = undefined;
+    this.versions.end();
   }
 
   /** Undoes every change of the version being applied and goes back to the previous version. */
   rollback(): void {
-    const log = this.open;
-    if (!log) return;
-    this.open = undefined;
-    for (let i = log.count - 1; i >= 0; i--) {
-      const key = log.key(i) as K;
-      const value = log.value(i);
-      const slot = this.lookup(key);
-      if (value === ABSENT) {
-        if (slot >= 0) this.remove(slot, key);
-      } else if (slot >= 0) {
-        this.update(slot, key, value as S, log.time(i));
-      } else {
-        this.insert(key, value as S, log.time(i));
+    this.versions.abandon((log) => {
+      for (let i = log.count - 1; i >= 0; i--) {
+        const key = log.key(i) as K;
+        const value = log.value(i);
+        const slot = this.lookup(key);
+        if (value === ABSENT) {
+          if (slot >= 0) this.remove(slot, key);
+        } else if (slot >= 0) {
+          this.update(slot, key, value as S, log.time(i));
+        } else {
+          this.insert(key, value as S, log.time(i));
+        }
       }
-    }
-    this.logs.pop();
-    this.current = log.from;
-    log.recycle();
-    this.spare = log;
+    });
   }
 
   /** Whether the map can still be read as of `version` (now, or a version whose logs are kept). */
   canRead(version: number): boolean {
-    if (version === this.current) return true;
-    if (version > this.current) return false;
-    const first = this.firstLogAfter(version);
-    return first < this.logs.length && this.logs[first]!.from <= version;
+    return this.versions.canRead(version);
   }
 
   /**
@@ -325,23 +306,16 @@ export class StateMap<K, S> {
    * are kept). Returns false, calling nothing, when that version can no longer be read.
    */
   forEachAsOf(version: number, f: (value: S, key: K, time: number) => void): boolean {
-    if (version === this.current) {
+    if (version === this.versions.current) {
       this.forEach(f);
       return true;
     }
     if (!this.canRead(version)) return false;
-    // Undo, newest change first, into an overlay: the last write per key is its value then.
-    const overlay = new KeyMap<K, { value: unknown; time: number }>();
-    for (let j = this.logs.length - 1; j >= this.firstLogAfter(version); j--) {
-      const log = this.logs[j]!;
-      for (let i = log.count - 1; i >= 0; i--) {
-        overlay.set(log.key(i) as K, { value: log.value(i), time: log.time(i) });
-      }
-    }
+    const then = this.versions.valuesAt<K>(version);
     this.forEach((value, key, time) => {
-      if (!overlay.has(key)) f(value, key, time);
+      if (!then.has(key)) f(value, key, time);
     });
-    overlay.forEach((old, key) => {
+    then.forEach((old, key) => {
       if (old.value !== ABSENT) f(old.value as S, key, old.time);
     });
     return true;
@@ -352,43 +326,21 @@ export class StateMap<K, S> {
    * (`had` false when it had none) and now (`has` false when removed): what a changelog records.
    */
   forEachChange(f: (key: K, had: boolean, before: S, has: boolean, after: S) => void): void {
-    const log = this.logs[this.logs.length - 1];
-    if (!log || log.to !== this.current) return;
-    // A key changed twice in one version: its first logged value is its state before.
-    const seen = new KeyMap<K, true>();
-    for (let i = 0; i < log.count; i++) {
-      const key = log.key(i) as K;
-      if (seen.has(key)) continue;
-      seen.set(key, true);
-      const old = log.value(i);
+    this.versions.forEachChanged<K>((key, old) => {
       const slot = this.lookup(key);
       const after = slot >= 0 ? this.valueAt(slot) : (undefined as S);
       f(key, old !== ABSENT, old as S, slot >= 0, after);
-    }
+    });
   }
 
   /** Forgets the undo logs not needed to read versions from `oldestReadable` on. */
   trim(oldestReadable: number): void {
-    let n = 0;
-    while (
-      n < this.logs.length &&
-      this.logs[n]!.to <= oldestReadable &&
-      this.logs[n] !== this.open
-    ) {
-      n++;
-    }
-    if (n === 0) return;
-    const last = this.logs[n - 1]!;
-    this.logs.splice(0, n);
-    last.recycle();
-    this.spare = last;
+    this.versions.trim(oldestReadable);
   }
 
   /** How many changes the kept undo logs hold (for tests and metrics). */
   get loggedChanges(): number {
-    let n = 0;
-    for (const log of this.logs) n += log.count;
-    return n;
+    return this.versions.loggedChanges;
   }
 
   /** Empties the map and makes `version` its current version, with no history. */
@@ -402,15 +354,6 @@ export class StateMap<K, S> {
     this.lastComposite = undefined;
     this.found = undefined;
     this.foundEntry = undefined;
-    this.logs.length = 0;
-    this.open = undefined;
-    this.spare = undefined;
-    this.current = version;
-  }
-
-  private firstLogAfter(version: number): number {
-    let i = this.logs.length - 1;
-    while (i >= 0 && this.logs[i]!.to > version) i--;
-    return i + 1;
+    this.versions.clear(version);
   }
 }

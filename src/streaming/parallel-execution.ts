@@ -77,6 +77,27 @@ function applicationModule(configured: string | undefined): string | undefined {
 }
 
 /**
+ * A context's task runner: the one given, else by its master (see {@link defaultTaskRunner});
+ * task threads (`local[N]`) are wired to `graph`'s lineage. Warns as Spark does about one thread.
+ */
+export function contextTaskRunner(
+  master: string,
+  conf: Readonly<Record<string, string>> | undefined,
+  given: TaskRunner | undefined,
+  graph: DStreamGraph,
+): { runner: TaskRunner; workers: WorkerTaskRunner | undefined } {
+  const runner = given ?? defaultTaskRunner(master, conf);
+  const workers = runner instanceof WorkerTaskRunner ? runner : undefined;
+  workers?.attach(lineageSourceOf(graph));
+  if (master === 'local' || master === 'local[1]') {
+    log.warn(
+      'spark.master should be set as local[n], n > 1 in local mode if you have receivers to get data, otherwise Spark jobs will not get resources to process the received data.',
+    );
+  }
+  return { runner, workers };
+}
+
+/**
  * What the task runner may read of the driver's graph: the zero time, the streams pinned to the
  * driver (stateful ones), and the RDDs that task threads read from the driver rather than compute:
  * every input batch (its data exists only on the driver), and the earlier RDDs of stateful streams

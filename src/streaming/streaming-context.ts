@@ -14,17 +14,7 @@ import {
 import { isDriver } from '../util/role.js';
 import { applicationSettings } from '../util/submitted-conf.js';
 import { Time } from '../util/time.js';
-import {
-  activeContext,
-  activeOrCreate,
-  activeOrStarting,
-  checkCanAddStreams,
-  claimActivation,
-  endActivation,
-  markActive,
-  markStopped,
-} from './active-context.js';
-import { prepareStart } from './checkpoint/at-start.js';
+import * as activation from './active-context.js';
 import { getOrCreate, type GetOrCreateOptions, type StartPlan } from './checkpoint/recovery.js';
 import { StreamingConf } from './conf.js';
 import { DStreamGraph } from './dstream-graph.js';
@@ -36,16 +26,9 @@ import { createScheduling } from './scheduling.js';
 import { StreamingListenerBus, type StreamingListener } from './listener-bus.js';
 import { shutDown } from './shutdown.js';
 import { Termination } from './termination.js';
-import { startUiIfEnabled, type StreamingUi } from './ui-hook.js';
-import { isBackpressureEnabled, RateController } from './rate/rate-controller.js';
-import { createRateEstimator } from './rate/rate-estimator.js';
-import {
-  defaultTaskRunner,
-  startTaskThreads,
-  lineageSourceOf,
-  serveGraphInTaskThread,
-} from './parallel-execution.js';
-import { WorkerTaskRunner } from './task-threads/worker-task-runner.js';
+import { ContextServices } from './context-services.js';
+import { StreamRegistry } from './stream-registry.js';
+import { contextTaskRunner, serveGraphInTaskThread } from './parallel-execution.js';
 
 const log = new Logger('StreamingContext');
 
@@ -90,14 +73,12 @@ export class StreamingContext {
   readonly generator: JobGenerator;
   private state: StreamingContextState = 'INITIALIZED';
   private checkpointDirectory: string | undefined;
-  private nextStreamId = 0;
-  private nextInputStreamId = 0;
+  private readonly streams: StreamRegistry;
   private readonly termination: Termination;
   private startedAt: string | undefined;
   private starting: Promise<void> | undefined;
-  private ui: StreamingUi | undefined;
-  /** The task threads of `local[N]`, when tasks run on them. */
-  private readonly workers: WorkerTaskRunner | undefined;
+  /** The UI, task threads and inputs started with the context. */
+  private readonly services: ContextServices;
   /**
    * Called at start, before the inputs start and the timer runs: recovery from a checkpoint plugs
    * in here, and returns the batches to run before the timer resumes (or only the time at which
@@ -110,21 +91,16 @@ export class StreamingContext {
     const batch = checkBatchDuration(options.batchDuration);
     // What the code leaves unset, `dstream run --master/--name/--conf` gives (Spark's precedence).
     const { master, appName, conf } = applicationSettings(options);
-    const runner = options.taskRunner ?? defaultTaskRunner(master, conf);
+    this.graph = new DStreamGraph(batch);
+    const { runner, workers } = contextTaskRunner(master, conf, options.taskRunner, this.graph);
     this.sparkContext = new SparkContext({ master, appName, conf, taskRunner: runner });
     this.conf = new StreamingConf(this.sparkContext.conf);
     this.clock = options.clock ?? systemClock;
     this.termination = new Termination(this.clock);
-    this.graph = new DStreamGraph(batch);
-    if (runner instanceof WorkerTaskRunner) {
-      this.workers = runner;
-      runner.attach(lineageSourceOf(this.graph));
-    }
-    if (master === 'local' || master === 'local[1]') {
-      log.warn(
-        'spark.master should be set as local[n], n > 1 in local mode if you have receivers to get data, otherwise Spark jobs will not get resources to process the received data.',
-      );
-    }
+    this.streams = new StreamRegistry(this.graph, this.conf, batch, (l) =>
+      this.addStreamingListener(l),
+    );
+    this.services = new ContextServices(this, this.graph, workers);
     ({ scheduler: this.scheduler, generator: this.generator } = createScheduling({
       clock: this.clock,
       conf: this.conf,
@@ -140,7 +116,7 @@ export class StreamingContext {
 
   /** The web UI's address while the context runs with it on, as Spark's `sc.uiWebUrl`. */
   get uiWebUrl(): string | undefined {
-    return this.ui?.url;
+    return this.services.uiUrl;
   }
 
   /** The batch interval the context was created with. */
@@ -219,27 +195,18 @@ export class StreamingContext {
       this.state = 'ACTIVE';
       return new Promise<void>(() => undefined);
     }
-    claimActivation(this, () => activeOrStarting()?.startedAt);
+    activation.claimActivation(this, () => activation.activeOrStarting()?.startedAt);
     try {
-      this.graph.validate();
-      // Before the inputs start: the UI hears every receiver's start.
-      this.ui = await startUiIfEnabled(this);
-      const beginBatches = await prepareStart(this, this.checkpointDirectory);
-      if (this.workers) await startTaskThreads(this.workers, this.conf);
-      await this.graph.startInputs();
+      const beginBatches = await this.services.start(this.checkpointDirectory, (e) => {
+        log.error('Error starting the context, marking it as stopped', e);
+        this.state = 'STOPPED';
+      });
       this.state = 'ACTIVE';
-      markActive(this);
+      activation.markActive(this);
       this.startedAt = '\n' + (new Error().stack?.split('\n').slice(2).join('\n') ?? '');
       beginBatches();
-    } catch (e) {
-      log.error('Error starting the context, marking it as stopped', e);
-      this.state = 'STOPPED';
-      await this.graph.stopInputs().catch(() => undefined);
-      await this.workers?.close();
-      await this.stopUi();
-      throw e;
     } finally {
-      endActivation(this);
+      activation.endActivation(this);
     }
     this.listenerBus.post({ type: 'onStreamingStarted', event: { time: this.clock.now() } });
     log.info('StreamingContext started');
@@ -299,18 +266,13 @@ export class StreamingContext {
     } else {
       this.state = 'STOPPED';
       await shutDown(this, options.stopGracefully ?? false);
-      markStopped(this);
+      activation.markStopped(this);
       log.info('StreamingContext stopped successfully');
     }
     this.listenerBus.drain();
-    await this.stopUi();
+    await this.services.stopUi();
     if (stopSparkContext) await this.sparkContext.stop();
     this.termination.stopped();
-  }
-
-  private async stopUi(): Promise<void> {
-    await this.ui?.stop();
-    this.ui = undefined;
   }
 
   /**
@@ -333,35 +295,22 @@ export class StreamingContext {
    * @internal
    */
   assertCanAddStreams(): void {
-    checkCanAddStreams(this.state);
+    activation.checkCanAddStreams(this.state);
   }
 
   /** @internal */
   newStreamId(): number {
-    return this.nextStreamId++;
+    return this.streams.newStreamId();
   }
 
   /** @internal */
   registerInputStream(stream: InputStream): number {
-    // As Spark's input streams make their rate controller when created, a wrong estimator or gain
-    // fails the call that declares the stream (and leaves no half-registered stream behind).
-    const estimator =
-      stream.updateRateLimit && isBackpressureEnabled(this.conf)
-        ? createRateEstimator(this.conf, this.batchDuration)
-        : undefined;
-    this.graph.addInputStream(stream);
-    const id = this.nextInputStreamId++;
-    if (estimator) {
-      this.addStreamingListener(
-        new RateController(id, estimator, (rate) => stream.updateRateLimit?.(rate)),
-      );
-    }
-    return id;
+    return this.streams.registerInput(stream);
   }
 
   /** @internal */
   registerOutputStream(stream: OutputStream): void {
-    this.graph.addOutputStream(stream);
+    this.streams.registerOutput(stream);
   }
 
   /**
@@ -369,7 +318,7 @@ export class StreamingContext {
    * `StreamingContext.getActive()` (`undefined` where Spark returns `None`).
    */
   static getActive(): StreamingContext | undefined {
-    return activeContext();
+    return activation.activeContext();
   }
 
   /**
@@ -405,7 +354,7 @@ export class StreamingContext {
     creatingFunc?: () => StreamingContext,
     options?: GetOrCreateOptions,
   ): StreamingContext {
-    return activeOrCreate(pathOrFunc, creatingFunc, options);
+    return activation.activeOrCreate(pathOrFunc, creatingFunc, options);
   }
 
   /**

@@ -4,7 +4,7 @@ import { DStreamError } from '../../errors.js';
 import { Receiver } from '../../receiver/index.js';
 import { Logger } from '../../util/logging.js';
 import { decodeRawBlock } from './raw-block.js';
-import { connectReceiver } from './receiver-connection.js';
+import { closeReceiverSocket, connectReceiver } from './receiver-connection.js';
 
 const log = new Logger('RawNetworkReceiver');
 
@@ -52,10 +52,8 @@ export class RawNetworkReceiver extends Receiver<string> {
 
   onStop(): void {
     const socket = this.socket;
-    if (socket === undefined) return;
-    this.socket = undefined;
-    socket.destroy();
-    log.info(`Closed socket to ${this.host}:${this.port}`);
+    this.socket = undefined; // events of the closed socket are ignored from now on
+    closeReceiverSocket(socket, log, this.host, this.port);
   }
 
   /** Takes every complete frame out of what has arrived. */

@@ -49,3 +49,15 @@ export function connectReceiver(
   });
   return socket;
 }
+
+/** Closes a receiver's socket, if it has one, as its `onStop` does. */
+export function closeReceiverSocket(
+  socket: Socket | undefined,
+  log: Logger,
+  host: string,
+  port: number,
+): void {
+  if (socket === undefined) return;
+  socket.destroy();
+  log.info(`Closed socket to ${host}:${port}`);
+}

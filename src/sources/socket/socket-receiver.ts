@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { Receiver } from '../../receiver/index.js';
 import { Logger } from '../../util/logging.js';
-import { connectReceiver } from './receiver-connection.js';
+import { closeReceiverSocket, connectReceiver } from './receiver-connection.js';
 
 const log = new Logger('SocketReceiver');
 
@@ -72,10 +72,8 @@ export class SocketReceiver extends Receiver<string> {
 
   onStop(): void {
     const socket = this.socket;
-    if (socket === undefined) return;
-    this.socket = undefined;
-    socket.destroy();
-    log.info(`Closed socket to ${this.host}:${this.port}`);
+    this.socket = undefined; // events of the closed socket are ignored from now on
+    closeReceiverSocket(socket, log, this.host, this.port);
   }
 
   /** Stores every complete line of `text`; keeps the unterminated rest for the next read. */
